@@ -1,0 +1,40 @@
+# Emocl: `make run` serves the bundled model; `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Debian packages the build and the tests need.
+APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data
+# Without a target CPU, Swift lowers SIMD fused multiply-adds to libm calls (200x slower).
+SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc haswell
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test run bench format clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build $(SWIFT_FLAGS) --product emocl
+
+# Tests run in the release configuration (numeric code is 10-100x slower in debug), sharing
+# the build with `make build`. OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
+test: deps
+	OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+run: build
+	.build/release/emocl --help
+
+bench: build
+	bash Scripts/bench.sh
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

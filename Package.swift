@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers, each using only those before it (see README "Architecture"):
+// CBLAS, CCodecs (C shims) -> Tensor -> Vision -> Learning -> (Service) -> emocl (CLI).
+let package = Package(
+  name: "Emocl",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "EmoclKit", targets: ["Tensor", "Vision", "Learning"]),
+    .executable(name: "emocl", targets: ["emocl"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // 1. C shims: OpenBLAS + LAPACKE as a system library; image codecs behind small C wrappers
+    //    that contain libjpeg/libpng's longjmp error paths.
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    .target(
+      name: "CCodecs",
+      path: "Sources/CCodecs",
+      linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]
+    ),
+    // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
+    .target(name: "Tensor", dependencies: ["CBLAS"]),
+    // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection.
+    .target(name: "Vision", dependencies: ["CCodecs", "Tensor"]),
+    // 4. Learning: datasets, models, layers, optimisers, metrics, model files, charts.
+    .target(name: "Learning", dependencies: ["Tensor", "Vision"]),
+    // 6. The CLI.
+    .executableTarget(
+      name: "emocl",
+      dependencies: [
+        "Tensor", "Vision", "Learning",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Shared helpers for tests: locating ../shared, fixtures, temporary files.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
+    .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

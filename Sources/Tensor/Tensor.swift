@@ -1,0 +1,70 @@
+/// A dense, row-major Float32 tensor: a shape and contiguous storage.
+///
+/// Value semantics (copy-on-write through `Array`), so a `Tensor` is `Sendable` and can cross
+/// threads freely. Hot loops work on `storage` through `withUnsafe(Mutable)BufferPointer` and
+/// reuse tensors they own instead of allocating per step.
+public struct Tensor: Sendable, Equatable {
+  /// Extent of each dimension, outermost first (e.g. `[batch, channels, height, width]`).
+  public private(set) var shape: [Int]
+  /// The elements in row-major order; `storage.count == shape.reduce(1, *)`.
+  public var storage: [Float]
+
+  /// A tensor of `shape` with every element equal to `value`.
+  public init(shape: [Int], repeating value: Float = 0) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+    self.shape = shape
+    self.storage = [Float](repeating: value, count: shape.reduce(1, *))
+  }
+
+  /// A tensor of `shape` over `storage`, which must hold exactly `shape.reduce(1, *)` elements.
+  public init(shape: [Int], storage: [Float]) {
+    precondition(
+      storage.count == shape.reduce(1, *),
+      "storage of \(storage.count) elements does not fit shape \(shape)")
+    self.shape = shape
+    self.storage = storage
+  }
+
+  /// Number of elements.
+  @inlinable public var count: Int { storage.count }
+  /// Number of dimensions.
+  @inlinable public var rank: Int { shape.count }
+
+  /// Row-major strides in elements, e.g. `[C*H*W, H*W, W, 1]`.
+  public var strides: [Int] {
+    var result = [Int](repeating: 1, count: shape.count)
+    var step = 1
+    for axis in shape.indices.reversed() {
+      result[axis] = step
+      step *= shape[axis]
+    }
+    return result
+  }
+
+  /// The same elements under another shape with the same element count.
+  public func reshaped(_ newShape: [Int]) -> Tensor {
+    Tensor(shape: newShape, storage: storage)
+  }
+
+  /// Changes the shape in place (same element count); storage is untouched.
+  public mutating func reshape(_ newShape: [Int]) {
+    precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
+    shape = newShape
+  }
+
+  /// The element at a full multi-index.
+  public subscript(_ index: Int...) -> Float {
+    get { storage[offset(index)] }
+    set { storage[offset(index)] = newValue }
+  }
+
+  private func offset(_ index: [Int]) -> Int {
+    precondition(index.count == shape.count, "index \(index) does not match shape \(shape)")
+    var flat = 0
+    for (axis, i) in index.enumerated() {
+      precondition(i >= 0 && i < shape[axis], "index \(index) out of bounds for shape \(shape)")
+      flat = flat * shape[axis] + i
+    }
+    return flat
+  }
+}

@@ -1,0 +1,1 @@
+// Vision: image decoding and face detection.

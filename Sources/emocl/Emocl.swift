@@ -1,0 +1,13 @@
+import ArgumentParser
+import Learning
+
+/// The `emocl` command: train, evaluate, predict, serve and report.
+@main
+struct Emocl: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "emocl",
+    abstract: "Facial emotion recognition: train, evaluate and serve models on FER2013.",
+    version: EmoclVersion.string,
+    subcommands: []
+  )
+}
