@@ -4,6 +4,7 @@ import Foundation
 ///
 ///     "EMOCLDS\0"  UInt32 version  UInt64 listingKey
 ///     UInt32 width  UInt32 height  UInt64 count  UInt32 classCount  UInt32 skippedCount
+///     UInt64 resizedCount
 ///     classCount strings, count names, skippedCount × (UInt8 kind, path, reason)
 ///       (each string: UInt32 byte count + UTF-8)
 ///     count label bytes, count × height × width pixel bytes
@@ -22,6 +23,7 @@ enum DatasetCache {
   struct Entry: Sendable, Equatable {
     var images: LabeledImages
     var skipped: [DatasetError]
+    var resizedCount: Int
   }
 
   /// The cache file for `root` loaded with `options` (one file per root and option set, so a
@@ -72,6 +74,7 @@ enum DatasetCache {
     out.append(UInt64(images.count))
     out.append(UInt32(images.classes.count))
     out.append(UInt32(entry.skipped.count))
+    out.append(UInt64(entry.resizedCount))
     for name in images.classes { out.append(string: name) }
     for name in images.names { out.append(string: name) }
     for error in entry.skipped {
@@ -134,6 +137,7 @@ enum DatasetCache {
       let count64 = reader.integer(UInt64.self),
       let classCount = reader.integer(UInt32.self).map(Int.init),
       let skippedCount = reader.integer(UInt32.self).map(Int.init),
+      let resizedCount = reader.integer(UInt64.self), resizedCount <= count64,
       width > 0, height > 0, count64 <= UInt64(body.count), classCount <= 256,
       skippedCount <= body.count
     else { return nil }
@@ -170,7 +174,7 @@ enum DatasetCache {
         classes: classes, width: width, height: height, pixels: Array(pixelBytes), labels: labels,
         names: names)
     else { return nil }
-    return Entry(images: images, skipped: skipped)
+    return Entry(images: images, skipped: skipped, resizedCount: Int(resizedCount))
   }
 
   /// The whole file, or nil when it is missing or unreadable.

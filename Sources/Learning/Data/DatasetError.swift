@@ -9,6 +9,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case unreadableFile(path: String, reason: String)
   /// A file was read but is not a decodable image.
   case undecodableFile(path: String, reason: String)
+  /// The dataset would need more memory than allowed, with the detail.
+  case tooLarge(path: String, detail: String)
   /// No image at all was found (or all were skipped).
   case empty(path: String)
   /// Parts that do not fit together (sizes, labels, classes), with the detail.
@@ -33,6 +35,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       return "cannot decode \(path): \(reason)"
     case .empty(let path):
       return "no images found in \(path)"
+    case .tooLarge(let path, let detail):
+      return "dataset \(path) is too large: \(detail)"
     case .inconsistent(let detail):
       return "inconsistent dataset: \(detail)"
     case .unknownClassName(let name, let known):
