@@ -18,7 +18,8 @@ extension Image {
     guard buffer.count > 0 else { throw .empty }
     switch ImageFormat.detect(buffer) {
     case .jpeg: self = try JPEGDecoder.decode(buffer, options: options)
-    case .png, .webp: throw .unsupported("PNG and WebP decoding are not available yet")
+    case .png: self = try PNGDecoder.decode(buffer, options: options)
+    case .webp: throw .unsupported("WebP decoding is not available yet")
     case nil: throw .unknownFormat(leadingBytes: Array(buffer.prefix(8)))
     }
   }
