@@ -40,7 +40,8 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"]),
-    .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
+    .testTarget(
+      name: "LearningTests", dependencies: ["Learning", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
