@@ -5,8 +5,10 @@ import Foundation
 ///     "EMOCLDS\0"  UInt32 version  UInt64 listingKey
 ///     UInt32 width  UInt32 height  UInt64 count  UInt32 classCount  UInt32 skippedCount
 ///     UInt64 resizedCount
-///     classCount strings, count names, skippedCount × (UInt8 kind, path, reason)
-///       (each string: UInt32 byte count + UTF-8)
+///     classCount strings, count names, skippedCount × skipped file:
+///       kind 0 unreadable / 1 undecodable: UInt8 kind, path, reason;
+///       kind 2 size mismatch: UInt8 kind, path, UInt32 width, height, expected width, height
+///     (each string: UInt32 byte count + UTF-8)
 ///     count label bytes, count × height × width pixel bytes
 ///     UInt64 checksum of everything before it
 ///
@@ -83,11 +85,18 @@ enum DatasetCache {
         out.append(UInt8(1))
         out.append(string: path)
         out.append(string: reason)
+      case .sizeMismatch(let path, let size, let expected):
+        out.append(UInt8(2))
+        out.append(string: path)
+        for value in [size.width, size.height, expected.width, expected.height] {
+          out.append(UInt32(clamping: value))
+        }
       case .unreadableFile(let path, let reason):
         out.append(UInt8(0))
         out.append(string: path)
         out.append(string: reason)
       default:
+        // Not skippable, so never listed; stored as text to keep the format total.
         out.append(UInt8(0))
         out.append(string: error.description)
         out.append(string: "")
@@ -155,13 +164,25 @@ enum DatasetCache {
     }
     var skipped: [DatasetError] = []
     for _ in 0..<skippedCount {
-      guard let kind = reader.integer(UInt8.self), let path = reader.string(),
-        let reason = reader.string()
-      else { return nil }
-      skipped.append(
-        kind == 1
-          ? .undecodableFile(path: path, reason: reason)
-          : .unreadableFile(path: path, reason: reason))
+      guard let kind = reader.integer(UInt8.self), let path = reader.string() else { return nil }
+      switch kind {
+      case 0, 1:
+        guard let reason = reader.string() else { return nil }
+        skipped.append(
+          kind == 1
+            ? .undecodableFile(path: path, reason: reason)
+            : .unreadableFile(path: path, reason: reason))
+      case 2:
+        guard let w = reader.integer(UInt32.self), let h = reader.integer(UInt32.self),
+          let ew = reader.integer(UInt32.self), let eh = reader.integer(UInt32.self)
+        else { return nil }
+        skipped.append(
+          .sizeMismatch(
+            path: path, size: ImageSize(width: Int(w), height: Int(h)),
+            expected: ImageSize(width: Int(ew), height: Int(eh))))
+      default:
+        return nil
+      }
     }
     let (pixelCount, overflow) = count.multipliedReportingOverflow(by: width * height)
     guard !overflow, let labelBytes = reader.bytes(count),

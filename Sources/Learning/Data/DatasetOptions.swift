@@ -9,9 +9,8 @@ public struct DatasetOptions: Sendable, Equatable {
   public var useCache: Bool
   /// Where cache files go; nil means `DatasetOptions.defaultCacheDirectory`.
   public var cacheDirectory: URL?
-  /// The size every image gets. nil: the size of the first decodable image in load order
-  /// (48×48 for FER2013). Images of another size are resized to it (Vision's resize), so a folder
-  /// of mixed photo sizes still loads.
+  /// The size every image must have. nil: the size of the first decodable image in load order
+  /// (48×48 for FER2013). An image of another size is a `DatasetError.sizeMismatch`.
   public var imageSize: ImageSize?
 
   /// Options; the defaults fail on the first bad file and use the default cache folder.

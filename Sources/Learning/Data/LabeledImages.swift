@@ -5,10 +5,9 @@
 /// names alone repeat across FER2013's class folders, so the class is always part of the key).
 /// Value type: copies are cheap until mutated (copy-on-write arrays), so it crosses threads freely.
 public struct LabeledImages: Sendable, Equatable {
-  /// The seven emotion classes in their fixed order; a label is an index into this list.
-  public static let emotionClasses = [
-    "angry", "disgust", "fear", "happy", "neutral", "sad", "surprise",
-  ]
+  /// The seven emotion classes in their fixed order (`Emotion.names`); a label is an index into
+  /// this list, and an image-folder dataset's class folders must be among them.
+  public static let emotionClasses = Emotion.names
 
   /// Class names; `labels` index into this list.
   public let classes: [String]

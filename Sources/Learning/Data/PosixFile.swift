@@ -12,10 +12,10 @@ enum PosixFile {
     var reason: String
   }
 
-  /// The bytes of the file at `path`. Files larger than `limit` bytes fail instead of being
-  /// allocated (a stray huge file in an image folder must not exhaust memory).
+  /// The bytes of the file at `path` (the cache; dataset images go through Vision's
+  /// `ImageFile.read`). Files larger than `limit` bytes fail instead of being allocated.
   static func read(path: String, limit: Int) throws(Failure) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw Failure(reason: errnoText()) }
     defer { close(descriptor) }
     var status = stat()
@@ -50,7 +50,7 @@ enum PosixFile {
   /// Writes `bytes` to `path` through a temporary file in the same folder renamed over `path`,
   /// so a reader sees either the old or the whole new file. Returns the failure text, if any.
   static func writeAtomically(_ bytes: [UInt8], to path: String, temporary: String) -> String? {
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return "cannot create \(temporary): \(errnoText())" }
     var failure: String?
     bytes.withUnsafeBytes { buffer in
