@@ -20,8 +20,10 @@ ours=$("$EMOCL_BIN" bench data "$dir")
 echo "$ours" | sed -n 's/^images /images: /p'
 first=$(echo "$ours" | awk '/^first_load_s/ {print $2}')
 cached=$(echo "$ours" | awk '/^cached_load_s/ {print $2}')
+listing=$(echo "$ours" | awk '/^listing_s/ {print $2}')
 peer_s=$(echo "$peer" | awk '/^load_s/ {print $2}')
 echo "$peer" | sed -n 's/^images /peer images: /p'
+echo "ours: listing and stat of every file ${listing} s (inside each load)"
 awk -v f="$first" -v c="$cached" -v p="$peer_s" 'BEGIN {
   printf "first load (decode, 2 cores):  ours %.3f s   peer (Pillow, Pool(2)) %.3f s   peer/ours %.2fx\n", f, p, p / f
   printf "cached load:                   ours %.3f s   peer (Pillow, Pool(2)) %.3f s   peer/ours %.2fx\n", c, p, p / c

@@ -34,6 +34,7 @@ struct BenchData: ParsableCommand {
     }
     if let warning = first.cacheWarning { throw ValidationError("cache not written: \(warning)") }
     var best = Duration.seconds(1_000_000)
+    var listing = Duration.seconds(1_000_000)
     for _ in 0..<repeats {
       var again: DatasetLoad?
       let time = try clock.measure {
@@ -43,11 +44,13 @@ struct BenchData: ParsableCommand {
         throw ValidationError("the cached load did not return the first load's images")
       }
       best = min(best, time)
+      listing = min(listing, again.listingDuration)
     }
     let images = first.images
     print("images \(images.count) \(images.width)x\(images.height)")
     print("first_load_s \(Self.seconds(firstTime))")
     print("cached_load_s \(Self.seconds(best))")
+    print("listing_s \(Self.seconds(listing))")
   }
 
   static func seconds(_ duration: Duration) -> String {

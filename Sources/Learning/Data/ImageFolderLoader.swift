@@ -16,6 +16,8 @@ public struct DatasetLoad: Sendable {
   public var cacheFile: URL?
   /// Why the cache could not be written, if it could not (the load itself still succeeded).
   public var cacheWarning: String?
+  /// Time spent listing the folder and `stat`ing every file (part of every load, cached or not).
+  public var listingDuration: Duration
 }
 
 extension LabeledImages {
@@ -49,7 +51,10 @@ extension LabeledImages {
     var root = directory.standardizedFileURL.path
     while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
     let classes = emotionClasses
+    let clock = ContinuousClock()
+    let listingStart = clock.now
     let listing = try ImageFolderListing(root: root, classes: classes)
+    let listingDuration = clock.now - listingStart
     if !options.skipBadFiles, let first = listing.rejected.first { throw first }
 
     var cacheFile: URL?
@@ -60,7 +65,8 @@ extension LabeledImages {
       if let entry = DatasetCache.read(file, listingKey: listingKey) {
         return DatasetLoad(
           images: entry.images, skipped: entry.skipped, resizedCount: entry.resizedCount,
-          fromCache: true, cacheFile: file, cacheWarning: nil)
+          fromCache: true, cacheFile: file, cacheWarning: nil,
+          listingDuration: listingDuration)
       }
       cacheFile = file
     }
@@ -76,7 +82,8 @@ extension LabeledImages {
     }
     return DatasetLoad(
       images: decoded.images, skipped: decoded.skipped, resizedCount: decoded.resizedCount,
-      fromCache: false, cacheFile: cacheFile, cacheWarning: warning)
+      fromCache: false, cacheFile: cacheFile, cacheWarning: warning,
+      listingDuration: listingDuration)
   }
 }
 
