@@ -115,8 +115,9 @@ extension Tensor {
   }
 
   /// `result[o, i] = scale * sum_j self[o, j, i]`, accumulated in Double.
-  private func sumAlong(outer: Int, length: Int, inner: Int, into result: inout Tensor, scale: Double)
-  {
+  private func sumAlong(
+    outer: Int, length: Int, inner: Int, into result: inout Tensor, scale: Double
+  ) {
     var totals = [Double](repeating: 0, count: inner)
     storage.withUnsafeBufferPointer { x in
       result.storage.withUnsafeMutableBufferPointer { out in

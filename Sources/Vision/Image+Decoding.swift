@@ -19,7 +19,7 @@ extension Image {
     switch ImageFormat.detect(buffer) {
     case .jpeg: self = try JPEGDecoder.decode(buffer, options: options)
     case .png: self = try PNGDecoder.decode(buffer, options: options)
-    case .webp: throw .unsupported("WebP decoding is not available yet")
+    case .webp: self = try WebPDecoder.decode(buffer, options: options)
     case nil: throw .unknownFormat(leadingBytes: Array(buffer.prefix(8)))
     }
   }
