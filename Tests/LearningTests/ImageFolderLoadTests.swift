@@ -5,8 +5,11 @@ import Testing
 import Vision
 
 /// Decodes a file the way the loader should, as the oracle for its pixels.
-private func greyPixels(_ url: URL) throws -> [UInt8] {
-  try Image(decoding: [UInt8](Data(contentsOf: url)), options: DecodeOptions(colour: .grey)).pixels
+private func greyPixels(_ url: URL, size: (Int, Int)? = nil) throws -> [UInt8] {
+  var image = try Image(
+    decoding: [UInt8](Data(contentsOf: url)), options: DecodeOptions(colour: .grey))
+  if let size { image = try image.resized(width: size.0, height: size.1) }
+  return image.pixels
 }
 
 @Suite struct ImageFolderLoadTests {
@@ -130,27 +133,34 @@ private func greyPixels(_ url: URL) throws -> [UInt8] {
     #expect(throws: DatasetError.empty(path: fixture.root.path)) { try fixture.load(options) }
   }
 
-  @Test func otherSizesAreErrorsOrSkipped() throws {
-    guard let fixture = try DatasetFixture(perClass: ["angry": 2]) else { return }
+  @Test func otherSizesAreResizedToTheDatasetSize() throws {
+    guard let fixture = try DatasetFixture(perClass: ["angry": 2]),
+      let photos = try SharedData.path("datasets/photos")
+    else { return }
     defer { fixture.cleanup() }
-    // A 10x8 grey PNG among 48x48 JPEGs.
-    let small = Image(width: 10, height: 8, channels: 1, pixels: (0..<80).map { UInt8($0) })
-    try fixture.write(Data(try small.pngData()), to: "happy/small.png")
-    let path = fixture.root.path + "/happy/small.png"
-    let mismatch = DatasetError.sizeMismatch(
-      path: path, size: ImageSize(width: 10, height: 8), expected: ImageSize(width: 48, height: 48))
-    #expect(throws: mismatch) { try fixture.load() }
+    // A colour photo (shrunk) and a 10x8 grey PNG (grown) among 48x48 JPEGs.
+    let photo = photos.appendingPathComponent("21_single_face.jpg")
+    try fixture.write(Data(contentsOf: photo), to: "happy/photo.jpg")
+    let small = Image(width: 10, height: 8, channels: 1, pixels: (0..<80).map { UInt8($0 * 3) })
+    try fixture.write(Data(try small.pngData()), to: "sad/small.png")
+
+    let load = try fixture.load()
+    let images = load.images
+    #expect(images.width == 48 && images.height == 48 && images.count == 4)
+    #expect(load.resizedCount == 2)
+    let photoIndex = try #require(images.names.firstIndex(of: "happy/photo.jpg"))
+    #expect(Array(images.imagePixels(photoIndex)) == (try greyPixels(photo, size: (48, 48))))
+    let smallIndex = try #require(images.names.firstIndex(of: "sad/small.png"))
+    #expect(
+      Array(images.imagePixels(smallIndex)) == (try small.resized(width: 48, height: 48)).pixels)
+    #expect(try fixture.load().resizedCount == 2)  // from the cache
 
     var options = fixture.options
-    options.skipBadFiles = true
-    let load = try fixture.load(options)
-    #expect(load.images.count == 2 && load.skipped == [mismatch])
-    #expect(try fixture.load(options).skipped == [mismatch])  // from the cache
-
-    options.imageSize = ImageSize(width: 10, height: 8)
-    let only = try fixture.load(options)
-    #expect(only.images.width == 10 && only.images.height == 8 && only.images.count == 1)
-    #expect(only.images.pixels == small.pixels && only.skipped.count == 2)
+    options.imageSize = ImageSize(width: 24, height: 20)
+    let shrunk = try fixture.load(options)
+    #expect(shrunk.images.width == 24 && shrunk.images.height == 20 && shrunk.resizedCount == 4)
+    let first = fixture.root.appendingPathComponent(shrunk.images.names[0])
+    #expect(Array(shrunk.images.imagePixels(0)) == (try greyPixels(first, size: (24, 20))))
   }
 }
 

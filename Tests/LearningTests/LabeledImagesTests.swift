@@ -1,5 +1,6 @@
 import Learning
 import Testing
+import Vision
 
 @Suite struct LabeledImagesTests {
   @Test func countsFollowClassOrder() throws {
@@ -86,6 +87,9 @@ import Testing
           #expect(flipped[row * 5 + column] == source[row * 5 + (4 - column)])
         }
       }
+      // Vision's flip as a second oracle.
+      let image = Image(width: 5, height: 3, channels: 1, pixels: source)
+      #expect(image.flippedHorizontally().pixels == flipped)
     }
     #expect(try images.mirrored(classes: []).count == 0)
     #expect(throws: DatasetError.self) { try images.mirrored(classes: ["contempt"]) }

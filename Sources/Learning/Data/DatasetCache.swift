@@ -5,9 +5,8 @@ import Foundation
 ///     "EMOCLDS\0"  UInt32 version  UInt64 listingKey
 ///     UInt32 width  UInt32 height  UInt64 count  UInt32 classCount  UInt32 skippedCount
 ///     UInt64 resizedCount
-///     classCount strings, count names, skippedCount × skipped file:
-///       kind 0 unreadable / 1 undecodable: UInt8 kind, path, reason;
-///       kind 2 size mismatch: UInt8 kind, path, UInt32 width, height, expected width, height
+///     classCount strings, count names,
+///     skippedCount × (UInt8 kind: 0 unreadable / 1 undecodable, path, reason)
 ///     (each string: UInt32 byte count + UTF-8)
 ///     count label bytes, count × height × width pixel bytes
 ///     UInt64 checksum of everything before it
@@ -85,12 +84,6 @@ enum DatasetCache {
         out.append(UInt8(1))
         out.append(string: path)
         out.append(string: reason)
-      case .sizeMismatch(let path, let size, let expected):
-        out.append(UInt8(2))
-        out.append(string: path)
-        for value in [size.width, size.height, expected.width, expected.height] {
-          out.append(UInt32(clamping: value))
-        }
       case .unreadableFile(let path, let reason):
         out.append(UInt8(0))
         out.append(string: path)
@@ -172,14 +165,6 @@ enum DatasetCache {
           kind == 1
             ? .undecodableFile(path: path, reason: reason)
             : .unreadableFile(path: path, reason: reason))
-      case 2:
-        guard let w = reader.integer(UInt32.self), let h = reader.integer(UInt32.self),
-          let ew = reader.integer(UInt32.self), let eh = reader.integer(UInt32.self)
-        else { return nil }
-        skipped.append(
-          .sizeMismatch(
-            path: path, size: ImageSize(width: Int(w), height: Int(h)),
-            expected: ImageSize(width: Int(ew), height: Int(eh))))
       default:
         return nil
       }

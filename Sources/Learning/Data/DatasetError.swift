@@ -11,8 +11,6 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case undecodableFile(path: String, reason: String)
   /// The dataset would need more memory than allowed, with the detail.
   case tooLarge(path: String, detail: String)
-  /// An image whose size differs from the dataset's (the first image's, or the one asked for).
-  case sizeMismatch(path: String, size: ImageSize, expected: ImageSize)
   /// No image at all was found (or all were skipped).
   case empty(path: String)
   /// Parts that do not fit together (sizes, labels, classes), with the detail.
@@ -35,8 +33,6 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       return "cannot read \(path): \(reason)"
     case .undecodableFile(let path, let reason):
       return "cannot decode \(path): \(reason)"
-    case .sizeMismatch(let path, let size, let expected):
-      return "\(path) is \(size), but the dataset's images are \(expected)"
     case .empty(let path):
       return "no images found in \(path)"
     case .tooLarge(let path, let detail):

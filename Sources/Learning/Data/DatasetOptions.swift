@@ -9,8 +9,10 @@ public struct DatasetOptions: Sendable, Equatable {
   public var useCache: Bool
   /// Where cache files go; nil means `DatasetOptions.defaultCacheDirectory`.
   public var cacheDirectory: URL?
-  /// The size every image must have. nil: the size of the first decodable image in load order
-  /// (48×48 for FER2013). An image of another size is a `DatasetError.sizeMismatch`.
+  /// The size every image gets. nil: the size of the first decodable image in load order
+  /// (48×48 for FER2013). Images of another size are resized to it with Vision's resize (area
+  /// averaging to shrink, bilinear to grow), so a folder of mixed photo sizes still loads;
+  /// `DatasetLoad.resizedCount` says how many were.
   public var imageSize: ImageSize?
 
   /// Options; the defaults fail on the first bad file and use the default cache folder.

@@ -33,14 +33,15 @@ extension LabeledImages {
   /// cache answered.
   ///
   /// Images come in the fixed class order (`emotionClasses`), files within a class sorted by
-  /// name, each decoded to 8-bit grey. All must have one size: `options.imageSize`, else the
-  /// size of the first decodable image. Hidden files (`.name`) are ignored.
+  /// name, each decoded to 8-bit grey. All get one size: `options.imageSize`, else the size of
+  /// the first decodable image; others are resized to it (counted in `resizedCount`). Hidden
+  /// files (`.name`) are ignored.
   ///
   /// Errors (each naming its folder or file): `DatasetError.notADirectory`,
   /// `.unknownClassFolder` (a folder that is not a class), `.unreadableFile` (also a loose file
-  /// at the root or a folder inside a class folder), `.undecodableFile`, `.sizeMismatch`,
-  /// `.empty`, `.tooLarge`. With `options.skipBadFiles` the unreadable, undecodable and
-  /// wrongly-sized files are skipped and listed in `DatasetLoad.skipped` instead.
+  /// at the root or a folder inside a class folder), `.undecodableFile`, `.empty`, `.tooLarge`.
+  /// With `options.skipBadFiles` the unreadable and undecodable files are skipped and listed in
+  /// `DatasetLoad.skipped` instead.
   ///
   /// With `options.useCache`, the decoded result is stored in a binary cache file keyed by the
   /// root path, the options and every file's relative path, size and modification time; a later
