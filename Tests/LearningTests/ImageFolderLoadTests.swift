@@ -217,7 +217,7 @@ private func greyPixels(_ url: URL, size: (Int, Int)? = nil) throws -> [UInt8] {
     var flipped = good
     flipped[good.count - 100] ^= 0x5a  // a pixel byte: only the checksum notices
     var badLabel = good
-    badLabel[good.count - 8 - 4 * 48 * 48 - 1] = 200
+    badLabel[good.count - 16 - 4 * 48 * 48 - 1] = 200
     let damaged: [Data] = [
       good.prefix(good.count / 2), good.prefix(10), Data(), Data("garbage".utf8), flipped,
       badLabel, good + Data([0]),
