@@ -232,6 +232,19 @@ private func greyPixels(_ url: URL, size: (Int, Int)? = nil) throws -> [UInt8] {
     }
   }
 
+  @Test func anUnwritableCacheIsAWarningNotAFailure() throws {
+    guard let fixture = try DatasetFixture(perClass: ["angry": 1]) else { return }
+    defer { fixture.cleanup() }
+    // A cache folder below a regular file cannot be created.
+    let file = fixture.temporary.url.appendingPathComponent("plain-file")
+    try Data("x".utf8).write(to: file)
+    var options = fixture.options
+    options.cacheDirectory = file.appendingPathComponent("cache")
+    let load = try fixture.load(options)
+    #expect(load.images.count == 1 && !load.fromCache)
+    #expect(load.cacheWarning?.contains("cannot create cache folder") == true)
+  }
+
   @Test func withoutCacheNothingIsWritten() throws {
     guard let fixture = try DatasetFixture(perClass: ["angry": 1]) else { return }
     defer { fixture.cleanup() }
