@@ -11,7 +11,7 @@ extension Image {
     self = try result.get()
   }
 
-  /// Decodes JPEG, PNG or WebP bytes in `buffer`; see ``init(decoding:options:)-(_,_)``.
+  /// Decodes JPEG, PNG or WebP bytes in `buffer`; see the `[UInt8]` variant.
   public init(decoding buffer: UnsafeRawBufferPointer, options: DecodeOptions = .init())
     throws(ImageError)
   {

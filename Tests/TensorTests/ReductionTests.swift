@@ -73,3 +73,20 @@ import Testing
     #expect(x.max() == 5)
   }
 }
+
+@Suite struct EmptyReductionTests {
+  @Test func emptyAxesReduceWithoutTrapping() {
+    let rows = Tensor(shape: [0, 4])
+    #expect(rows.sum(axis: 0) == Tensor(shape: [4]))
+    #expect(rows.sum(axis: 1).shape == [0])
+    #expect(rows.variance(axis: 1).shape == [0])
+    #expect(rows.mean(axis: 0).storage.allSatisfy { $0.isNaN })
+    let columns = Tensor(shape: [3, 0])
+    #expect(columns.sum(axis: 1) == Tensor(shape: [3]))
+    #expect(columns.variance(axis: 0).shape == [0])
+    #expect(columns.sum(keepingOnly: 0) == Tensor(shape: [3]))
+    #expect(Tensor(shape: [0]).sum() == 0)
+    #expect(Tensor(shape: [2, 0, 3]).permuted([2, 0, 1]).shape == [3, 2, 0])
+    #expect(columns.logSumExpRows().storage == [-.infinity, -.infinity, -.infinity])
+  }
+}

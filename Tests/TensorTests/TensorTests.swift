@@ -33,3 +33,17 @@ import Testing
     #expect(t.reshaped([24]).shape == [24])
   }
 }
+
+@Suite struct FinitenessTests {
+  /// A single non-finite element anywhere (SIMD body or scalar tail) is found.
+  @Test func findsOneBadElementAtAnyPosition() {
+    for position in [0, 15, 16, 31, 32, 40] {
+      for bad in [Float.nan, .infinity, -.infinity] {
+        var t = Tensor(shape: [41], repeating: 3)
+        #expect(t.isFinite)
+        t.storage[position] = bad
+        #expect(!t.isFinite, "\(bad) at \(position)")
+      }
+    }
+  }
+}
