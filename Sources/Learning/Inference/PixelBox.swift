@@ -29,6 +29,17 @@ public struct PixelBox: Sendable, Hashable, Codable, CustomStringConvertible {
       && x <= imageWidth - width && y <= imageHeight - height
   }
 
+  /// Intersection over union with `other`, in [0, 1] (0 when both are empty).
+  public func intersectionOverUnion(_ other: PixelBox) -> Double {
+    let left = max(x, other.x)
+    let top = max(y, other.y)
+    let right = min(x + width, other.x + other.width)
+    let bottom = min(y + height, other.y + other.height)
+    let intersection = max(right - left, 0) * max(bottom - top, 0)
+    let union = area + other.area - intersection
+    return union > 0 ? Double(intersection) / Double(union) : 0
+  }
+
   enum CodingKeys: String, CodingKey {
     case x, y, width, height
   }
