@@ -29,6 +29,9 @@ struct BenchPipelineScenes: ParsableCommand {
   @Option(help: "Seed of the sample and the scenes.")
   var seed: UInt64 = 1
 
+  @Option(help: "Crop margin per side, as a fraction of the face box (default: the pipeline's).")
+  var margin: Double?
+
   @Option(help: "Write the first N scenes, annotated, as PNG into --scenes-dir.")
   var saveScenes: Int = 0
 
@@ -49,6 +52,8 @@ struct BenchPipelineScenes: ParsableCommand {
       throw ValidationError("this build has no face detector")
     }
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: locator)
+    var options = AnalysisOptions()
+    if let margin { options.margin = margin }
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     var random = SplitMix64(seed: seed)
     var indices = Array(0..<dataset.count)
@@ -86,7 +91,7 @@ struct BenchPipelineScenes: ParsableCommand {
     for (n, crop) in crops.enumerated() {
       let kind = n % 3
       let (scene, pasted) = try Self.scene(with: crop, kind: kind, random: &random)
-      let analysis = try pipeline.analyze(scene)
+      let analysis = try pipeline.analyze(scene, options: options)
       let best = analysis.faces.enumerated().max {
         $0.element.box.intersectionOverUnion(pasted) < $1.element.box.intersectionOverUnion(pasted)
       }
@@ -123,6 +128,7 @@ struct BenchPipelineScenes: ParsableCommand {
       b == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(a) / Double(b))
     }
     print("model\t\(classifier.name)")
+    print("margin\t\(options.margin)")
     print("faces\t\(total)\t(FER2013 val sample, seed \(seed))")
     print(
       "detected\t\(detected.count)\t\(percent(detected.count, total))\t(IoU >= \(Self.matchThreshold) with the pasted face)"

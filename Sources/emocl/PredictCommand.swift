@@ -10,7 +10,7 @@ struct Predict: ParsableCommand {
     abstract: "Find the faces in photos and estimate each face's emotion probabilities.",
     discussion: """
       Each image is decoded (JPEG, PNG, WebP; EXIF orientation applied), its faces are \
-      detected, cropped with a 15% margin and classified. A nearly square image of at most 96 \
+      detected, cropped with a margin (--margin) and classified. A nearly square image of at most 96 \
       px (or at most 256 px without a detected face) is taken to be a face crop and classified \
       whole. Faces are listed largest first. An image that fails gives an error entry and the \
       others are still processed; the exit status is 1 when any image failed.
@@ -43,6 +43,12 @@ struct Predict: ParsableCommand {
       valueName: "json"))
   var boxes: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Context added on each side of a face before cropping, as a fraction of its side.",
+      valueName: "fraction"))
+  var margin: Double = AnalysisOptions().margin
+
   @Option(help: "Output format.")
   var format: Format = .json
 
@@ -55,6 +61,9 @@ struct Predict: ParsableCommand {
     guard (1...AnalysisOptions.maxFacesLimit).contains(maxFaces) else {
       throw ValidationError("--max-faces must be between 1 and \(AnalysisOptions.maxFacesLimit)")
     }
+    guard margin.isFinite, (0...1).contains(margin) else {
+      throw ValidationError("--margin must be between 0 and 1")
+    }
     if let boxes { _ = try Self.parseBoxes(boxes) }
   }
 
@@ -62,7 +71,7 @@ struct Predict: ParsableCommand {
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: try Self.faceLocator())
-    var options = AnalysisOptions(detect: !noDetect, maxFaces: maxFaces)
+    var options = AnalysisOptions(detect: !noDetect, maxFaces: maxFaces, margin: margin)
     options.boxes = try boxes.map(Self.parseBoxes)
     var font: Font?
     if annotate != nil {
