@@ -31,7 +31,8 @@ import Testing
     for (mine, theirs) in zip(pca.explainedVariance, variance) {
       #expect(abs(Double(mine) - theirs) <= 1e-4 * theirs, "\(mine) vs \(theirs)")
     }
-    #expect(maxAbsDifference(pca.explainedVarianceRatio, data.doubles("explained_variance_ratio")) < 1e-5)
+    #expect(
+      maxAbsDifference(pca.explainedVarianceRatio, data.doubles("explained_variance_ratio")) < 1e-5)
     // Projections: columns match up to the sign of their component.
     let x = data.matrix("x")
     let firstRows = Tensor(shape: [10, 12], storage: Array(x.storage[0..<120]))

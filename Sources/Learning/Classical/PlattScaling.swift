@@ -43,9 +43,12 @@ public struct PlattScaling: Sendable, Equatable, Codable {
       for (f, t) in zip(decisions, targets) {
         let z = a * f + b
         // p = P(positive) = 1/(1+e^z); q = 1 − p.
-        let (p, q) = z >= 0 ? (exp(-z) / (1 + exp(-z)), 1 / (1 + exp(-z))) : (
-          1 / (1 + exp(z)), exp(z) / (1 + exp(z))
-        )
+        let (p, q) =
+          z >= 0
+          ? (exp(-z) / (1 + exp(-z)), 1 / (1 + exp(-z)))
+          : (
+            1 / (1 + exp(z)), exp(z) / (1 + exp(z))
+          )
         let weight = p * q
         h11 += f * f * weight
         h22 += weight

@@ -411,7 +411,9 @@ func crossValidatedDecisions(
     let supports = machine.alpha.indices.filter { machine.alpha[$0] > 0 }
     let svData = gatherRows(Tensor(shape: [kept.count, d], storage: keptData), supports)
     let heldData = gatherRows(Tensor(shape: [n, d], storage: data), held)
-    let coefficients = supports.map { Float(keptPositive[$0] ? machine.alpha[$0] : -machine.alpha[$0]) }
+    let coefficients = supports.map {
+      Float(keptPositive[$0] ? machine.alpha[$0] : -machine.alpha[$0])
+    }
     guard !supports.isEmpty else {
       for index in held { decisions[index] = -machine.rho }
       continue
