@@ -108,11 +108,12 @@ public struct PCA: Sendable, Equatable {
     var vectors: [Float]
     switch options.solver {
     case .full:
-      var covariance = centered.matmul(centered, transposeSelf: true).storage
+      var covariance = centered.matmul(centered, transposeSelf: true)
       let scale = 1 / Float(n - 1)
-      for i in 0..<covariance.count { covariance[i] *= scale }
-      (values, vectors) = try largestEigenpairs(of: &covariance, n: d, count: k)
-      values = values.map { max($0, 0) }
+      for i in 0..<covariance.count { covariance.storage[i] *= scale }
+      let eigen = try lapack { () throws(TensorError) in try covariance.symmetricEigen(top: k) }
+      values = eigen.values.storage.map { max($0, 0) }
+      vectors = eigen.vectors.transposed().storage  // columns [d, k] → rows [k, d]
     case .randomized:
       (values, vectors) = try randomizedComponents(
         centered, count: k, oversampling: options.oversampling,
@@ -177,8 +178,8 @@ private func randomizedComponents(
     q = centered.matmul(z)  // [n, l]
     try orthonormalizeColumns(&q.storage, rows: n, columns: l)
   }
-  var small = q.matmul(centered, transposeSelf: true)  // B = Qᵀ Xc, [l, d]
-  let svd = try thinSVD(&small.storage, rows: l, columns: d)
-  let values = svd.singularValues[0..<count].map { $0 * $0 / Float(n - 1) }
-  return (values, Array(svd.vt[0..<(count * d)]))
+  let small = q.matmul(centered, transposeSelf: true)  // B = Qᵀ Xc, [l, d]
+  let svd = try lapack { () throws(TensorError) in try small.svd() }
+  let values = svd.singularValues.storage[0..<count].map { $0 * $0 / Float(n - 1) }
+  return (values, Array(svd.vt.storage[0..<(count * d)]))
 }
