@@ -24,6 +24,17 @@ public struct LogisticRegression: Sendable, Equatable {
     case balanced
   }
 
+  /// How one-vs-rest problems are scheduled; all give the same model up to rounding.
+  public enum OneVsRestSchedule: String, Sendable, CaseIterable, Codable {
+    /// All problems in lockstep, each evaluation round one K-column GEMM pair over the data
+    /// with `threads`-threaded BLAS (the data is read once per round, not K times).
+    case batched
+    /// `threads` problems at a time, each with single-threaded BLAS.
+    case concurrent
+    /// One problem at a time with `threads`-threaded BLAS.
+    case sequential
+  }
+
   /// Fitting options.
   public struct Options: Sendable, Equatable {
     /// Inverse regularisation strength (scikit-learn's `C`), > 0.
@@ -38,9 +49,8 @@ public struct LogisticRegression: Sendable, Equatable {
     public var classWeight: ClassWeight = .none
     /// Threads to use in total (BLAS threads and concurrent one-vs-rest problems).
     public var threads: Int = 2
-    /// One-vs-rest only: fit `threads` binary problems at once with single-threaded BLAS
-    /// (true), or one at a time with `threads`-threaded BLAS (false).
-    public var concurrentProblems: Bool = true
+    /// One-vs-rest only: how the K binary problems share the machine.
+    public var schedule: OneVsRestSchedule = .batched
     /// L-BFGS memory (correction pairs).
     public var memory: Int = 10
 
@@ -140,22 +150,37 @@ public struct LogisticRegression: Sendable, Equatable {
       report.objective = [result.value]
 
     case .oneVsRest:
-      let workers = options.concurrentProblems ? min(options.threads, classCount) : 1
-      BLAS.setThreads(options.concurrentProblems ? 1 : options.threads)
-      let settings = lbfgs
-      let results = try parallelMap(count: classCount, workers: workers) { target in
+      let binaryTargets = (0..<classCount).map { target in labels.map { $0 == target ? 1 : -1 } }
+      let binaryWeights = (0..<classCount).map { target -> [Double] in
         let positives = counts[target]
-        let targets = labels.map { $0 == target ? 1 : -1 }
-        let weights: [Double] = targets.map { y in
+        return binaryTargets[target].map { y in
           guard options.classWeight == .balanced else { return 1 }
           let size = y == 1 ? positives : n - positives
           return size == 0 ? 0 : Double(n) / (2 * Double(size))
         }
-        let objective = LogisticObjective(
-          features: features, targets: targets, weights: weights, C: options.C, outputs: 1)
-        return minimizeLBFGS(
-          from: [Double](repeating: 0, count: d + 1), options: settings
-        ) { theta, gradient in objective.evaluate(theta, gradient: &gradient) }
+      }
+      let settings = lbfgs
+      let results: [LBFGSResult]
+      switch options.schedule {
+      case .batched:
+        BLAS.setThreads(options.threads)
+        results = BatchedBinaryLogistic(
+          features: features, targets: binaryTargets.map { $0.map(Float.init) },
+          weights: binaryWeights, C: options.C
+        ).fit(options: settings)
+      case .concurrent, .sequential:
+        let concurrent = options.schedule == .concurrent
+        BLAS.setThreads(concurrent ? 1 : options.threads)
+        results = try parallelMap(
+          count: classCount, workers: concurrent ? min(options.threads, classCount) : 1
+        ) { target in
+          let objective = LogisticObjective(
+            features: features, targets: binaryTargets[target], weights: binaryWeights[target],
+            C: options.C, outputs: 1)
+          return minimizeLBFGS(
+            from: [Double](repeating: 0, count: d + 1), options: settings
+          ) { theta, gradient in objective.evaluate(theta, gradient: &gradient) }
+        }
       }
       for (c, result) in results.enumerated() {
         for j in 0..<d { coefficients[c * d + j] = Float(result.x[j]) }
