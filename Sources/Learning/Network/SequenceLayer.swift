@@ -1,8 +1,13 @@
+import Foundation
+
 /// Layers applied in order; the output of each is the input of the next. An empty sequence is
-/// the identity (its output is its input).
+/// the identity (its output is its input). With ``profile`` set it accumulates each layer's
+/// forward and backward wall time.
 final class SequenceLayer: Layer {
   let layers: [any Layer]
   private var lastInput: UnsafeMutablePointer<Float>?
+  /// Per-layer `(forward, backward)` seconds, when profiling.
+  var profile: [(Double, Double)]?
 
   init(_ layers: [any Layer]) { self.layers = layers }
 
@@ -12,8 +17,12 @@ final class SequenceLayer: Layer {
   func forward(_ input: UnsafeMutablePointer<Float>, _ context: StepContext) {
     lastInput = input
     var x = input
-    for layer in layers {
+    for (index, layer) in layers.enumerated() {
+      let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       layer.forward(x, context)
+      if profile != nil {
+        profile![index].0 += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+      }
       x = layer.output
     }
   }
@@ -25,7 +34,11 @@ final class SequenceLayer: Layer {
     var dy = dOut
     for index in layers.indices.reversed() {
       let x = index == 0 ? input : layers[index - 1].output
+      let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
       layers[index].backward(x, dy, context, inputGradient: index > 0 || wantInput)
+      if profile != nil {
+        profile![index].1 += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+      }
       dy = layers[index].inputGradient
     }
   }

@@ -67,6 +67,21 @@ public final class Workspace: @unchecked Sendable {
     }
   }
 
+  /// Whether to time each top-level layer (see ``profile``).
+  public var profiling: Bool {
+    get { root.profile != nil }
+    set {
+      root.profile = newValue ? Array(repeating: (0, 0), count: root.layers.count) : nil
+    }
+  }
+
+  /// Accumulated forward and backward seconds of each top-level layer since ``profiling``
+  /// was switched on, with the layer's spec.
+  public var profile: [(layer: LayerSpec, forward: Double, backward: Double)] {
+    guard let times = root.profile else { return [] }
+    return zip(network.plans, times).map { ($0.spec, $1.0, $1.1) }
+  }
+
   /// Sets every gradient to zero.
   public func zeroGradients() { gradientBuffer.zero() }
 
