@@ -24,7 +24,8 @@ struct BenchCNNInfer: ParsableCommand {
     let pool = (0..<(batch * imageSize)).map { _ in Float(rng.nextGaussian()) }
     let fill: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> Void = { range, out in
       pool.withUnsafeBufferPointer {
-        out.update(from: $0.baseAddress! + range.lowerBound * imageSize, count: range.count * imageSize)
+        out.update(
+          from: $0.baseAddress! + range.lowerBound * imageSize, count: range.count * imageSize)
       }
     }
     var logits = [Float](repeating: 0, count: batch * network.classes)

@@ -31,13 +31,15 @@ struct BenchCNNTrain: ParsableCommand {
     let labels = (0..<batch).map { _ in rng.nextInt(below: 7) }
     let fill: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> Void = { range, out in
       pool.withUnsafeBufferPointer {
-        out.update(from: $0.baseAddress! + range.lowerBound * imageSize, count: range.count * imageSize)
+        out.update(
+          from: $0.baseAddress! + range.lowerBound * imageSize, count: range.count * imageSize)
       }
     }
     func step(_ i: Int) throws -> Double {
       let (l, _) = try replicas.trainStep(
         batch: batch, labels: labels, loss: loss, seed: UInt64(i), fill: fill)
-      optimizer.step(parameters: network.parameters, gradients: replicas.gradients, learningRate: 0.01)
+      optimizer.step(
+        parameters: network.parameters, gradients: replicas.gradients, learningRate: 0.01)
       return l
     }
     for i in 0..<2 { _ = try step(i) }
@@ -47,15 +49,25 @@ struct BenchCNNTrain: ParsableCommand {
     for i in 0..<steps { last = try step(i + 2) }
     let seconds = Date().timeIntervalSince(start)
     let rate = Double(steps * batch) / seconds
-    print(String(format: "train images/s %.1f  (batch %d, workers %d, blas threads %d, loss %.3f)", rate, batch, workers, blasThreads, last))
+    print(
+      String(
+        format: "train images/s %.1f  (batch %d, workers %d, blas threads %d, loss %.3f)", rate,
+        batch, workers, blasThreads, last))
     if profile {
       var total = (0.0, 0.0)
       for (layer, f, b) in replicas.workspaces[0].profile {
         let name = String(describing: layer).prefix(40)
-        print(String(format: "%-40@ fwd %7.2f ms  bwd %7.2f ms", String(name) as NSString, f / Double(steps) * 1000, b / Double(steps) * 1000))
+        print(
+          String(
+            format: "%-40@ fwd %7.2f ms  bwd %7.2f ms", String(name) as NSString,
+            f / Double(steps) * 1000, b / Double(steps) * 1000))
         total = (total.0 + f, total.1 + b)
       }
-      print(String(format: "total per step: fwd %.1f ms bwd %.1f ms, step %.1f ms", total.0 / Double(steps) * 1000, total.1 / Double(steps) * 1000, seconds / Double(steps) * 1000))
+      print(
+        String(
+          format: "total per step: fwd %.1f ms bwd %.1f ms, step %.1f ms",
+          total.0 / Double(steps) * 1000, total.1 / Double(steps) * 1000,
+          seconds / Double(steps) * 1000))
     }
   }
 }

@@ -128,7 +128,9 @@ public final class Optimizer: @unchecked Sendable {
       throw .checkpointMismatch("optimizer state does not fit this network and optimizer")
     }
     steps = state.steps
-    state.first.withUnsafeBufferPointer { first.pointer.update(from: $0.baseAddress!, count: $0.count) }
+    state.first.withUnsafeBufferPointer {
+      first.pointer.update(from: $0.baseAddress!, count: $0.count)
+    }
     state.second.withUnsafeBufferPointer {
       if let base = $0.baseAddress { second.pointer.update(from: base, count: $0.count) }
     }

@@ -8,6 +8,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
   case checkpointMismatch(String)
   /// Training data that cannot be used (empty, wrong image size, bad labels).
   case invalidData(String)
+  /// The loss became NaN or infinite.
+  case diverged(String)
 
   public var description: String {
     switch self {
@@ -15,6 +17,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case .corruptCheckpoint(let why): return "corrupt checkpoint: \(why)"
     case .checkpointMismatch(let why): return "checkpoint does not match this run: \(why)"
     case .invalidData(let why): return "invalid training data: \(why)"
+    case .diverged(let why): return "training diverged: \(why)"
     }
   }
 }
