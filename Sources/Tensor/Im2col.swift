@@ -81,6 +81,7 @@ public func im2col(
   into columns: UnsafeMutablePointer<Float>, rowStride: Int
 ) {
   let (oh, ow) = (g.outputHeight, g.outputWidth)
+  let sameWidth = g.strideX == 1 && g.strideY == 1 && ow == g.width
   for c in 0..<g.channels {
     for ky in 0..<g.kernelHeight {
       for kx in 0..<g.kernelWidth {
@@ -88,6 +89,34 @@ public func im2col(
         var dst = columns + row * rowStride
         let (lo, hi) = g.validColumns(kx: kx)
         let xOffset = kx - g.paddingX
+        if sameWidth {
+          // Output rows are input rows shifted by a constant offset: one long copy per image,
+          // then zero the padded border columns it filled with neighbouring rows' pixels.
+          let yFirst = max(0, g.paddingY - ky)
+          let yEnd = min(oh, g.height + g.paddingY - ky)
+          let shift = (ky - g.paddingY) * g.width + xOffset
+          for i in 0..<images {
+            let plane = input + c * channelStride + i * imageStride
+            if yFirst >= yEnd {
+              dst.update(repeating: 0, count: oh * ow)
+            } else {
+              let start = yFirst * ow + lo
+              let end = (yEnd - 1) * ow + hi
+              dst.update(repeating: 0, count: start)
+              if end > start {
+                (dst + start).update(from: plane + start + shift, count: end - start)
+              }
+              (dst + end).update(repeating: 0, count: oh * ow - end)
+              for oy in yFirst..<yEnd {
+                let r = dst + oy * ow
+                for ox in 0..<lo { r[ox] = 0 }
+                for ox in hi..<ow { r[ox] = 0 }
+              }
+            }
+            dst += oh * ow
+          }
+          continue
+        }
         for i in 0..<images {
           let plane = input + c * channelStride + i * imageStride
           for oy in 0..<oh {

@@ -45,10 +45,17 @@ struct BenchCNNTrain: ParsableCommand {
     for i in 0..<2 { _ = try step(i) }
     replicas.workspaces[0].profiling = profile
     let start = Date()
+    let cpuStart = processCPUSeconds()
     var last = 0.0
     for i in 0..<steps { last = try step(i + 2) }
     let seconds = Date().timeIntervalSince(start)
     let rate = Double(steps * batch) / seconds
+    let cpu = processCPUSeconds() - cpuStart
+    print(
+      String(
+        format: "cpu-seconds per image %.2f ms (ideal on %d cores: %.1f images/s)",
+        cpu / Double(steps * batch) * 1000, workers * blasThreads,
+        Double(steps * batch) / cpu * Double(workers * blasThreads)))
     print(
       String(
         format: "train images/s %.1f  (batch %d, workers %d, blas threads %d, loss %.3f)", rate,
@@ -70,4 +77,12 @@ struct BenchCNNTrain: ParsableCommand {
           seconds / Double(steps) * 1000))
     }
   }
+}
+
+/// User plus system CPU time of this process.
+func processCPUSeconds() -> Double {
+  var usage = rusage()
+  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+  return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+    + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
 }

@@ -6,6 +6,6 @@ struct Bench: ParsableCommand {
     commandName: "bench",
     abstract: "Benchmarks behind `make bench`.",
     shouldDisplay: false,
-    subcommands: [BenchCNNTrain.self, BenchCNNInfer.self]
+    subcommands: [BenchCNNTrain.self, BenchCNNInfer.self, BenchCNNOps.self]
   )
 }

@@ -2,7 +2,11 @@
 /// run of `n·H·W` values. Training normalises with the batch mean and biased variance and
 /// keeps them (``batchMean``, ``batchVariance``) for ``Network/updateRunningStatistics(from:)``;
 /// evaluation uses the running statistics.
+///
+/// With ``fusedReLU`` the layer also applies the ReLU that follows it (the workspace then
+/// puts a pass-through in the ReLU's place): one pass instead of two each way.
 final class BatchNormLayer: Layer {
+  var fusedReLU = false
   let channels: Int
   let plane: Int
   let momentum: Float
@@ -77,7 +81,11 @@ final class BatchNormLayer: Layer {
       let scale = gamma[c] * inverseStd[c]
       let shift = beta[c] - center[c] * scale
       let y = output + c * run
-      for i in 0..<run { y[i] = x[i] * scale + shift }
+      if fusedReLU {
+        for i in 0..<run { y[i] = max(x[i] * scale + shift, 0) }
+      } else {
+        for i in 0..<run { y[i] = x[i] * scale + shift }
+      }
     }
   }
 
@@ -91,7 +99,11 @@ final class BatchNormLayer: Layer {
       let dy = dOut + c * run
       let mean = center[c]
       let invStd = inverseStd[c]
-      let (sumDy, centeredDot) = VectorMath.sumAndCenteredDot(dy, x, run, center: mean)
+      let y = output + c * run
+      let (sumDy, centeredDot) =
+        fusedReLU
+        ? VectorMath.gatedSumAndCenteredDot(dy, gate: y, x, run, center: mean)
+        : VectorMath.sumAndCenteredDot(dy, x, run, center: mean)
       let sumDyXhat = centeredDot * Double(invStd)
       betaGradient[c] += Float(sumDy)
       gammaGradient[c] += Float(sumDyXhat)
@@ -102,7 +114,16 @@ final class BatchNormLayer: Layer {
         // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy·x̂))
         let meanDy = Float(sumDy / Double(run))
         let k = Float(sumDyXhat / Double(run)) * invStd
-        for i in 0..<run { dx[i] = g * (dy[i] - meanDy - (x[i] - mean) * k) }
+        if fusedReLU {
+          for i in 0..<run {
+            let gated = y[i] > 0 ? dy[i] : 0
+            dx[i] = g * (gated - meanDy - (x[i] - mean) * k)
+          }
+        } else {
+          for i in 0..<run { dx[i] = g * (dy[i] - meanDy - (x[i] - mean) * k) }
+        }
+      } else if fusedReLU {
+        for i in 0..<run { dx[i] = y[i] > 0 ? g * dy[i] : 0 }
       } else {
         for i in 0..<run { dx[i] = g * dy[i] }
       }

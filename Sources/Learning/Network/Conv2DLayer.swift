@@ -8,6 +8,12 @@ import Tensor
 /// GEMM writes it in place. `g` is chosen so a chunk has about ``Workspace``'s column target
 /// of columns: big enough for an efficient GEMM, small enough for the columns to stay in cache.
 /// A 1×1 stride-1 unpadded convolution reads its input directly.
+///
+/// Backward, the weight gradient is `dY · columnsᵀ` per chunk. The input gradient of a
+/// stride-1 convolution is itself a stride-1 convolution of `dY` (padding `k − 1 − p`) with
+/// the kernel flipped and its in/out channels swapped, so it is computed like a forward pass
+/// (im2col of `dY`, one GEMM with `Cout·k·k` inner dimension straight into `dX`) instead of
+/// `Wᵀ · dY` (inner dimension only `Cout`) followed by a scatter-add col2im.
 final class Conv2DLayer: Layer {
   let geometry: ConvGeometry
   let outputs: Int
@@ -20,13 +26,26 @@ final class Conv2DLayer: Layer {
   private let out: FloatBuffer
   private let dIn: FloatBuffer
   private let direct: Bool
+  /// The input gradient's convolution (stride 1 only) and its flipped weights.
+  private let backGeometry: ConvGeometry?
+  private let flipped: FloatBuffer?
 
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
 
-  /// Columns this layer needs for a chunk, so the workspace can size the shared scratch.
+  /// Images per GEMM chunk.
   static func chunkImages(plan: LayerPlan, maxBatch: Int, columnTarget: Int) -> Int {
     max(1, min(maxBatch, columnTarget / plan.output.planeSize))
+  }
+
+  /// Floats of im2col scratch this layer needs (forward columns, and the flipped-kernel
+  /// columns of the input gradient).
+  static func scratchSize(plan: LayerPlan, maxBatch: Int, columnTarget: Int) -> Int {
+    guard case .conv2d(let outputs, let kernel, let stride, _, _) = plan.spec else { return 0 }
+    let g = chunkImages(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
+    let forward = plan.input.channels * kernel * kernel * g * plan.output.planeSize
+    let backward = stride == 1 ? outputs * kernel * kernel * g * plan.input.planeSize : 0
+    return max(forward, backward)
   }
 
   init(
@@ -48,6 +67,15 @@ final class Conv2DLayer: Layer {
     columns = scratch
     chunk = Self.chunkImages(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
     direct = kernel == 1 && stride == 1 && padding == 0
+    if stride == 1 && !direct {
+      backGeometry = ConvGeometry(
+        channels: outputs, height: geometry.outputHeight, width: geometry.outputWidth,
+        kernel: kernel, stride: 1, padding: kernel - 1 - padding)
+      flipped = FloatBuffer(count: outputs * geometry.patchSize)
+    } else {
+      backGeometry = nil
+      flipped = nil
+    }
     out = FloatBuffer(count: maxBatch * plan.output.size)
     dIn = FloatBuffer(count: maxBatch * plan.input.size)
   }
@@ -98,7 +126,10 @@ final class Conv2DLayer: Layer {
         biasGradient[c] += Float(VectorMath.sum(dOut + c * n * outPlane, n * outPlane))
       }
     }
-    if wantInput { inputGradient.update(repeating: 0, count: n * geometry.channels * inPlane) }
+    let viaFlipped = wantInput && backGeometry != nil
+    if wantInput && !viaFlipped {
+      inputGradient.update(repeating: 0, count: n * geometry.channels * inPlane)
+    }
     var first = 0
     while first < n {
       let g = min(chunk, n - first)
@@ -118,9 +149,9 @@ final class Conv2DLayer: Layer {
       sgemm(
         .none, .transposed, m: outputs, n: k, k: cols, a: dy, lda: n * outPlane, b: x,
         ldb: ldx, beta: 1, c: weightGradient, ldc: k)
-      if wantInput {
+      if wantInput && !viaFlipped {
         if direct {
-          // dX[C, cols] += Wᵀ · dY, written straight into the input gradient.
+          // dX[C, cols] = Wᵀ · dY, written straight into the input gradient.
           sgemm(
             .transposed, .none, m: k, n: cols, k: outputs, a: weight, lda: k, b: dy,
             ldb: n * outPlane, beta: 0, c: inputGradient + first * inPlane, ldc: n * inPlane)
@@ -136,6 +167,37 @@ final class Conv2DLayer: Layer {
         }
       }
       first += g
+    }
+    if viaFlipped, let back = backGeometry, let flipped {
+      flipKernel(into: flipped.pointer)
+      let kb = back.patchSize
+      first = 0
+      while first < n {
+        let g = min(chunk, n - first)
+        let cols = g * inPlane
+        im2col(
+          dOut + first * outPlane, geometry: back, images: g, channelStride: n * outPlane,
+          imageStride: outPlane, into: columns, rowStride: cols)
+        // dX[C, cols] = W̃[C, Cout·k·k] · columns(dY)
+        sgemm(
+          .none, .none, m: geometry.channels, n: cols, k: kb, a: flipped.pointer, lda: kb,
+          b: columns, ldb: cols, beta: 0, c: inputGradient + first * inPlane, ldc: n * inPlane)
+        first += g
+      }
+    }
+  }
+
+  /// `W̃[c][(o·k + ky)·k + kx] = W[o][c][k−1−ky][k−1−kx]`.
+  private func flipKernel(into w: UnsafeMutablePointer<Float>) {
+    let (kh, kw, c) = (geometry.kernelHeight, geometry.kernelWidth, geometry.channels)
+    for o in 0..<outputs {
+      for ci in 0..<c {
+        let src = weight + (o * c + ci) * kh * kw
+        let dst = w + (ci * outputs + o) * kh * kw
+        for ky in 0..<kh {
+          for kx in 0..<kw { dst[ky * kw + kx] = src[(kh - 1 - ky) * kw + (kw - 1 - kx)] }
+        }
+      }
     }
   }
 }

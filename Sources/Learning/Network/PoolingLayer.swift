@@ -42,6 +42,10 @@ final class PoolingLayer: Layer {
     let (k, s) = (g.kernelHeight, g.strideY)
     let planes = g.channels * context.batch
     let scale = 1 / Float(k * k)
+    if isMax && k == 2 && s == 2 {
+      maxPool2x2(input, planes: planes)
+      return
+    }
     for p in 0..<planes {
       let x = input + p * h * w
       let y = output + p * oh * ow
@@ -70,6 +74,67 @@ final class PoolingLayer: Layer {
             }
             y[oy * ow + ox] = total * scale
           }
+        }
+      }
+    }
+  }
+
+  /// The common 2×2, stride-2 max pool, eight windows at a time in SIMD registers (even and
+  /// odd columns de-interleaved). The winner is the first maximum in row-major order, as in
+  /// the general loop; scalar Float comparisons would compile to unpredictable branches.
+  private func maxPool2x2(_ input: UnsafeMutablePointer<Float>, planes: Int) {
+    let (h, w) = (geometry.height, geometry.width)
+    let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
+    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+    let right = SIMD8<Int32>(repeating: 1)
+    let below = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: w))
+    let belowRight = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: w + 1))
+    for p in 0..<planes {
+      let x = input + p * h * w
+      let y = output + p * oh * ow
+      let arg = argmax + p * oh * ow
+      for oy in 0..<oh {
+        let top = x + 2 * oy * w
+        let bottom = top + w
+        let base = 2 * oy * w
+        var ox = 0
+        while ox + 8 <= ow {
+          let t = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+          let u = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+          let (a, b, c, d) = (t.evenHalf, t.oddHalf, u.evenHalf, u.oddHalf)
+          var m = a
+          m.replace(with: b, where: b .> m)
+          m.replace(with: c, where: c .> m)
+          m.replace(with: d, where: d .> m)
+          var offset = belowRight
+          offset.replace(with: below, where: c .== m)
+          offset.replace(with: right, where: b .== m)
+          offset.replace(with: SIMD8(), where: a .== m)
+          UnsafeMutableRawPointer(y + oy * ow + ox).storeBytes(of: m, as: SIMD8<Float>.self)
+          let index =
+            offset &+ lanes &+ SIMD8(repeating: Int32(truncatingIfNeeded: base + 2 * ox))
+          UnsafeMutableRawPointer(arg + oy * ow + ox).storeBytes(
+            of: index, as: SIMD8<Int32>.self)
+          ox += 8
+        }
+        while ox < ow {
+          var best = top[2 * ox]
+          var index = base + 2 * ox
+          if top[2 * ox + 1] > best {
+            best = top[2 * ox + 1]
+            index = base + 2 * ox + 1
+          }
+          if bottom[2 * ox] > best {
+            best = bottom[2 * ox]
+            index = base + w + 2 * ox
+          }
+          if bottom[2 * ox + 1] > best {
+            best = bottom[2 * ox + 1]
+            index = base + w + 2 * ox + 1
+          }
+          y[oy * ow + ox] = best
+          arg[oy * ow + ox] = Int32(truncatingIfNeeded: index)
+          ox += 1
         }
       }
     }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Layers applied in order; the output of each is the input of the next. An empty sequence is
 /// the identity (its output is its input). With ``profile`` set it accumulates each layer's
-/// forward and backward wall time.
+/// forward and backward time on the calling thread's CPU clock (robust to other processes
+/// competing for the cores; BLAS must then run on the calling thread).
 final class SequenceLayer: Layer {
   let layers: [any Layer]
   private var lastInput: UnsafeMutablePointer<Float>?
@@ -18,10 +19,10 @@ final class SequenceLayer: Layer {
     lastInput = input
     var x = input
     for (index, layer) in layers.enumerated() {
-      let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+      let start = profile == nil ? 0 : threadCPUNanoseconds()
       layer.forward(x, context)
       if profile != nil {
-        profile![index].0 += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        profile![index].0 += Double(threadCPUNanoseconds() - start) * 1e-9
       }
       x = layer.output
     }
@@ -34,12 +35,19 @@ final class SequenceLayer: Layer {
     var dy = dOut
     for index in layers.indices.reversed() {
       let x = index == 0 ? input : layers[index - 1].output
-      let start = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+      let start = profile == nil ? 0 : threadCPUNanoseconds()
       layers[index].backward(x, dy, context, inputGradient: index > 0 || wantInput)
       if profile != nil {
-        profile![index].1 += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        profile![index].1 += Double(threadCPUNanoseconds() - start) * 1e-9
       }
       dy = layers[index].inputGradient
     }
   }
+}
+
+/// CPU time consumed by the calling thread, in nanoseconds.
+func threadCPUNanoseconds() -> UInt64 {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
 }

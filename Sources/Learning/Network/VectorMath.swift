@@ -78,4 +78,33 @@ enum VectorMath {
     }
     return (sum, dot)
   }
+
+  /// Like ``sumAndCenteredDot(_:_:_:center:)`` with `dy` zeroed where `gate ≤ 0` (the
+  /// gradient through a ReLU whose output is `gate`).
+  static func gatedSumAndCenteredDot(
+    _ dy: UnsafePointer<Float>, gate: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+    _ count: Int, center: Float
+  ) -> (Double, Double) {
+    var s0 = V()
+    var d0 = V()
+    let c = V(repeating: center)
+    let zero = V()
+    var i = 0
+    while i + 16 <= count {
+      let g = load(dy + i).replacing(with: 0, where: load(gate + i) .<= zero)
+      s0 += g
+      d0.addProduct(g, load(x + i) - c)
+      i += 16
+    }
+    var sum = Double(s0.sum())
+    var dot = Double(d0.sum())
+    while i < count {
+      if gate[i] > 0 {
+        sum += Double(dy[i])
+        dot += Double(dy[i]) * Double(x[i] - center)
+      }
+      i += 1
+    }
+    return (sum, dot)
+  }
 }

@@ -42,12 +42,9 @@ public final class Workspace: @unchecked Sendable {
     inputBuffer = FloatBuffer(count: maxBatch * network.inputShape.size)
     var scratchSize = 0
     Self.visit(network.plans) { plan in
-      if case .conv2d(_, let kernel, _, _, _) = plan.spec {
-        let g = Conv2DLayer.chunkImages(
-          plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
-        let k = plan.input.channels * kernel * kernel
-        scratchSize = max(scratchSize, k * g * plan.output.planeSize)
-      }
+      scratchSize = max(
+        scratchSize,
+        Conv2DLayer.scratchSize(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget))
     }
     scratch = FloatBuffer(count: scratchSize)
     var norms: [BatchNormLayer] = []
@@ -156,7 +153,16 @@ private struct LayerBuilder {
   let columnTarget: Int
 
   func sequence(_ plans: [LayerPlan], batchNorms: inout [BatchNormLayer]) -> SequenceLayer {
-    SequenceLayer(plans.map { layer($0, batchNorms: &batchNorms) })
+    var layers: [any Layer] = []
+    for plan in plans {
+      if case .relu = plan.spec, let norm = layers.last as? BatchNormLayer, !norm.fusedReLU {
+        norm.fusedReLU = true
+        layers.append(PassThroughLayer())
+      } else {
+        layers.append(layer(plan, batchNorms: &batchNorms))
+      }
+    }
+    return SequenceLayer(layers)
   }
 
   func layer(_ plan: LayerPlan, batchNorms: inout [BatchNormLayer]) -> any Layer {
