@@ -30,8 +30,28 @@ public struct Evaluation: Sendable {
   /// Mean plain cross-entropy (no smoothing, no class weights).
   public var loss: Double
   public var report: ClassificationReport
-  /// Softmax probabilities, `count × classes`, row per image.
-  public var probabilities: [Float]
+  /// Raw logits, `count × classes`, row per image.
+  public var logits: [Float]
+
+  /// Loss and metrics of `logits` (`labels.count × classes.count`) against `labels`.
+  public init(logits: [Float], labels: [Int], classes: [String]) throws {
+    let k = classes.count
+    var predicted = [Int](repeating: 0, count: labels.count)
+    var total = 0.0
+    for i in 0..<labels.count {
+      let row = i * k
+      var best = 0
+      for c in 1..<k where logits[row + c] > logits[row + best] { best = c }
+      let top = Double(logits[row + best])
+      var sum = 0.0
+      for c in 0..<k { sum += exp(Double(logits[row + c]) - top) }
+      total -= Double(logits[row + labels[i]]) - top - log(sum)
+      predicted[i] = best
+    }
+    loss = total / Double(max(1, labels.count))
+    report = try ClassificationReport(classes: classes, truth: labels, predicted: predicted)
+    self.logits = logits
+  }
 }
 
 /// Trains a CNN on grey images: shuffled (or class-balanced) mini-batches, on-the-fly
@@ -267,10 +287,17 @@ public final class CNNTrainer: @unchecked Sendable {
   static func evaluate(
     _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization
   ) throws -> Evaluation {
+    let logits = try Self.logits(
+      images, replicas: replicas, crop: crop, normalization: normalization)
+    return try Evaluation(logits: logits, labels: images.labels, classes: images.classes)
+  }
+
+  /// Evaluation-mode logits of the centre crops of `images`, `count × classes`.
+  static func logits(
+    _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization
+  ) throws -> [Float] {
     let classes = replicas.network.classes
-    var probabilities = [Float](repeating: 0, count: images.count * classes)
-    var predicted = [Int](repeating: 0, count: images.count)
-    var totalLoss = 0.0
+    var logits = [Float](repeating: 0, count: images.count * classes)
     let (w, h) = (images.width, images.height)
     let pixels = images.pixels
     var start = 0
@@ -286,32 +313,12 @@ public final class CNNTrainer: @unchecked Sendable {
           }
         }
       }
-      try probabilities.withUnsafeMutableBufferPointer {
+      try logits.withUnsafeMutableBufferPointer {
         try replicas.infer(batch: n, into: $0.baseAddress! + start * classes, fill: fill)
-      }
-      for i in start..<(start + n) {
-        let row = i * classes
-        var best = 0
-        var top = -Float.infinity
-        for c in 0..<classes where probabilities[row + c] > top {
-          top = probabilities[row + c]
-          best = c
-        }
-        var sum = 0.0
-        for c in 0..<classes { sum += exp(Double(probabilities[row + c] - top)) }
-        let logSum = log(sum)
-        totalLoss -= Double(probabilities[row + images.labels[i]] - top) - logSum
-        for c in 0..<classes {
-          probabilities[row + c] = Float(exp(Double(probabilities[row + c] - top) - logSum))
-        }
-        predicted[i] = best
       }
       start += n
     }
-    let report = try ClassificationReport(
-      classes: images.classes, truth: images.labels, predicted: predicted)
-    return Evaluation(
-      loss: totalLoss / Double(images.count), report: report, probabilities: probabilities)
+    return logits
   }
 
   /// The image order of `epoch`: a permutation, or class-balanced draws with replacement.
