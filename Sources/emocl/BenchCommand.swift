@@ -7,6 +7,9 @@ struct Bench: ParsableCommand {
     commandName: "bench",
     abstract: "Benchmarks run by `make bench` beside their peers.",
     shouldDisplay: false,
-    subcommands: [BenchGEMM.self, BenchDecode.self, BenchData.self, BenchPipelineScenes.self]
+    subcommands: [
+      BenchGEMM.self, BenchDecode.self, BenchData.self, BenchCNNTrain.self, BenchCNNInfer.self,
+      BenchCNNOps.self, BenchPipelineScenes.self,
+    ]
   )
 }
