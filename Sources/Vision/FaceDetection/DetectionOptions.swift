@@ -1,0 +1,77 @@
+import Foundation
+
+/// Parameters of `FaceDetector.detect`.
+///
+/// The memberwise initialiser's defaults for `scaleFactor`, `minNeighbors`, `minSize` and
+/// `maxSize`, with the extras off, give OpenCV's `CascadeClassifier.detectMultiScale` exactly
+/// (same boxes, same neighbour counts). `DetectionOptions.default` is tuned for precision instead.
+public struct DetectionOptions: Sendable, Equatable {
+  /// Ratio between successive window sizes (> 1). Smaller finds more sizes, more slowly.
+  public var scaleFactor: Double
+  /// Grouped boxes need more than this many raw windows (OpenCV's `minNeighbors`); 0 returns
+  /// the raw windows ungrouped.
+  public var minNeighbors: Int
+  /// Smallest box side in pixels of the input image.
+  public var minSize: Int
+  /// Largest box side in pixels of the input image; nil for no limit.
+  public var maxSize: Int?
+  /// When set, detection runs on a copy shrunk so that its longer side is at most this many
+  /// pixels (boxes are mapped back to the input's coordinates). Nil scans full resolution.
+  public var maxWorkingSide: Int?
+  /// Smallest box side as a fraction of the input's shorter side (0 for none); combined with
+  /// `minSize` by taking the larger.
+  public var minRelativeSize: Double
+  /// When true, a box is kept only if OpenCV's eye cascade finds an eye in its upper part.
+  public var requireEye: Bool
+  /// Worker threads for the scan (levels of the pyramid are spread over them).
+  public var threads: Int
+
+  /// Options; the defaults reproduce OpenCV's `detectMultiScale(image, 1.1, 3, 0, (30, 30))`.
+  public init(
+    scaleFactor: Double = 1.1, minNeighbors: Int = 3, minSize: Int = 30, maxSize: Int? = nil,
+    maxWorkingSide: Int? = nil, minRelativeSize: Double = 0, requireEye: Bool = false,
+    threads: Int? = nil
+  ) {
+    self.scaleFactor = scaleFactor
+    self.minNeighbors = minNeighbors
+    self.minSize = minSize
+    self.maxSize = maxSize
+    self.maxWorkingSide = maxWorkingSide
+    self.minRelativeSize = minRelativeSize
+    self.requireEye = requireEye
+    self.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+  }
+
+  /// Checks ranges; `FaceDetector.detect` calls this.
+  public func validate() throws {
+    func bad(_ reason: String) -> FaceDetectionError { .invalidOptions(reason: reason) }
+    guard scaleFactor.isFinite, scaleFactor > 1 else {
+      throw bad("scaleFactor must be a finite number above 1, got \(scaleFactor)")
+    }
+    guard minNeighbors >= 0 else { throw bad("minNeighbors must be >= 0, got \(minNeighbors)") }
+    guard minSize >= 0 else { throw bad("minSize must be >= 0, got \(minSize)") }
+    if let maxSize, maxSize < 0 { throw bad("maxSize must be >= 0, got \(maxSize)") }
+    if let maxWorkingSide, maxWorkingSide < 1 {
+      throw bad("maxWorkingSide must be >= 1, got \(maxWorkingSide)")
+    }
+    guard minRelativeSize.isFinite, (0...1).contains(minRelativeSize) else {
+      throw bad("minRelativeSize must be in [0, 1], got \(minRelativeSize)")
+    }
+    guard threads >= 1 else { throw bad("threads must be >= 1, got \(threads)") }
+  }
+}
+
+extension DetectionOptions {
+  /// Precision-oriented defaults (a false face skews an audience's statistics more than a
+  /// missed one):
+  /// - detect on a copy whose longer side is at most 800 px: faces worth classifying are large
+  ///   enough there, and the scan is ~2–10x cheaper than at full resolution;
+  /// - boxes at least 1/10 of the shorter side (and 30 px): tiny boxes are mostly texture;
+  /// - `minNeighbors` 5: a face collects dozens of overlapping windows, a false hit few;
+  /// - an eye check on each box when the detector has an eye cascade.
+  public static var `default`: DetectionOptions {
+    DetectionOptions(
+      scaleFactor: 1.1, minNeighbors: 5, minSize: 30, maxSize: nil, maxWorkingSide: 800,
+      minRelativeSize: 0.1, requireEye: false)
+  }
+}
