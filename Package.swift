@@ -38,10 +38,10 @@ let package = Package(
     ),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"]),
-    .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
-    .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
