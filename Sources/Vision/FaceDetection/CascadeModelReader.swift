@@ -28,25 +28,25 @@ struct CascadeModelReader {
     return child
   }
 
-  private func number(_ token: Substring, _ context: String) throws -> Double {
-    guard let value = Double(token), value.isFinite else {
-      throw invalid("\(context): '\(token)' is not a number")
+  /// The numbers in `node`'s text.
+  private func numbers(_ node: Int, _ context: String) throws -> [Double] {
+    guard let values = xml.numbers(node) else {
+      throw invalid("\(context): '\(xml.text(node).prefix(80))' is not a list of numbers")
     }
-    return value
+    return values
   }
 
-  private func integer(_ token: Substring, _ context: String) throws -> Int {
-    let value = try number(token, context)
+  private func integer(_ value: Double, _ context: String) throws -> Int {
     guard value == value.rounded(), abs(value) < 1e9 else {
-      throw invalid("\(context): '\(token)' is not an integer")
+      throw invalid("\(context): \(value) is not an integer")
     }
     return Int(value)
   }
 
   private func integer(_ node: Int, _ name: String, _ context: String) throws -> Int {
-    let tokens = xml.tokens(try require(node, name, context))
-    guard tokens.count == 1 else { throw invalid("\(context)/\(name) must hold one integer") }
-    return try integer(tokens[0], "\(context)/\(name)")
+    let values = try numbers(try require(node, name, context), "\(context)/\(name)")
+    guard values.count == 1 else { throw invalid("\(context)/\(name) must hold one integer") }
+    return try integer(values[0], "\(context)/\(name)")
   }
 
   func read() throws -> Model {
@@ -104,14 +104,14 @@ struct CascadeModelReader {
       }
       var rects: [HaarCascade.Rect] = []
       for rectNode in xml.nodes[rectsNode].children {
-        let tokens = xml.tokens(rectNode)
+        let tokens = try numbers(rectNode, context)
         guard tokens.count == 5 else {
           throw invalid("\(context): a rectangle needs 'x y width height weight'")
         }
         let rect = HaarCascade.Rect(
           x: try integer(tokens[0], context), y: try integer(tokens[1], context),
           width: try integer(tokens[2], context), height: try integer(tokens[3], context),
-          weight: Float(try number(tokens[4], context)))
+          weight: Float(tokens[4]))
         guard rect.width >= 0, rect.height >= 0 else {
           throw invalid("\(context): negative rectangle size")
         }
@@ -147,15 +147,17 @@ struct CascadeModelReader {
     let featureCount = model.features.count
     for (stageIndex, stageNode) in xml.nodes[stagesNode].children.enumerated() {
       let context = "stage \(stageIndex)"
-      let thresholdTokens = xml.tokens(try require(stageNode, "stageThreshold", context))
+      let thresholdTokens = try numbers(
+        try require(stageNode, "stageThreshold", context), context)
       guard thresholdTokens.count == 1 else { throw invalid("\(context): bad stageThreshold") }
-      let threshold = Float(try number(thresholdTokens[0], context)) - Self.stageThresholdEpsilon
+      let threshold = Float(thresholdTokens[0]) - Self.stageThresholdEpsilon
       let weakNode = try require(stageNode, "weakClassifiers", context)
       let firstTree = model.trees.count
       for (treeIndex, treeNode) in xml.nodes[weakNode].children.enumerated() {
         let treeContext = "\(context), tree \(treeIndex)"
-        let nodeTokens = xml.tokens(try require(treeNode, "internalNodes", treeContext))
-        let leafTokens = xml.tokens(try require(treeNode, "leafValues", treeContext))
+        let nodeTokens = try numbers(
+          try require(treeNode, "internalNodes", treeContext), treeContext)
+        let leafTokens = try numbers(try require(treeNode, "leafValues", treeContext), treeContext)
         guard !nodeTokens.isEmpty, nodeTokens.count % 4 == 0 else {
           throw invalid("\(treeContext): internalNodes must hold groups of 4 numbers")
         }
@@ -169,7 +171,7 @@ struct CascadeModelReader {
           let base = local * 4
           let node = HaarCascade.Node(
             feature: try integer(nodeTokens[base + 2], treeContext),
-            threshold: Float(try number(nodeTokens[base + 3], treeContext)),
+            threshold: Float(nodeTokens[base + 3]),
             left: try integer(nodeTokens[base], treeContext),
             right: try integer(nodeTokens[base + 1], treeContext))
           guard (0..<featureCount).contains(node.feature) else {
@@ -182,9 +184,7 @@ struct CascadeModelReader {
           }
           model.nodes.append(node)
         }
-        for token in leafTokens {
-          model.leaves.append(Float(try number(token, treeContext)))
-        }
+        for value in leafTokens { model.leaves.append(Float(value)) }
         model.trees.append(tree)
         model.maxNodesPerTree = max(model.maxNodesPerTree, nodeCount)
       }
