@@ -20,8 +20,13 @@ struct BenchFaces: ParsableCommand {
   @Option(help: "Maximum box side in pixels (0: none).") var maxSize: Int = 0
   @Option(help: "Worker threads.") var threads: Int = 2
   @Option(help: "Timed runs (the median is printed).") var repeats: Int = 5
-  @Flag(help: "Use the precision-oriented default options instead of the explicit ones.")
-  var defaults = false
+  @Option(help: "Detect on a copy with at most this longer side (0: full size).")
+  var maxWorkingSide: Int = 0
+  @Option(help: "Minimum box side as a fraction of the shorter image side.")
+  var minRelativeSize: Double = 0
+  @Flag(help: "Keep only boxes in which the eye cascade finds an eye.") var requireEye = false
+  @Flag(help: "Keep the best supported of overlapping boxes.") var suppressOverlaps = false
+  @Flag(help: "Use DetectionOptions.default instead of the options above.") var defaults = false
   @Flag(help: "Print the boxes as JSON.") var boxes = false
 
   func run() throws {
@@ -35,10 +40,14 @@ struct BenchFaces: ParsableCommand {
       try cascade.map { try HaarCascade(contentsOf: URL(fileURLWithPath: $0)) }
       ?? HaarCascade.frontalFaceDefault()
     let loadMs = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-    let detector = FaceDetector(cascade: haar, eyeCascade: defaults ? try HaarCascade.eye() : nil)
+    let eyes = defaults || requireEye ? try HaarCascade.eye() : nil
+    let detector = FaceDetector(cascade: haar, eyeCascade: eyes)
     var options = DetectionOptions(
       scaleFactor: scaleFactor, minNeighbors: minNeighbors, minSize: minSize,
-      maxSize: maxSize > 0 ? maxSize : nil, threads: threads)
+      maxSize: maxSize > 0 ? maxSize : nil,
+      maxWorkingSide: maxWorkingSide > 0 ? maxWorkingSide : nil,
+      minRelativeSize: minRelativeSize, requireEye: requireEye,
+      suppressOverlaps: suppressOverlaps, threads: threads)
     if defaults {
       options = DetectionOptions.default
       options.threads = threads

@@ -85,9 +85,11 @@ enum FaceFixtures {
     var worst = 1.0
     for row in expected {
       let box = FaceBox(x: row[0], y: row[1], width: row[2], height: row[3])
-      guard let best = unused.indices.max(by: {
-        unused[$0].intersectionOverUnion(box) < unused[$1].intersectionOverUnion(box)
-      }) else { return 0 }
+      guard
+        let best = unused.indices.max(by: {
+          unused[$0].intersectionOverUnion(box) < unused[$1].intersectionOverUnion(box)
+        })
+      else { return 0 }
       worst = min(worst, unused[best].intersectionOverUnion(box))
       unused.remove(at: best)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Vision
 
 /// Each piece of the detector against OpenCV 4 (values from Scripts/fixtures/faces_reference.py).
@@ -124,7 +124,9 @@ import Vision
     }
   }
 
-  @Test(arguments: try FaceFixtures.json("scenes.json", as: FaceFixtures.Scenes.self).scenes.map(\.name))
+  @Test(
+    arguments: try FaceFixtures.json("scenes.json", as: FaceFixtures.Scenes.self).scenes.map(\.name)
+  )
   func detectionMatchesOpenCVOnGeneratedScenes(_ name: String) throws {
     let scenes = try FaceFixtures.json("scenes.json", as: FaceFixtures.Scenes.self).scenes
     let scene = try #require(scenes.first { $0.name == name })
@@ -167,7 +169,8 @@ import Vision
       let samePixels = hash == photo.fnv1a64
       if !samePixels {
         // Then only count and IoU are compared (a grey level here and there moves a few windows).
-        print("note: \(photo.file): Vision's grey (fnv \(hash)) differs from OpenCV's "
+        print(
+          "note: \(photo.file): Vision's grey (fnv \(hash)) differs from OpenCV's "
             + "\(photo.grey) (fnv \(photo.fnv1a64)); comparing boxes by IoU only")
       }
       for expected in photo.results {

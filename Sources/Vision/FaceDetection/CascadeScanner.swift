@@ -66,7 +66,8 @@ enum CascadeScanner {
       compiled.stumps.withUnsafeBufferPointer { stumps in
         compiled.trees.withUnsafeBufferPointer { trees in
           compiled.splits.withUnsafeBufferPointer { splits in
-            compiled.leaves.withUnsafeBufferPointer { leaves in
+            (compiled.stumpBased ? compiled.stumpLeaves : compiled.leaves).withUnsafeBufferPointer {
+              leaves in
               let stagePointer = stages.baseAddress!
               let stumpPointer = stumps.baseAddress ?? UnsafePointer(bitPattern: 8)!
               let treePointer = trees.baseAddress ?? UnsafePointer(bitPattern: 8)!

@@ -54,7 +54,8 @@ struct CascadeXML {
         }
         var end = index
         while end < range.upperBound && !isSpace(buffer[end]) { end += 1 }
-        let token = String(decoding: UnsafeBufferPointer(rebasing: buffer[index..<end]), as: UTF8.self)
+        let token = String(
+          decoding: UnsafeBufferPointer(rebasing: buffer[index..<end]), as: UTF8.self)
         guard let value = Double(token), value.isFinite else { return nil }
         values.append(value)
         index = end
@@ -183,4 +184,3 @@ struct CascadeXML {
     if !sawRoot { throw fail(0, "no root element") }
   }
 }
-

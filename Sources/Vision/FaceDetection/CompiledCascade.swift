@@ -6,7 +6,8 @@
 /// wrapping Int32, feature value `w0·s0 + w1·s1 (+ w2·s2)` in Float, times the window's
 /// `1/σ` factor in Float, compared with Float thresholds; stage sums in Double.
 struct CompiledCascade: Sendable {
-  /// One weak classifier of a stump-based cascade, with its feature inlined.
+  /// One weak classifier of a stump-based cascade, with its feature inlined; its two leaf values
+  /// are `stumpLeaves[2i]` (value below threshold) and `stumpLeaves[2i + 1]`.
   struct Stump: Sendable {
     var o0: (Int32, Int32, Int32, Int32)
     var o1: (Int32, Int32, Int32, Int32)
@@ -15,8 +16,6 @@ struct CompiledCascade: Sendable {
     var w1: Float
     var w2: Float
     var threshold: Float
-    var left: Double
-    var right: Double
   }
 
   /// One split of a tree-based cascade.
@@ -51,6 +50,7 @@ struct CompiledCascade: Sendable {
   let stumpBased: Bool
   let stages: [Stage]
   let stumps: [Stump]
+  let stumpLeaves: [Double]
   let trees: [Tree]
   let splits: [Split]
   let leaves: [Double]
@@ -103,6 +103,7 @@ struct CompiledCascade: Sendable {
     }
     var stages: [Stage] = []
     var stumps: [Stump] = []
+    var stumpLeaves: [Double] = []
     var trees: [Tree] = []
     var splits: [Split] = []
     for stage in cascade.stages {
@@ -121,7 +122,8 @@ struct CompiledCascade: Sendable {
           stumps.append(
             Stump(
               o0: f.o0, o1: f.o1, o2: f.o2, w0: f.w0, w1: f.w1, w2: f.w2,
-              threshold: node.threshold, left: Double(left), right: Double(right)))
+              threshold: node.threshold))
+          stumpLeaves += [Double(left), Double(right)]
         }
       } else {
         stages.append(
@@ -144,6 +146,7 @@ struct CompiledCascade: Sendable {
     }
     self.stages = stages
     self.stumps = stumps
+    self.stumpLeaves = stumpLeaves
     self.trees = trees
     self.splits = splits
     self.leaves = cascade.leaves.map { Double($0) }
@@ -178,18 +181,22 @@ extension CompiledCascade {
     guard normArea * Double(factor) < 1e-1 else { return -1 }
     let stageCount = stages.count
     if stumpBased {
+      // Branch-free: a 2-rectangle feature has zero offsets and weight for its third rectangle,
+      // so the third term adds ±0 (which no threshold comparison can tell apart), and the leaf
+      // is picked by index. The leaf choice is data-dependent: branches mispredict often.
+      let leafBase = leafPointer
       for s in 0..<stageCount {
         let stage = stagePointer[s]
         var total = 0.0
-        var stump = stumpPointer + stage.first
-        let end = stump + stage.count
-        while stump < end {
-          let st = stump.pointee
+        var index = stage.first
+        let end = index + stage.count
+        while index < end {
+          let st = stumpPointer[index]
           var value = st.w0 * Float(rectSum(window, st.o0)) + st.w1 * Float(rectSum(window, st.o1))
-          if st.w2 != 0 { value += st.w2 * Float(rectSum(window, st.o2)) }
+          value += st.w2 * Float(rectSum(window, st.o2))
           value *= factor
-          total += value < st.threshold ? st.left : st.right
-          stump += 1
+          total += leafBase[2 &* index &+ (value < st.threshold ? 0 : 1)]
+          index += 1
         }
         if total < stage.threshold { return -s }
       }

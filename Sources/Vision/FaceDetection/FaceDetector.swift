@@ -1,3 +1,5 @@
+import Foundation
+
 /// Viola–Jones face detection with an OpenCV Haar cascade.
 ///
 /// `detect(in:options:)` with OpenCV-style options reproduces `CascadeClassifier.detectMultiScale`
@@ -15,6 +17,20 @@ public struct FaceDetector: Sendable {
     self.eyeCascade = eyeCascade
   }
 
+  /// OpenCV's frontal face cascade with its eye cascade, from `HaarCascade.standardDirectory`
+  /// (Debian's opencv-data by default): what `DetectionOptions.default` expects.
+  /// - Throws: `HaarCascadeError` when a cascade file is missing or invalid.
+  public static func standard(in directory: URL? = nil) throws -> FaceDetector {
+    FaceDetector(
+      cascade: try HaarCascade.frontalFaceDefault(in: directory),
+      eyeCascade: try HaarCascade.eye(in: directory))
+  }
+
+  /// Faces in `image` with `DetectionOptions.default`.
+  public func detect(in image: Image) throws -> [FaceBox] {
+    try detect(in: image, options: .default)
+  }
+
   /// Boxes of the faces in the grey `image`, in its pixel coordinates, in no particular order.
   /// - Throws: `FaceDetectionError.notGrey` for a colour image, `.invalidOptions` for options
   ///   out of range (or an eye check requested without an eye cascade).
@@ -22,7 +38,8 @@ public struct FaceDetector: Sendable {
     guard image.channels == 1 else { throw FaceDetectionError.notGrey(channels: image.channels) }
     try options.validate()
     if options.requireEye && eyeCascade == nil {
-      throw FaceDetectionError.invalidOptions(reason: "requireEye needs an eye cascade")
+      throw FaceDetectionError.invalidOptions(
+        reason: "requireEye needs an eye cascade (use FaceDetector.standard(), or pass eyeCascade)")
     }
     guard image.width > 0, image.height > 0 else { return [] }
 
@@ -65,7 +82,25 @@ public struct FaceDetector: Sendable {
     if options.requireEye, let eyeCascade {
       boxes = try boxes.filter { try EyeCheck.hasEye(in: image, face: $0, cascade: eyeCascade) }
     }
+    if options.suppressOverlaps { boxes = Self.suppressingOverlaps(boxes) }
     return boxes
+  }
+
+  /// Keeps, of boxes whose intersection exceeds half the smaller one, the best supported.
+  static func suppressingOverlaps(_ boxes: [FaceBox]) -> [FaceBox] {
+    let ranked = boxes.sorted {
+      ($0.neighbors, $0.area, $1.y, $1.x) > ($1.neighbors, $1.area, $0.y, $0.x)
+    }
+    var kept: [FaceBox] = []
+    for box in ranked {
+      let overlapping = kept.contains { other in
+        let w = min(box.x + box.width, other.x + other.width) - max(box.x, other.x)
+        let h = min(box.y + box.height, other.y + other.height) - max(box.y, other.y)
+        return w > 0 && h > 0 && 2 * w * h > min(box.area, other.area)
+      }
+      if !overlapping { kept.append(box) }
+    }
+    return kept
   }
 
   /// OpenCV's `detectMultiScale` with explicit parameters, on `image` as it is.

@@ -1,9 +1,9 @@
-/// Shrinking a grey image to the detector's working size. Integer factors are first averaged
+/// Resampling a grey image to the detector's working size (or an eye-check region's). Integer factors are first averaged
 /// over whole blocks (a box filter, so the bilinear step that follows does not alias fine
 /// texture into face-like patterns), then bilinear takes it to the exact size.
 enum WorkingCopy {
   static func shrink(_ image: Image, width: Int, height: Int) -> Image {
-    let factor = min(image.width / width, image.height / height)
+    let factor = min(image.width / max(width, 1), image.height / max(height, 1))
     var source = image
     if factor >= 2 {
       source = boxAverage(image, factor: factor)
