@@ -40,7 +40,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -18,23 +18,33 @@ extension Tensor {
   public mutating func broadcastInPlace(
     _ vector: Tensor, alongAxis axis: Int, _ f: (Float, Float) -> Float
   ) {
+    broadcastLoop(vector, alongAxis: axis, f)
+  }
+
+  /// The loop behind `broadcastInPlace`, always inlined so `f` becomes a plain instruction and
+  /// the inner loop vectorises.
+  @inlinable @inline(__always)
+  mutating func broadcastLoop(
+    _ vector: Tensor, alongAxis axis: Int, _ f: (Float, Float) -> Float
+  ) {
     let (outer, length, inner) = axisLayout(axis)
     precondition(
       vector.count == length,
       "vector of \(vector.count) elements does not match axis \(axis) of shape \(shape)")
-    vector.storage.withUnsafeBufferPointer { v in
-      storage.withUnsafeMutableBufferPointer { x in
+    vector.storage.withUnsafeBufferPointer { vb in
+      storage.withUnsafeMutableBufferPointer { xb in
+        guard let v = vb.baseAddress, let x = xb.baseAddress else { return }
         if inner == 1 {
           for o in 0..<outer {
-            let base = o * length
-            for j in 0..<length { x[base + j] = f(x[base + j], v[j]) }
+            let row = x + o * length
+            for j in 0..<length { row[j] = f(row[j], v[j]) }
           }
         } else {
           for o in 0..<outer {
             for j in 0..<length {
               let value = v[j]
-              let base = (o * length + j) * inner
-              for i in 0..<inner { x[base + i] = f(x[base + i], value) }
+              let run = x + (o * length + j) * inner
+              for i in 0..<inner { run[i] = f(run[i], value) }
             }
           }
         }
@@ -44,19 +54,19 @@ extension Tensor {
 
   /// `self[..., j, ...] += vector[j]` along `axis` (per-channel bias with `axis: 1` on NCHW).
   public mutating func addInPlace(_ vector: Tensor, alongAxis axis: Int) {
-    broadcastInPlace(vector, alongAxis: axis, +)
+    broadcastLoop(vector, alongAxis: axis, +)
   }
   /// `self[..., j, ...] -= vector[j]` along `axis`.
   public mutating func subtractInPlace(_ vector: Tensor, alongAxis axis: Int) {
-    broadcastInPlace(vector, alongAxis: axis, -)
+    broadcastLoop(vector, alongAxis: axis, -)
   }
   /// `self[..., j, ...] *= vector[j]` along `axis`.
   public mutating func multiplyInPlace(_ vector: Tensor, alongAxis axis: Int) {
-    broadcastInPlace(vector, alongAxis: axis, *)
+    broadcastLoop(vector, alongAxis: axis, *)
   }
   /// `self[..., j, ...] /= vector[j]` along `axis`.
   public mutating func divideInPlace(_ vector: Tensor, alongAxis axis: Int) {
-    broadcastInPlace(vector, alongAxis: axis, /)
+    broadcastLoop(vector, alongAxis: axis, /)
   }
 
   /// Adds `row` (as many elements as the last axis) to every row: the bias of a dense layer on

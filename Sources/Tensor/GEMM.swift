@@ -76,9 +76,11 @@ extension Tensor {
   public func matmul(
     _ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false
   ) -> Tensor {
-    precondition(rank == 2 && other.rank == 2, "matmul needs rank-2 tensors, got \(shape), \(other.shape)")
+    precondition(
+      rank == 2 && other.rank == 2, "matmul needs rank-2 tensors, got \(shape), \(other.shape)")
     let (m, k) = transposeSelf ? (shape[1], shape[0]) : (shape[0], shape[1])
-    let (k2, n) = transposeOther ? (other.shape[1], other.shape[0]) : (other.shape[0], other.shape[1])
+    let (k2, n) =
+      transposeOther ? (other.shape[1], other.shape[0]) : (other.shape[0], other.shape[1])
     precondition(k == k2, "matmul inner dimensions differ: \(shape) · \(other.shape)")
     var result = Tensor(shape: [m, n])
     storage.withUnsafeBufferPointer { a in

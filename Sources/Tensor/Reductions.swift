@@ -1,33 +1,51 @@
 // Reductions over the whole tensor and along one axis. Sums accumulate in Double so that long
-// reductions (a whole dataset's column sums) keep Float precision. In max/argmax NaN elements
+// reductions (a whole dataset's column sums) keep Float precision; contiguous runs are summed
+// in SIMD Float blocks of 512 first, so they vectorise instead of waiting on one Double add. In max/argmax NaN elements
 // never win a comparison; a slice of only NaN gives -infinity at index 0.
 
 extension Tensor {
   /// The sum of all elements (0 for an empty tensor).
   public func sum() -> Float {
-    storage.withUnsafeBufferPointer { x in
-      var total: Double = 0
-      for value in x { total += Double(value) }
-      return Float(total)
+    storage.withUnsafeBufferPointer { x in Float(Tensor.blockSum(x)) }
+  }
+
+  /// The sum of a contiguous run: SIMD Float partial sums over blocks of 512 elements (error
+  /// bounded by the block, not the run), each block added to a Double total.
+  @usableFromInline
+  static func blockSum(_ x: UnsafeBufferPointer<Float>) -> Double {
+    guard let base = x.baseAddress else { return 0 }
+    let block = 512
+    var total: Double = 0
+    var start = 0
+    while start < x.count {
+      let end = Swift.min(start + block, x.count)
+      var lanes = SIMD16<Float>()
+      var index = start
+      while index + 16 <= end {
+        lanes += UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<Float>.self)
+        index += 16
+      }
+      var rest: Float = 0
+      while index < end {
+        rest += base[index]
+        index += 1
+      }
+      total += Double(lanes.sum()) + Double(rest)
+      start = end
     }
+    return total
   }
 
   /// The mean of all elements (NaN for an empty tensor).
   public func mean() -> Float {
-    storage.withUnsafeBufferPointer { x in
-      var total: Double = 0
-      for value in x { total += Double(value) }
-      return Float(total / Double(x.count))
-    }
+    storage.withUnsafeBufferPointer { x in Float(Tensor.blockSum(x) / Double(x.count)) }
   }
 
   /// The variance of all elements about their mean, divided by `count - ddof` (0: population
   /// variance as NumPy's default; 1: the unbiased sample variance).
   public func variance(ddof: Int = 0) -> Float {
     storage.withUnsafeBufferPointer { x in
-      var total: Double = 0
-      for value in x { total += Double(value) }
-      let mean = total / Double(x.count)
+      let mean = Tensor.blockSum(x) / Double(x.count)
       var squares: Double = 0
       for value in x {
         let deviation = Double(value) - mean
@@ -104,9 +122,7 @@ extension Tensor {
         for o in 0..<outer {
           for j in 0..<length {
             let base = (o * length + j) * inner
-            var total: Double = 0
-            for i in 0..<inner { total += Double(x[base + i]) }
-            t[j] += total
+            t[j] += Tensor.blockSum(UnsafeBufferPointer(rebasing: x[base..<(base + inner)]))
           }
         }
       }
@@ -115,26 +131,29 @@ extension Tensor {
   }
 
   /// `result[o, i] = scale * sum_j self[o, j, i]`, accumulated in Double.
-  private func sumAlong(outer: Int, length: Int, inner: Int, into result: inout Tensor, scale: Double)
-  {
+  private func sumAlong(
+    outer: Int, length: Int, inner: Int, into result: inout Tensor, scale: Double
+  ) {
     var totals = [Double](repeating: 0, count: inner)
     storage.withUnsafeBufferPointer { x in
       result.storage.withUnsafeMutableBufferPointer { out in
         totals.withUnsafeMutableBufferPointer { t in
           for o in 0..<outer {
             if inner == 1 {
-              var total: Double = 0
               let base = o * length
-              for j in 0..<length { total += Double(x[base + j]) }
+              let total = Tensor.blockSum(UnsafeBufferPointer(rebasing: x[base..<(base + length)]))
               out[o] = Float(total * scale)
               continue
             }
-            t.update(repeating: 0)
+            // Column sums: each run of `inner` is added to the Double totals, which vectorises
+            // across i (no reduction order to keep).
+            let totals = t.baseAddress!
+            totals.update(repeating: 0, count: inner)
             for j in 0..<length {
-              let base = (o * length + j) * inner
-              for i in 0..<inner { t[i] += Double(x[base + i]) }
+              let run = x.baseAddress! + (o * length + j) * inner
+              for i in 0..<inner { totals[i] += Double(run[i]) }
             }
-            for i in 0..<inner { out[o * inner + i] = Float(t[i] * scale) }
+            for i in 0..<inner { out[o * inner + i] = Float(totals[i] * scale) }
           }
         }
       }
@@ -148,22 +167,25 @@ extension Tensor {
     var means = [Double](repeating: 0, count: inner)
     var squares = [Double](repeating: 0, count: inner)
     let divisor = Double(length - ddof)
-    storage.withUnsafeBufferPointer { x in
-      result.storage.withUnsafeMutableBufferPointer { out in
-        means.withUnsafeMutableBufferPointer { mu in
-          squares.withUnsafeMutableBufferPointer { sq in
+    storage.withUnsafeBufferPointer { xb in
+      result.storage.withUnsafeMutableBufferPointer { ob in
+        means.withUnsafeMutableBufferPointer { mb in
+          squares.withUnsafeMutableBufferPointer { sb in
+            let (x, out, mu, sq) = (
+              xb.baseAddress!, ob.baseAddress!, mb.baseAddress!, sb.baseAddress!
+            )
             for o in 0..<outer {
-              mu.update(repeating: 0)
-              sq.update(repeating: 0)
+              mu.update(repeating: 0, count: inner)
+              sq.update(repeating: 0, count: inner)
               for j in 0..<length {
-                let base = (o * length + j) * inner
-                for i in 0..<inner { mu[i] += Double(x[base + i]) }
+                let run = x + (o * length + j) * inner
+                for i in 0..<inner { mu[i] += Double(run[i]) }
               }
               for i in 0..<inner { mu[i] /= Double(length) }
               for j in 0..<length {
-                let base = (o * length + j) * inner
+                let run = x + (o * length + j) * inner
                 for i in 0..<inner {
-                  let deviation = Double(x[base + i]) - mu[i]
+                  let deviation = Double(run[i]) - mu[i]
                   sq[i] += deviation * deviation
                 }
               }

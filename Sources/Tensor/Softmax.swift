@@ -52,8 +52,18 @@ extension Tensor {
     storage.withUnsafeMutableBufferPointer { x in
       for row in 0..<rows {
         let base = row * length
-        let shift = Tensor.logSumExp(UnsafeBufferPointer(rebasing: x[base..<(base + length)]))
-        for j in 0..<length { x[base + j] -= shift }
+        // (x - max) - log(sum): x - max is exact for nearby floats, whereas subtracting a
+        // rounded max + log(sum) of 1e4 would lose 5e-4 to the spacing of floats there.
+        var peak = -Float.infinity
+        for j in 0..<length where x[base + j] > peak { peak = x[base + j] }
+        if !peak.isFinite {
+          for j in 0..<length { x[base + j] -= peak }
+          continue
+        }
+        var total: Float = 0
+        for j in 0..<length { total += Foundation.exp(x[base + j] - peak) }
+        let logTotal = Foundation.log(total)
+        for j in 0..<length { x[base + j] = (x[base + j] - peak) - logTotal }
       }
     }
   }

@@ -59,9 +59,19 @@ public struct Tensor: Sendable, Equatable {
   /// True when no element is NaN or infinite.
   public var isFinite: Bool {
     storage.withUnsafeBufferPointer { buffer in
-      // Summing `x * 0` is NaN exactly when some x is NaN or infinite, and vectorises.
-      var probe: Float = 0
-      for value in buffer { probe += value * 0 }
+      // Summing `x * 0` is NaN exactly when some x is NaN or infinite; SIMD lanes keep it fast.
+      guard let base = buffer.baseAddress else { return true }
+      var lanes = SIMD16<Float>()
+      var index = 0
+      while index + 16 <= buffer.count {
+        lanes += UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<Float>.self) * 0
+        index += 16
+      }
+      var probe = lanes.sum()
+      while index < buffer.count {
+        probe += base[index] * 0
+        index += 1
+      }
       return probe == 0
     }
   }

@@ -27,7 +27,8 @@ public enum TensorError: Error, Equatable, Sendable, CustomStringConvertible {
     case .storageCountMismatch(let shape, let expected, let count):
       return "storage of \(count) elements does not fit shape \(shape) (needs \(expected))"
     case .invalidShape(let shape):
-      return "invalid shape \(shape): dimensions must be non-negative and the size must fit in memory"
+      return
+        "invalid shape \(shape): dimensions must be non-negative and the size must fit in memory"
     case .rankMismatch(let operation, let expected, let shape):
       return "\(operation) needs a rank-\(expected) tensor, got shape \(shape)"
     case .notSquare(let operation, let shape):

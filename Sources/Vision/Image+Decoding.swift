@@ -11,7 +11,7 @@ extension Image {
     self = try result.get()
   }
 
-  /// Decodes JPEG, PNG or WebP bytes in `buffer`; see ``init(decoding:options:)-(_,_)``.
+  /// Decodes JPEG, PNG or WebP bytes in `buffer`; see the `[UInt8]` variant.
   public init(decoding buffer: UnsafeRawBufferPointer, options: DecodeOptions = .init())
     throws(ImageError)
   {
@@ -19,7 +19,7 @@ extension Image {
     switch ImageFormat.detect(buffer) {
     case .jpeg: self = try JPEGDecoder.decode(buffer, options: options)
     case .png: self = try PNGDecoder.decode(buffer, options: options)
-    case .webp: throw .unsupported("WebP decoding is not available yet")
+    case .webp: self = try WebPDecoder.decode(buffer, options: options)
     case nil: throw .unknownFormat(leadingBytes: Array(buffer.prefix(8)))
     }
   }

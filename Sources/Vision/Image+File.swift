@@ -9,7 +9,7 @@
 #endif
 
 extension Image {
-  /// Reads the file at `path` and decodes it (see ``init(decoding:options:)-(_,_)``).
+  /// Reads the file at `path` and decodes it (see `init(decoding:options:)`).
   /// Missing, unreadable, non-regular or oversized (`ImageFile.maxBytes`) files throw
   /// ``ImageError/file(path:reason:)``.
   public init(contentsOfFile path: String, options: DecodeOptions = .init()) throws(ImageError) {

@@ -1,7 +1,8 @@
 extension Image {
   /// One-channel luma with BT.601 weights, Y = 0.299 R + 0.587 G + 0.114 B, computed exactly as
-  /// OpenCV's `cvtColor(RGB2GRAY)` does for 8-bit images: 14-bit fixed-point weights
-  /// (4899, 9617, 1868) and rounding half up. A grey image is returned unchanged.
+  /// OpenCV 4's `cvtColor(COLOR_RGB2GRAY)` does for 8-bit images: 15-bit fixed-point weights
+  /// (9798, 19235, 3735) with rounding half up (identical for all 2^24 colours, checked against
+  /// opencv-python 4.14). A grey image is returned unchanged.
   public func grey() -> Image {
     if channels == 1 { return self }
     let count = width * height
@@ -11,7 +12,7 @@ extension Image {
           let r = UInt32(rgb[3 * i])
           let g = UInt32(rgb[3 * i + 1])
           let b = UInt32(rgb[3 * i + 2])
-          out[i] = UInt8(truncatingIfNeeded: (r * 4899 + g * 9617 + b * 1868 + 8192) >> 14)
+          out[i] = UInt8(truncatingIfNeeded: (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15)
         }
       }
       initialized = count

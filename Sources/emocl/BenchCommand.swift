@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `emocl bench <name>`: hidden benchmark subcommands, driven by Scripts/bench/*.sh, which time
-/// the same work in the peer (Python) and print the ratio.
+/// `emocl bench <name>`: the Swift side of each `make bench` section (Scripts/bench/NN-name.sh),
+/// hidden from help because it measures the machine rather than serving users.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmarks (used by make bench).",
+    abstract: "Benchmarks run by `make bench` beside their peers.",
     shouldDisplay: false,
-    subcommands: [BenchFaces.self]
+    subcommands: [BenchGEMM.self, BenchDecode.self, BenchData.self, BenchFaces.self]
   )
 }

@@ -8,19 +8,36 @@ private struct MetricsCase: Decodable {
   struct Expected: Decodable {
     let accuracy: Double
     let confusion: [[Int]]
-    let per_class: [String: ClassScores]
-    let macro_precision: Double
-    let macro_recall: Double
-    let macro_f1: Double
-    let weighted_precision: Double
-    let weighted_recall: Double
-    let weighted_f1: Double
+    let perClass: [String: ClassScores]
+    let macroPrecision: Double
+    let macroRecall: Double
+    let macroF1: Double
+    let weightedPrecision: Double
+    let weightedRecall: Double
+    let weightedF1: Double
+
+    enum CodingKeys: String, CodingKey {
+      case accuracy, confusion
+      case perClass = "per_class"
+      case macroPrecision = "macro_precision"
+      case macroRecall = "macro_recall"
+      case macroF1 = "macro_f1"
+      case weightedPrecision = "weighted_precision"
+      case weightedRecall = "weighted_recall"
+      case weightedF1 = "weighted_f1"
+    }
   }
   let name: String
   let classes: [String]
-  let y_true: [Int]
-  let y_pred: [Int]
+  let truth: [Int]
+  let predicted: [Int]
   let expected: Expected
+
+  enum CodingKeys: String, CodingKey {
+    case name, classes, expected
+    case truth = "y_true"
+    case predicted = "y_pred"
+  }
 }
 
 private struct MetricsFixture: Decodable { let cases: [MetricsCase] }
@@ -44,21 +61,21 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 }
     let cases = try loadCases()
     #expect(cases.count == 3)
     for c in cases {
-      let r = try ClassificationReport(classes: c.classes, truth: c.y_true, predicted: c.y_pred)
+      let r = try ClassificationReport(classes: c.classes, truth: c.truth, predicted: c.predicted)
       let e = c.expected
       #expect(r.classes == c.classes, "\(c.name)")
-      #expect(r.n == c.y_true.count, "\(c.name)")
+      #expect(r.n == c.truth.count, "\(c.name)")
       #expect(r.confusion == e.confusion, "\(c.name)")
       #expect(close(r.accuracy, e.accuracy), "\(c.name) accuracy")
-      #expect(close(r.macroPrecision, e.macro_precision), "\(c.name) macro precision")
-      #expect(close(r.macroRecall, e.macro_recall), "\(c.name) macro recall")
-      #expect(close(r.macroF1, e.macro_f1), "\(c.name) macro f1")
-      #expect(close(r.weightedPrecision, e.weighted_precision), "\(c.name) weighted precision")
-      #expect(close(r.weightedRecall, e.weighted_recall), "\(c.name) weighted recall")
-      #expect(close(r.weightedF1, e.weighted_f1), "\(c.name) weighted f1")
+      #expect(close(r.macroPrecision, e.macroPrecision), "\(c.name) macro precision")
+      #expect(close(r.macroRecall, e.macroRecall), "\(c.name) macro recall")
+      #expect(close(r.macroF1, e.macroF1), "\(c.name) macro f1")
+      #expect(close(r.weightedPrecision, e.weightedPrecision), "\(c.name) weighted precision")
+      #expect(close(r.weightedRecall, e.weightedRecall), "\(c.name) weighted recall")
+      #expect(close(r.weightedF1, e.weightedF1), "\(c.name) weighted f1")
       for name in c.classes {
         let got = try #require(r.perClass[name])
-        let want = try #require(e.per_class[name])
+        let want = try #require(e.perClass[name])
         #expect(got.support == want.support, "\(c.name) \(name)")
         #expect(close(got.precision, want.precision), "\(c.name) \(name) precision")
         #expect(close(got.recall, want.recall), "\(c.name) \(name) recall")
@@ -69,9 +86,10 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 }
 
   @Test func neverPredictedClassScoresZeroNotNaN() throws {
     let c = try #require(try loadCases().first { $0.name == "emotions_disgust_never_predicted" })
-    #expect(!c.y_pred.contains(Emotion.disgust.index))
+    #expect(!c.predicted.contains(Emotion.disgust.index))
     let r = try ClassificationReport(
-      truth: c.y_true.map { Emotion(index: $0)! }, predicted: c.y_pred.map { Emotion(index: $0)! })
+      truth: c.truth.map { Emotion(index: $0)! }, predicted: c.predicted.map { Emotion(index: $0)! }
+    )
     let disgust = try #require(r.perClass["disgust"])
     #expect(disgust.precision == 0 && disgust.recall == 0 && disgust.f1 == 0)
     #expect(disgust.support > 0)
