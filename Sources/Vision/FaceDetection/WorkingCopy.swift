@@ -21,23 +21,42 @@ enum WorkingCopy {
   }
 
   /// Averages `factor x factor` blocks (partial blocks at the right and bottom edges average the
-  /// pixels they have).
+  /// pixels they have), rounding to nearest.
   static func boxAverage(_ image: Image, factor: Int) -> Image {
     let width = (image.width + factor - 1) / factor
     let height = (image.height + factor - 1) / factor
-    var sums = [UInt32](repeating: 0, count: width * height)
-    var counts = [UInt32](repeating: 0, count: width * height)
-    image.pixels.withUnsafeBufferPointer { src in
-      for y in 0..<image.height {
-        let row = (y / factor) * width
-        let line = y * image.width
-        for x in 0..<image.width {
-          sums[row + x / factor] += UInt32(src[line + x])
-          counts[row + x / factor] += 1
+    var out = [UInt8](repeating: 0, count: width * height)
+    var sums = [UInt32](repeating: 0, count: width)
+    image.pixels.withUnsafeBufferPointer { source in
+      out.withUnsafeMutableBufferPointer { destination in
+        sums.withUnsafeMutableBufferPointer { sum in
+          for blockRow in 0..<height {
+            let top = blockRow * factor
+            let rows = min(factor, image.height - top)
+            for i in 0..<width { sum[i] = 0 }
+            for y in top..<(top + rows) {
+              let line = source.baseAddress! + y * image.width
+              var x = 0
+              for block in 0..<width {
+                let end = min(x + factor, image.width)
+                var total: UInt32 = 0
+                while x < end {
+                  total &+= UInt32(line[x])
+                  x += 1
+                }
+                sum[block] &+= total
+              }
+            }
+            let row = destination.baseAddress! + blockRow * width
+            for block in 0..<width {
+              let columns = UInt32(min(factor, image.width - block * factor))
+              let count = columns * UInt32(rows)
+              row[block] = UInt8(truncatingIfNeeded: (sum[block] + count / 2) / count)
+            }
+          }
         }
       }
     }
-    let pixels = (0..<(width * height)).map { i in UInt8((sums[i] + counts[i] / 2) / counts[i]) }
-    return Image(width: width, height: height, channels: 1, pixels: pixels)
+    return Image(width: width, height: height, channels: 1, pixels: out)
   }
 }
