@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// The multi-scale scan of OpenCV's `CascadeClassifier::detectMultiScaleNoGrouping`: for each
@@ -6,7 +7,8 @@ import Synchronization
 /// cascade's window with the level's step, skipping one extra step after a first-stage rejection.
 ///
 /// Levels are independent tasks taken largest first by `threads` workers; each worker owns one
-/// buffer sized for the largest level, so memory is `threads x (2 or 3) x 4 bytes x pixels`.
+/// buffer sized for the largest level, so memory is `workers x (2 or 3) x 4 bytes x pixels`, with
+/// at most one worker per core.
 /// Candidates come out in level order, rows top to bottom, whatever the thread count.
 enum CascadeScanner {
   /// Raw candidate windows (in `image` coordinates) for the given levels.
@@ -19,7 +21,9 @@ enum CascadeScanner {
     let compiled = CompiledCascade(cascade, stride: maxWidth + 1, planeHeight: maxHeight + 1)
     let results = Mutex([[FaceBox]](repeating: [], count: levels.count))
     let nextLevel = Atomic<Int>(0)
-    let workers = max(1, min(threads, levels.count))
+    // More workers than cores would only multiply the per-worker buffers.
+    let cores = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+    let workers = max(1, min(threads, levels.count, cores))
     image.pixels.withUnsafeBufferPointer { pixelBuffer in
       guard let pixels = pixelBuffer.baseAddress else { return }
       let source = SendablePointer(pointer: pixels)

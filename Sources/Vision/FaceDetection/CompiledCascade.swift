@@ -181,9 +181,9 @@ extension CompiledCascade {
     guard normArea * Double(factor) < 1e-1 else { return -1 }
     let stageCount = stages.count
     if stumpBased {
-      // Branch-free: a 2-rectangle feature has zero offsets and weight for its third rectangle,
-      // so the third term adds ±0 (which no threshold comparison can tell apart), and the leaf
-      // is picked by index. The leaf choice is data-dependent: branches mispredict often.
+      // The leaf is picked by index, not by a branch: the choice is data-dependent and a branch
+      // mispredicts often. (The 2- or 3-rectangle test repeats the same pattern for every window,
+      // so that branch predicts well and is cheaper than always summing a third rectangle.)
       let leafBase = leafPointer
       for s in 0..<stageCount {
         let stage = stagePointer[s]
@@ -193,7 +193,7 @@ extension CompiledCascade {
         while index < end {
           let st = stumpPointer[index]
           var value = st.w0 * Float(rectSum(window, st.o0)) + st.w1 * Float(rectSum(window, st.o1))
-          value += st.w2 * Float(rectSum(window, st.o2))
+          if st.w2 != 0 { value += st.w2 * Float(rectSum(window, st.o2)) }
           value *= factor
           total += leafBase[2 &* index &+ (value < st.threshold ? 0 : 1)]
           index += 1

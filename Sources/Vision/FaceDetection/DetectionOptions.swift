@@ -26,7 +26,8 @@ public struct DetectionOptions: Sendable, Equatable {
   /// When true, of two boxes sharing more than half of the smaller one's area, only the one with
   /// more neighbours is kept (OpenCV keeps both unless one lies wholly inside the other).
   public var suppressOverlaps: Bool
-  /// Worker threads for the scan (levels of the pyramid are spread over them).
+  /// Worker threads for the scan (levels of the pyramid are spread over them; capped at the
+  /// number of active cores).
   public var threads: Int
 
   /// Options; the defaults reproduce OpenCV's `detectMultiScale(image, 1.1, 3, 0, (30, 30))`.
