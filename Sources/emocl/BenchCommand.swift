@@ -8,8 +8,14 @@ struct Bench: ParsableCommand {
     abstract: "Benchmarks run by `make bench` beside their peers.",
     shouldDisplay: false,
     subcommands: [
-      BenchGEMM.self, BenchDecode.self, BenchData.self, BenchCNNTrain.self, BenchCNNInfer.self,
-      BenchCNNOps.self, BenchPipelineScenes.self,
+      BenchGEMM.self,
+      BenchDecode.self,
+      BenchData.self,
+      BenchCNNTrain.self,
+      BenchCNNInfer.self,
+      BenchCNNOps.self,
+      BenchFaces.self,
+      BenchPipelineScenes.self,
     ]
   )
 }
