@@ -8,6 +8,6 @@ struct Emocl: AsyncParsableCommand {
     commandName: "emocl",
     abstract: "Facial emotion recognition: train, evaluate and serve models on FER2013.",
     version: EmoclVersion.string,
-    subcommands: [DatasetCommand.self, Predict.self, Bench.self]
+    subcommands: [Train.self, Predict.self, DatasetCommand.self, Bench.self]
   )
 }
