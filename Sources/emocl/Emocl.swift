@@ -11,7 +11,9 @@ struct Emocl: AsyncParsableCommand {
     subcommands: [
       Train.self,
       Tune.self,
+      Evaluate.self,
       Predict.self,
+      Report.self,
       DatasetCommand.self,
       Bench.self,
     ]

@@ -4,6 +4,9 @@ public enum ClassifierLoadError: Error, Sendable, Equatable, CustomStringConvert
   case unsupportedKind(ModelKind, path: String, supported: [ModelKind])
   /// The model's classes are not the seven emotions in Emocl's order.
   case wrongClasses([String], path: String)
+  /// The file's tensors or card do not make a usable model of its kind (e.g. non-finite
+  /// parameters, an input the model type cannot take).
+  case invalidModel(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -13,6 +16,8 @@ public enum ClassifierLoadError: Error, Sendable, Equatable, CustomStringConvert
         + "(supported kinds: \(known))"
     case .wrongClasses(let classes, let path):
       return "\(path): the model's classes \(classes) are not \(Emotion.names)"
+    case .invalidModel(let path, let reason):
+      return "model file \(path): \(reason)"
     }
   }
 }
