@@ -7,6 +7,6 @@ struct Bench: ParsableCommand {
     commandName: "bench",
     abstract: "Benchmarks run by `make bench` beside their peers.",
     shouldDisplay: false,
-    subcommands: [BenchGEMM.self, BenchDecode.self, BenchData.self]
+    subcommands: [BenchGEMM.self, BenchDecode.self, BenchData.self, BenchClassical.self]
   )
 }
