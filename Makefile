@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 # Debian packages the build and the tests need.
-APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data
+APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data \
+  libfreetype-dev pkg-config fonts-dejavu-core
 # Without a target CPU, Swift lowers SIMD fused multiply-adds to libm calls (200x slower).
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc haswell
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

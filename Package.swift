@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each using only those before it (see README "Architecture"):
-// CBLAS, CCodecs (C shims) -> Tensor -> Vision -> Learning -> (Service) -> emocl (CLI).
+// CBLAS, CCodecs, CFreeType (C shims) -> Tensor -> Vision -> Learning -> (Service) -> emocl (CLI).
 let package = Package(
   name: "Emocl",
   platforms: [.macOS(.v15)],
@@ -17,6 +17,10 @@ let package = Package(
     // 1. C shims: OpenBLAS + LAPACKE as a system library; image codecs behind small C wrappers
     //    that contain libjpeg/libpng's longjmp error paths.
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    // FreeType for drawing labels on annotated images; pkg-config adds /usr/include/freetype2.
+    .systemLibrary(
+      name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
+      providers: [.apt(["libfreetype-dev"])]),
     .target(
       name: "CCodecs",
       path: "Sources/CCodecs",
@@ -24,8 +28,8 @@ let package = Package(
     ),
     // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
     .target(name: "Tensor", dependencies: ["CBLAS"]),
-    // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection.
-    .target(name: "Vision", dependencies: ["CCodecs", "Tensor"]),
+    // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection, drawing.
+    .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "Tensor"]),
     // 4. Learning: datasets, models, layers, optimisers, metrics, model files, charts.
     .target(name: "Learning", dependencies: ["Tensor", "Vision"]),
     // 6. The CLI.

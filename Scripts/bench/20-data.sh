@@ -23,6 +23,7 @@ cached=$(echo "$ours" | awk '/^cached_load_s/ {print $2}')
 listing=$(echo "$ours" | awk '/^listing_s/ {print $2}')
 peer_s=$(echo "$peer" | awk '/^load_s/ {print $2}')
 echo "$peer" | sed -n 's/^images /peer images: /p'
+echo "machine load average (1 min) during the run: $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 echo "ours: listing and stat of every file ${listing} s (inside each load)"
 awk -v f="$first" -v c="$cached" -v p="$peer_s" 'BEGIN {
   printf "first load (decode, 2 cores):  ours %.3f s   peer (Pillow, Pool(2)) %.3f s   peer/ours %.2fx\n", f, p, p / f

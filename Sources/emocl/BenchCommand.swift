@@ -7,6 +7,16 @@ struct Bench: ParsableCommand {
     commandName: "bench",
     abstract: "Benchmarks run by `make bench` beside their peers.",
     shouldDisplay: false,
-    subcommands: [BenchGEMM.self, BenchDecode.self, BenchData.self, BenchClassical.self]
+    subcommands: [
+      BenchGEMM.self,
+      BenchDecode.self,
+      BenchData.self,
+      BenchClassical.self,
+      BenchCNNTrain.self,
+      BenchCNNInfer.self,
+      BenchCNNOps.self,
+      BenchFaces.self,
+      BenchPipelineScenes.self,
+    ]
   )
 }

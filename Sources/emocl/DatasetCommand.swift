@@ -31,6 +31,15 @@ struct DatasetStats: ParsableCommand {
   @Flag(help: "Neither read nor write the decoded-pixel cache.")
   var noCache = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Also write the distribution as a grouped bar chart (SVG): one group per class, one bar per folder.",
+      valueName: "file.svg"))
+  var plot: String?
+
+  @Flag(help: "Plot image counts instead of each folder's shares (in percent).")
+  var plotCounts = false
+
   func run() throws {
     let options = DatasetOptions(skipBadFiles: skipBadFiles, useCache: !noCache)
     var columns: [ClassDistribution.Column] = []
@@ -49,8 +58,31 @@ struct DatasetStats: ParsableCommand {
       if let warning = load.cacheWarning { notes.append("  cache not written: \(warning)") }
     }
     let distribution = ClassDistribution(classes: LabeledImages.emotionClasses, columns: columns)
+    if let plot { try writeChart(distribution, to: plot) }
     print(distribution.table(), terminator: "")
     for note in notes { print(note) }
+    if let plot { print("chart: \(plot)") }
+  }
+
+  /// The grouped bar chart of `distribution`: shares (so folders of different sizes compare) or,
+  /// with `--plot-counts`, counts.
+  private func writeChart(_ distribution: ClassDistribution, to path: String) throws {
+    let series = distribution.columns.map { column in
+      BarChart.Series(
+        name: column.title,
+        values: column.counts.map { count in
+          plotCounts ? Double(count) : 100 * Double(count) / Double(max(column.total, 1))
+        })
+    }
+    let chart = BarChart(
+      title: "Class distribution", categories: distribution.classes, series: series,
+      yLabel: plotCounts ? "images" : "share of the folder's images (%)")
+    let svg = try chart.svg()
+    do {
+      try svg.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      throw DatasetCommandError("cannot write the chart to \(path): \(error.localizedDescription)")
+    }
   }
 
   /// Column titles: each folder's last path component, or the whole path when two would clash.
@@ -58,4 +90,10 @@ struct DatasetStats: ParsableCommand {
     let short = directories.map { URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent }
     return Set(short).count == short.count ? short : directories
   }
+}
+
+/// A failure of a `dataset` subcommand, printed as its message.
+struct DatasetCommandError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
 }

@@ -217,7 +217,7 @@ private func greyPixels(_ url: URL, size: (Int, Int)? = nil) throws -> [UInt8] {
     var flipped = good
     flipped[good.count - 100] ^= 0x5a  // a pixel byte: only the checksum notices
     var badLabel = good
-    badLabel[good.count - 8 - 4 * 48 * 48 - 1] = 200
+    badLabel[good.count - 16 - 4 * 48 * 48 - 1] = 200
     let damaged: [Data] = [
       good.prefix(good.count / 2), good.prefix(10), Data(), Data("garbage".utf8), flipped,
       badLabel, good + Data([0]),
@@ -230,6 +230,19 @@ private func greyPixels(_ url: URL, size: (Int, Int)? = nil) throws -> [UInt8] {
       #expect(try Data(contentsOf: file) == good)
       #expect(try fixture.load().fromCache)
     }
+  }
+
+  @Test func anUnwritableCacheIsAWarningNotAFailure() throws {
+    guard let fixture = try DatasetFixture(perClass: ["angry": 1]) else { return }
+    defer { fixture.cleanup() }
+    // A cache folder below a regular file cannot be created.
+    let file = fixture.temporary.url.appendingPathComponent("plain-file")
+    try Data("x".utf8).write(to: file)
+    var options = fixture.options
+    options.cacheDirectory = file.appendingPathComponent("cache")
+    let load = try fixture.load(options)
+    #expect(load.images.count == 1 && !load.fromCache)
+    #expect(load.cacheWarning?.contains("cannot create cache folder") == true)
   }
 
   @Test func withoutCacheNothingIsWritten() throws {

@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
 /// Runs the built `emocl` binary (it sits beside the test bundle in the build folder).
 private func runEmocl(_ arguments: [String], environment: [String: String] = [:]) throws
   -> (status: Int32, output: String, error: String)
@@ -58,8 +62,10 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
         try Data(contentsOf: fer.appendingPathComponent(file)).write(to: target)
       }
     }
+    let chart = temporary.url.appendingPathComponent("distribution.svg")
     let result = try runEmocl(
-      ["dataset", "stats", first.path, second.path], environment: environment)
+      ["dataset", "stats", first.path, second.path, "--plot", chart.path],
+      environment: environment)
     #expect(result.status == 0, "\(result.error)")
     let lines = result.output.split(separator: "\n").map {
       $0.split(separator: " ").joined(separator: " ")
@@ -69,7 +75,20 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
     #expect(lines.contains("happy 2 66.7% 1 100.0% 3 75.0%"))
     #expect(lines.contains("total 3 100.0% 1 100.0% 4 100.0%"))
     #expect(lines.contains("first: 3 images of 48x48"))
-    // The second run reads the cache that the first wrote under EMOCL_CACHE.
+    // The chart: well-formed SVG with a bar per class and folder, the folders in the legend.
+    let svg = try #require(XMLParser(contentsOf: chart))
+    let elements = ElementCollector()
+    svg.delegate = elements
+    #expect(svg.parse())
+    #expect(elements.names.first == "svg")
+    #expect(elements.barCount == 14)
+    #expect(elements.text.contains("first") && elements.text.contains("second"))
+    let unwritable = try runEmocl(
+      ["dataset", "stats", first.path, "--plot", "/nonexistent/folder/chart.svg"],
+      environment: environment)
+    #expect(unwritable.status != 0)
+    #expect(unwritable.error.contains("cannot write the chart to /nonexistent/folder/chart.svg"))
+    // The cache that the first wrote under EMOCL_CACHE.
     let cacheFiles = try FileManager.default.contentsOfDirectory(
       atPath: temporary.url.appendingPathComponent("cache/datasets").path)
     #expect(cacheFiles.count == 2)
@@ -92,4 +111,23 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
     #expect(missing.status != 0)
     #expect(missing.error.contains("not found or not a directory: /nonexistent/emocl"))
   }
+}
+
+/// Counts `rect` elements of class `bar` and gathers text.
+private final class ElementCollector: NSObject, XMLParserDelegate {
+  var names: [String] = []
+  var barCount = 0
+  var text = ""
+
+  func parser(
+    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+    qualifiedName: String?, attributes: [String: String] = [:]
+  ) {
+    names.append(name)
+    if name == "rect", attributes["class"]?.split(separator: " ").contains("bar") == true {
+      barCount += 1
+    }
+  }
+
+  func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 }

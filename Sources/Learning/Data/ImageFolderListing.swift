@@ -60,8 +60,7 @@ struct ImageFolderListing: Sendable {
       return
     }
     defer { closedir(directory) }
-    // Sorting the raw UTF-8 bytes gives one order on every platform and locale.
-    let names = Self.entries(of: directory).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let names = Self.entries(of: directory).sorted(by: Self.bytesPrecede)
     files.reserveCapacity(files.count + names.count)
     for entry in names {
       guard let status = Self.status(directory: directory, name: entry) else {
@@ -91,6 +90,21 @@ struct ImageFolderListing: Sendable {
       names.append(name)
     }
     return names
+  }
+
+  /// Byte order of the UTF-8 encodings: one order on every platform and locale (String's `<`
+  /// orders by Unicode scalars after normalisation), through `memcmp` because this sort is a
+  /// measurable part of listing 28,709 files.
+  private static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+    var a = a
+    var b = b
+    return a.withUTF8 { x in
+      b.withUTF8 { y in
+        let common = min(x.count, y.count)
+        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+        return order != 0 ? order < 0 : x.count < y.count
+      }
+    }
   }
 
   /// `stat` of `name` inside an open directory, following symbolic links.
