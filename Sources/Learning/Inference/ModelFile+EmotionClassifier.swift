@@ -2,7 +2,7 @@ import Foundation
 
 extension ModelFile {
   /// The model kinds `emotionClassifier(name:)` can load.
-  public static var classifierKinds: [ModelKind] { [] }
+  public static var classifierKinds: [ModelKind] { [.logreg, .svm] }
 
   /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind.
   /// - Throws: `ClassifierLoadError` for a kind without a classifier or classes other than the
@@ -12,6 +12,8 @@ extension ModelFile {
       throw ClassifierLoadError.wrongClasses(card.classes, path: path)
     }
     switch card.kind {
+    case .logreg, .svm:
+      return try ClassicalEmotionClassifier(modelFile: self, name: name)
     default:
       throw ClassifierLoadError.unsupportedKind(
         card.kind, path: path, supported: Self.classifierKinds)
