@@ -8,6 +8,14 @@ struct Emocl: AsyncParsableCommand {
     commandName: "emocl",
     abstract: "Facial emotion recognition: train, evaluate and serve models on FER2013.",
     version: EmoclVersion.string,
-    subcommands: [Train.self, Predict.self, DatasetCommand.self, Bench.self]
+    subcommands: [
+      Train.self,
+      Tune.self,
+      Evaluate.self,
+      Predict.self,
+      Report.self,
+      DatasetCommand.self,
+      Bench.self,
+    ]
   )
 }

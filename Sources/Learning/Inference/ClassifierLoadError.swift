@@ -4,8 +4,9 @@ public enum ClassifierLoadError: Error, Sendable, Equatable, CustomStringConvert
   case unsupportedKind(ModelKind, path: String, supported: [ModelKind])
   /// The model's classes are not the seven emotions in Emocl's order.
   case wrongClasses([String], path: String)
-  /// The model's parts do not fit together or cannot give probabilities.
-  case invalidModel(name: String, reason: String)
+  /// The file's tensors or card do not make a usable model of its kind (e.g. non-finite
+  /// parameters, an input the model type cannot take).
+  case invalidModel(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -13,10 +14,10 @@ public enum ClassifierLoadError: Error, Sendable, Equatable, CustomStringConvert
       let known = supported.isEmpty ? "none yet" : supported.map(\.rawValue).joined(separator: ", ")
       return "\(path): models of kind '\(kind)' cannot classify emotions in this build "
         + "(supported kinds: \(known))"
-    case .invalidModel(let name, let reason):
-      return "model '\(name)' cannot classify faces: \(reason)"
     case .wrongClasses(let classes, let path):
       return "\(path): the model's classes \(classes) are not \(Emotion.names)"
+    case .invalidModel(let path, let reason):
+      return "model file \(path): \(reason)"
     }
   }
 }
