@@ -7,6 +7,15 @@ struct Bench: ParsableCommand {
     commandName: "bench",
     abstract: "Benchmarks run by `make bench` beside their peers.",
     shouldDisplay: false,
-    subcommands: [BenchGEMM.self, BenchDecode.self, BenchData.self, BenchPipelineScenes.self]
+    subcommands: [
+      BenchGEMM.self,
+      BenchDecode.self,
+      BenchData.self,
+      BenchCNNTrain.self,
+      BenchCNNInfer.self,
+      BenchCNNOps.self,
+      BenchFaces.self,
+      BenchPipelineScenes.self,
+    ]
   )
 }

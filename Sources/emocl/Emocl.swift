@@ -9,7 +9,13 @@ struct Emocl: AsyncParsableCommand {
     abstract: "Facial emotion recognition: train, evaluate and serve models on FER2013.",
     version: EmoclVersion.string,
     subcommands: [
-      Train.self, Evaluate.self, Predict.self, DatasetCommand.self, Report.self, Bench.self,
+      Train.self,
+      Tune.self,
+      Evaluate.self,
+      Predict.self,
+      Report.self,
+      DatasetCommand.self,
+      Bench.self,
     ]
   )
 }

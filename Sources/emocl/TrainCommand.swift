@@ -5,6 +5,6 @@ struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Train a model on an image-folder dataset and write it as a .safetensors file.",
-    subcommands: [TrainLogReg.self, TrainSVM.self]
+    subcommands: [TrainCNN.self, TrainLogReg.self, TrainSVM.self]
   )
 }

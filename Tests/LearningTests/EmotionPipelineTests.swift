@@ -26,6 +26,17 @@ import Vision
     #expect(locator.calls == 1)
   }
 
+  @Test func ferValidationImageIsAFaceCrop() throws {
+    guard let val = try SharedData.path("datasets/fer2013/val/happy") else { return }
+    let file = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: val.path).sorted().first)
+    let locator = FixedLocator([])
+    let pipeline = EmotionPipeline(classifier: MeanGreyClassifier(), faceLocator: locator)
+    let result = try pipeline.analyze(contentsOfFile: val.appendingPathComponent(file).path)
+    #expect(result.mode == .wholeImage && locator.calls == 0)
+    #expect(result.faces.map(\.box) == [PixelBox(x: 0, y: 0, width: 48, height: 48)])
+  }
+
   @Test func smallCropWorksWithoutAnyDetector() throws {
     let pipeline = EmotionPipeline(classifier: MeanGreyClassifier(), faceLocator: nil)
     let result = try pipeline.analyze(Scene.plain(width: 60, height: 64, level: happy))

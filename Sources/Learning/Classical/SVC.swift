@@ -197,7 +197,9 @@ public struct SVC: Sendable, Equatable {
         let decisions = crossValidatedDecisions(
           kernel: kernel, data: rows, d: d, positive: positive, bounds: bounds,
           options: options, budget: budget, seed: options.seed &+ UInt64(m))
-        sigmoid = PlattScaling.fit(decisions: decisions, positive: positive)
+        let fitted = PlattScaling.fit(decisions: decisions, positive: positive)
+        // Rounded to Float32, the precision model files store, so a saved model is identical.
+        sigmoid = PlattScaling(a: Double(Float(fitted.a)), b: Double(Float(fitted.b)))
       }
       return (machine, sigmoid)
     }
