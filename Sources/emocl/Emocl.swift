@@ -8,6 +8,6 @@ struct Emocl: AsyncParsableCommand {
     commandName: "emocl",
     abstract: "Facial emotion recognition: train, evaluate and serve models on FER2013.",
     version: EmoclVersion.string,
-    subcommands: []
+    subcommands: [Serve.self, Keys.self]
   )
 }
