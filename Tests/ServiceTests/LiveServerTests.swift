@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTLS
 import HummingbirdTesting
 import Logging

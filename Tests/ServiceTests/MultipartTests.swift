@@ -19,16 +19,19 @@ struct MultipartTests {
   @Test("parts with names, file names, types and binary bodies")
   func parts() throws {
     let body =
-      bytes("preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\nad-1\r\n")
-      + bytes("--XyZ\r\ncontent-disposition: form-data; name=\"image\"; filename=\"a;b.jpg\"\r\n")
-      + bytes("Content-Type: image/jpeg\r\n\r\n") + [
+      Self.bytes(
+        "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"tag\"\r\n\r\nad-1\r\n")
+      + Self.bytes(
+        "--XyZ\r\ncontent-disposition: form-data; name=\"image\"; filename=\"a;b.jpg\"\r\n")
+      + Self.bytes("Content-Type: image/jpeg\r\n\r\n") + [
         0xFF, 0xD8, 0x0D, 0x0A, 0x2D, 0x2D, 0x00, 0xFF, 0xD9,
       ]
-      + bytes("\r\n--XyZ--\r\nepilogue")
+      + Self.bytes("\r\n--XyZ--\r\nepilogue")
     let parts = try Multipart.parse(body, boundary: "XyZ")
     #expect(parts.count == 2)
     #expect(
-      parts[0] == MultipartPart(name: "tag", filename: nil, contentType: nil, body: bytes("ad-1")))
+      parts[0]
+        == MultipartPart(name: "tag", filename: nil, contentType: nil, body: Self.bytes("ad-1")))
     #expect(parts[1].name == "image" && parts[1].filename == "a;b.jpg")
     #expect(parts[1].contentType == "image/jpeg")
     // CRLF-- inside the data that is not followed by the boundary stays part of the body.
@@ -37,10 +40,10 @@ struct MultipartTests {
 
   @Test("a body starting with the boundary, an empty part, and a part without headers")
   func edges() throws {
-    let body = bytes(
+    let body = Self.bytes(
       "--b\r\nContent-Disposition: form-data; name=\"e\"\r\n\r\n\r\n--b\r\n\r\nraw\r\n--b--")
     let parts = try Multipart.parse(body, boundary: "b")
-    #expect(parts.map(\.body) == [[], bytes("raw")])
+    #expect(parts.map(\.body) == [[], Self.bytes("raw")])
     #expect(parts[1].name == nil)
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Service
+import TestSupport
 import Testing
 
 /// The same storage suite on SQLite and PostgreSQL.
@@ -81,7 +82,7 @@ struct StorageTests {
       (Self.day0 + 29 * Self.hour, "t", [0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3]),
       (Self.day0 + Self.hour / 6, "other", [0.7, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05]),
     ]
-    func expected(_ selected: [(Int64, String, [Double])], start: Int64) -> StatsBucket {
+    @Sendable func expected(_ selected: [(Int64, String, [Double])], start: Int64) -> StatsBucket {
       // Means from the stored millionths, as the store computes them.
       let sums = (0..<7).map { k in selected.reduce(0) { $0 + Int64(($1.2[k] * 1e6).rounded()) } }
       var counts = [Int](repeating: 0, count: 7)
@@ -150,20 +151,27 @@ struct StorageTests {
   func keys() async throws {
     try await TestDatabases.each { url in
       try await SQLStore.withStore(url, logger: Harness.logger) { store in
-        #expect(try await store.activeKeyHashes().isEmpty)
+        #expect(try await store.apiKeyHashes() == ([], false))
         let (key, record) = try await APIKeys.create(name: "ci", in: store, now: Self.day0)
         let (key2, _) = try await APIKeys.create(name: "page", in: store, now: Self.day0)
         #expect(key.hasPrefix("emocl_") && key.count == 6 + 43 && key != key2)
-        #expect(try await store.activeKeyHashes() == [APIKeys.hash(key), APIKeys.hash(key2)])
+        #expect(try await store.apiKeyHashes() == ([APIKeys.hash(key), APIKeys.hash(key2)], true))
         #expect(try await store.revokeKey(id: record.id, at: Self.day0 + 1))
         #expect(try await !store.revokeKey(id: record.id, at: Self.day0 + 2))
-        #expect(try await store.activeKeyHashes() == [APIKeys.hash(key2)])
+        #expect(try await store.apiKeyHashes() == ([APIKeys.hash(key2)], true))
+        #expect(try await store.revokeKey(id: Self.listedID(key2, store), at: Self.day0 + 3))
+        #expect(try await store.apiKeyHashes() == ([], true))
         let listed = try await store.listKeys()
         #expect(listed.map(\.name) == ["ci", "page"])
-        #expect(listed[0].revokedAt == Self.day0 + 1 && listed[1].revokedAt == nil)
+        #expect(listed[0].revokedAt == Self.day0 + 1 && listed[1].revokedAt == Self.day0 + 3)
         #expect(listed[0].prefix == String(key.prefix(12)))
       }
     }
+  }
+
+  /// The id of the stored key whose prefix matches `key`.
+  static func listedID(_ key: String, _ store: SQLStore) async throws -> Int64 {
+    try #require(try await store.listKeys().first { $0.prefix == APIKeys.shownPrefix(key) }).id
   }
 
   @Test("two stores on one database record concurrently without losing or duplicating")

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Decides whether a request may use `/api`: open while no key exists, else only with
-/// `Authorization: Bearer KEY` naming an unrevoked key. The key hashes are reread from the
+/// Decides whether a request may use `/api`: open while no key was ever created, else only with
+/// `Authorization: Bearer KEY` naming an unrevoked key (revoking every key does not reopen it). The key hashes are reread from the
 /// database at most every `refreshInterval`; while the database is down the last set read stays
 /// in force (and if none was ever read, `/api` answers 503 rather than opening up).
 final class KeyCheck: Sendable {
@@ -12,7 +12,7 @@ final class KeyCheck: Sendable {
   }
 
   private struct State {
-    var hashes: Set<String>?
+    var keys: (active: Set<String>, anyExists: Bool)?
     var readAt: ContinuousClock.Instant?
   }
 
@@ -27,26 +27,27 @@ final class KeyCheck: Sendable {
 
   func check(authorization: String?) async -> Decision {
     let now = ContinuousClock.now
-    var hashes = state.withLock { (s: inout State) -> Set<String>? in
+    var keys = state.withLock { (s: inout State) -> (active: Set<String>, anyExists: Bool)? in
       guard let readAt = s.readAt, now - readAt < refreshInterval else { return nil }
-      return s.hashes
+      return s.keys
     }
-    if hashes == nil {
+    if keys == nil {
       do {
-        let fresh = try await store.activeKeyHashes()
+        let fresh = try await store.apiKeyHashes()
         state.withLock {
-          $0.hashes = fresh
+          $0.keys = fresh
           $0.readAt = now
         }
-        hashes = fresh
+        keys = fresh
       } catch {
-        hashes = state.withLock { $0.hashes }
-        if hashes == nil {
+        keys = state.withLock { $0.keys }
+        if keys == nil {
           return .unavailable("cannot read the API keys: \(error)")
         }
       }
     }
-    guard let hashes, !hashes.isEmpty else { return .allowed(keyHash: nil) }
+    guard let keys, keys.anyExists else { return .allowed(keyHash: nil) }
+    let hashes = keys.active
     guard let authorization else {
       return .unauthorized("this server requires an API key: Authorization: Bearer KEY")
     }

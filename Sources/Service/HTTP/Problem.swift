@@ -35,7 +35,8 @@ public struct Problem: Error, Sendable, Equatable {
   func response(instance: String?) -> Response {
     let data =
       (try? JSONSerialization.data(
-        withJSONObject: body(instance: instance), options: [.sortedKeys])) ?? Data()
+        withJSONObject: body(instance: instance), options: [.sortedKeys, .withoutEscapingSlashes]))
+      ?? Data()
     var headers = self.headers
     headers[.contentType] = "application/problem+json"
     return Response(

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// Typed reads of query parameters; a present but malformed value is a 400 naming the parameter.
 struct QueryParameters {

@@ -37,7 +37,7 @@ extension EmoclService {
 
   /// The request body, refusing early when `Content-Length` already says it is too large.
   func body(_ request: Request, limit: Int) async throws -> [UInt8] {
-    if let length = request.headers[.contentLength].flatMap { Int($0) }, length > limit {
+    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
       throw Problem(
         .contentTooLarge, kind: "body-too-large",
         detail: "the body is \(length) bytes; the limit is \(limit)")

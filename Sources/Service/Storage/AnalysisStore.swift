@@ -26,6 +26,7 @@ public protocol AnalysisStore: Sendable {
   func listKeys() async throws -> [APIKeyRecord]
   /// Marks a key revoked; false when no such unrevoked key.
   func revokeKey(id: Int64, at: Int64) async throws -> Bool
-  /// Hex SHA-256 of every unrevoked key.
-  func activeKeyHashes() async throws -> Set<String>
+  /// Hex SHA-256 of every unrevoked key, and whether any key (revoked ones included) exists.
+  /// Once a key has been created, `/api` needs a valid key even if all keys are revoked.
+  func apiKeyHashes() async throws -> (active: Set<String>, anyExists: Bool)
 }

@@ -305,8 +305,9 @@ public final class SQLStore: AnalysisStore {
     return !rows.isEmpty
   }
 
-  public func activeKeyHashes() async throws -> Set<String> {
-    let rows = try await backend.query("SELECT hash FROM api_keys WHERE revoked_at IS NULL", [])
-    return Set(rows.compactMap { $0.first?.string })
+  public func apiKeyHashes() async throws -> (active: Set<String>, anyExists: Bool) {
+    let rows = try await backend.query("SELECT hash, revoked_at FROM api_keys", [])
+    let active = rows.filter { $0.count == 2 && $0[1] == .null }.compactMap { $0.first?.string }
+    return (Set(active), !rows.isEmpty)
   }
 }

@@ -63,8 +63,8 @@ final class FlakyStore: AnalysisStore {
     try check()
     return try await inner.revokeKey(id: id, at: time)
   }
-  func activeKeyHashes() async throws -> Set<String> {
+  func apiKeyHashes() async throws -> (active: Set<String>, anyExists: Bool) {
     try check()
-    return try await inner.activeKeyHashes()
+    return try await inner.apiKeyHashes()
   }
 }
