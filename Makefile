@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 # Debian packages the build and the tests need.
 APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data \
-	libsqlite3-dev postgresql
+  libfreetype-dev pkg-config fonts-dejavu-core libsqlite3-dev postgresql
 # Without a target CPU, Swift lowers SIMD fused multiply-adds to libm calls (200x slower).
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc haswell
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

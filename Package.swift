@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each using only those before it (see README "Architecture"):
-// CBLAS, CCodecs (C shims) -> Tensor -> Vision -> Learning -> (Service) -> emocl (CLI).
+// CBLAS, CCodecs, CFreeType (C shims) -> Tensor -> Vision -> Learning -> (Service) -> emocl (CLI).
 let package = Package(
   name: "Emocl",
   platforms: [.macOS(.v15)],
@@ -24,6 +24,10 @@ let package = Package(
     // 1. C shims: OpenBLAS + LAPACKE as a system library; image codecs behind small C wrappers
     //    that contain libjpeg/libpng's longjmp error paths.
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    // FreeType for drawing labels on annotated images; pkg-config adds /usr/include/freetype2.
+    .systemLibrary(
+      name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
+      providers: [.apt(["libfreetype-dev"])]),
     .target(
       name: "CCodecs",
       path: "Sources/CCodecs",
@@ -31,8 +35,8 @@ let package = Package(
     ),
     // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
     .target(name: "Tensor", dependencies: ["CBLAS"]),
-    // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection.
-    .target(name: "Vision", dependencies: ["CCodecs", "Tensor"]),
+    // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection, drawing.
+    .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "Tensor"]),
     // 4. Learning: datasets, models, layers, optimisers, metrics, model files, charts.
     .target(name: "Learning", dependencies: ["Tensor", "Vision"]),
     // 5. Service: the Hummingbird web app, its page and its storage (SQLite via Debian's
@@ -63,22 +67,23 @@ let package = Package(
     ),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"]),
-    .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ServiceTests",
       dependencies: [
-        "Service", "TestSupport",
+        "Service", "Learning", "TestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         // Creates a fresh PostgreSQL database per storage test.
         .product(name: "PostgresNIO", package: "postgres-nio"),
-      ]
+      ],
+      exclude: ["Fixtures"]
     ),
-    .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"]),
+    .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -25,10 +25,56 @@ public struct Tensor: Sendable, Equatable {
     self.storage = storage
   }
 
+  /// A tensor of `shape` over `storage` from outside data (files, requests): throws instead of
+  /// stopping when a dimension is negative, the size overflows, or the counts differ.
+  public init(validatingShape shape: [Int], storage: [Float]) throws(TensorError) {
+    var expected = 1
+    for dimension in shape {
+      guard dimension >= 0 else { throw .invalidShape(shape) }
+      let (product, overflow) = expected.multipliedReportingOverflow(by: dimension)
+      guard !overflow else { throw .invalidShape(shape) }
+      expected = product
+    }
+    guard storage.count == expected else {
+      throw .storageCountMismatch(shape: shape, expected: expected, count: storage.count)
+    }
+    self.shape = shape
+    self.storage = storage
+  }
+
+  /// The `n×n` identity matrix.
+  public static func identity(_ n: Int) -> Tensor {
+    var result = Tensor(shape: [n, n])
+    result.storage.withUnsafeMutableBufferPointer { out in
+      for i in 0..<n { out[i * n + i] = 1 }
+    }
+    return result
+  }
+
   /// Number of elements.
   @inlinable public var count: Int { storage.count }
   /// Number of dimensions.
   @inlinable public var rank: Int { shape.count }
+
+  /// True when no element is NaN or infinite.
+  public var isFinite: Bool {
+    storage.withUnsafeBufferPointer { buffer in
+      // Summing `x * 0` is NaN exactly when some x is NaN or infinite; SIMD lanes keep it fast.
+      guard let base = buffer.baseAddress else { return true }
+      var lanes = SIMD16<Float>()
+      var index = 0
+      while index + 16 <= buffer.count {
+        lanes += UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<Float>.self) * 0
+        index += 16
+      }
+      var probe = lanes.sum()
+      while index < buffer.count {
+        probe += base[index] * 0
+        index += 1
+      }
+      return probe == 0
+    }
+  }
 
   /// Row-major strides in elements, e.g. `[C*H*W, H*W, W, 1]`.
   public var strides: [Int] {

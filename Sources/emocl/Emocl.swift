@@ -8,6 +8,16 @@ struct Emocl: AsyncParsableCommand {
     commandName: "emocl",
     abstract: "Facial emotion recognition: train, evaluate and serve models on FER2013.",
     version: EmoclVersion.string,
-    subcommands: [Serve.self, Keys.self]
+    subcommands: [
+      Train.self,
+      Tune.self,
+      Evaluate.self,
+      Predict.self,
+      Report.self,
+      DatasetCommand.self,
+      Bench.self,
+      Serve.self,
+      Keys.self,
+    ]
   )
 }

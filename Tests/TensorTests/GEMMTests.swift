@@ -2,11 +2,123 @@ import Tensor
 import Testing
 
 @Suite struct GEMMTests {
+  struct Case: Decodable {
+    let transposeA: Bool
+    let transposeB: Bool
+    let m: Int
+    let n: Int
+    let k: Int
+    let alpha: Float
+    let beta: Float
+    let a: FixtureTensor
+    let b: FixtureTensor
+    let c: FixtureTensor
+    let expected: FixtureTensor
+  }
+  struct Batched: Decodable {
+    let a3, b3, b2, a2, at3, bt3, a3b3, a3b2, a2b3, at3Tbt3T: FixtureTensor
+  }
+  struct Fixture: Decodable {
+    let cases: [Case]
+    let batched: Batched
+  }
+
   @Test func smallProductMatchesHandComputed() {
     let a = Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6])
     let b = Tensor(shape: [3, 2], storage: [7, 8, 9, 10, 11, 12])
     #expect(a.matmul(b).storage == [58, 64, 139, 154])
     #expect(a.matmul(a, transposeOther: true).storage == [14, 32, 32, 77])
     #expect(a.matmul(a, transposeSelf: true).shape == [3, 3])
+  }
+
+  @Test func allTranspositionsAndShapesMatchNumPy() throws {
+    let fixture = try loadFixture("gemm.json", as: Fixture.self)
+    #expect(fixture.cases.count == 20)
+    for item in fixture.cases {
+      let label = Comment(
+        rawValue: "m=\(item.m) n=\(item.n) k=\(item.k) tA=\(item.transposeA) tB=\(item.transposeB)")
+      let (a, b) = (item.a.tensor, item.b.tensor)
+      // Tensor API with alpha and beta, into an existing C.
+      var c = item.c.tensor
+      c.gemmInPlace(
+        a, b, transposeA: item.transposeA, transposeB: item.transposeB, alpha: item.alpha,
+        beta: item.beta)
+      expectClose(c, item.expected.tensor, rtol: 1e-5, atol: 1e-5, label)
+      // matmul is the alpha 1, beta 0 case.
+      if item.alpha == 1 && item.beta == 0 {
+        let product = a.matmul(b, transposeSelf: item.transposeA, transposeOther: item.transposeB)
+        expectClose(product, item.expected.tensor, rtol: 1e-5, atol: 1e-5, label)
+      }
+      // Pointer-level sgemm into a C with a wider row stride, leaving the padding untouched.
+      let ldc = item.n + 3
+      var padded = [Float](repeating: 42, count: item.m * ldc)
+      let initial = item.c.tensor.storage
+      for row in 0..<item.m {
+        for column in 0..<item.n { padded[row * ldc + column] = initial[row * item.n + column] }
+      }
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
+          padded.withUnsafeMutableBufferPointer { pc in
+            sgemm(
+              item.transposeA ? .transposed : .none, item.transposeB ? .transposed : .none,
+              m: item.m, n: item.n, k: item.k, alpha: item.alpha, a: pa.baseAddress!,
+              lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1], beta: item.beta,
+              c: pc.baseAddress!, ldc: ldc)
+          }
+        }
+      }
+      var compact = [Float]()
+      for row in 0..<item.m {
+        compact += padded[(row * ldc)..<(row * ldc + item.n)]
+        #expect(padded[(row * ldc + item.n)..<((row + 1) * ldc)].allSatisfy { $0 == 42 }, label)
+      }
+      #expect(closeness(compact, item.expected.tensor.storage, rtol: 1e-5, atol: 1e-5) <= 1, label)
+    }
+  }
+
+  @Test func batchedProductsMatchNumPy() throws {
+    let f = try loadFixture("gemm.json", as: Fixture.self).batched
+    expectClose(f.a3.tensor.batchedMatmul(f.b3.tensor), f.a3b3.tensor, atol: 1e-5)
+    expectClose(f.a3.tensor.batchedMatmul(f.b2.tensor), f.a3b2.tensor, atol: 1e-5)
+    expectClose(f.a2.tensor.batchedMatmul(f.b3.tensor), f.a2b3.tensor, atol: 1e-5)
+    expectClose(
+      f.at3.tensor.batchedMatmul(f.bt3.tensor, transposeSelf: true, transposeOther: true),
+      f.at3Tbt3T.tensor, atol: 1e-5)
+    #expect(f.a3.tensor.batchedMatmul(f.b3.tensor).shape == [3, 4, 2])
+  }
+
+  @Test func stridedBatchReusesASharedOperand() {
+    // Two 2×2 left matrices against one shared right matrix (stride 0), into a strided C.
+    let a: [Float] = [1, 2, 3, 4, 5, 6, 7, 8]
+    let b: [Float] = [1, 0, 1, 1]
+    var c = [Float](repeating: -1, count: 10)
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          sgemmBatched(
+            .none, .none, batch: 2, m: 2, n: 2, k: 2, a: pa.baseAddress!, lda: 2, strideA: 4,
+            b: pb.baseAddress!, ldb: 2, strideB: 0, c: pc.baseAddress!, ldc: 2, strideC: 5)
+        }
+      }
+    }
+    #expect(c == [3, 2, 7, 4, -1, 11, 6, 15, 8, -1])
+  }
+
+  @Test func emptyProductsAreZeroOrScaled() {
+    let a = Tensor(shape: [3, 0])
+    let b = Tensor(shape: [0, 2])
+    #expect(a.matmul(b) == Tensor(shape: [3, 2]))
+    var c = Tensor(shape: [3, 2], repeating: 4)
+    c.gemmInPlace(a, b, beta: 0.5)
+    #expect(c == Tensor(shape: [3, 2], repeating: 2))
+    #expect(Tensor(shape: [0, 4]).matmul(Tensor(shape: [4, 5])).shape == [0, 5])
+  }
+
+  @Test func threadCountIsSettable() {
+    let before = BLAS.threads
+    BLAS.setThreads(1)
+    #expect(BLAS.threads == 1)
+    BLAS.setThreads(before)
+    #expect(!BLAS.coreName.isEmpty)
   }
 }

@@ -1,3 +1,5 @@
+import Learning
+
 /// A face rectangle in image pixels (after EXIF orientation), top-left origin.
 public struct FaceBox: Codable, Sendable, Equatable, Hashable {
   public var x: Int

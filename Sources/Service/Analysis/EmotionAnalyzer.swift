@@ -2,7 +2,7 @@
 ///
 /// The service depends only on this protocol, so routes, storage and the page are tested with a
 /// deterministic analyzer while the real one (decode, detect, crop, classify) lives elsewhere.
-/// Implementations report bad images by throwing `AnalysisError`; any other error becomes a 422.
+/// Implementations report bad images by throwing `AnalyzerError`; any other error becomes a 422.
 public protocol EmotionAnalyzer: Sendable {
   /// The models this analyzer can run; the first with `isDefault` (else the first) is the default.
   var models: [ModelInfo] { get }
@@ -30,7 +30,7 @@ public struct AnalyzeOptions: Sendable, Equatable {
 }
 
 /// Why an image could not be analysed; each case maps to one HTTP status.
-public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum AnalyzerError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The bytes are not an image of a supported format, or are corrupt (415).
   case notAnImage(String)
   /// The image decodes but is too large to process, e.g. 100000×100000 pixels (413).

@@ -1,3 +1,5 @@
+import Learning
+
 /// A model the service can run, with the evaluation shown on the model page
 /// (`GET /api/v1/models`). The real analyzer fills these from the model cards.
 public struct ModelInfo: Codable, Sendable, Equatable {
@@ -40,11 +42,11 @@ public struct ModelMetrics: Codable, Sendable, Equatable {
   /// `confusion[trueClass][predictedClass]` counts, classes in `Emotion.allCases` order.
   public var confusion: [[Int]]
   /// Reliability of the top probability, when measured.
-  public var calibration: Calibration?
+  public var calibration: ModelCalibration?
 
   public init(
     dataset: String, accuracy: Double, macroF1: Double, perClass: [ClassMetrics],
-    confusion: [[Int]], calibration: Calibration? = nil
+    confusion: [[Int]], calibration: ModelCalibration? = nil
   ) {
     self.dataset = dataset
     self.accuracy = accuracy
@@ -79,7 +81,7 @@ public struct ClassMetrics: Codable, Sendable, Equatable {
 }
 
 /// Expected calibration error and the reliability diagram's bins.
-public struct Calibration: Codable, Sendable, Equatable {
+public struct ModelCalibration: Codable, Sendable, Equatable {
   public var ece: Double
   public var bins: [CalibrationBin]
 

@@ -59,7 +59,7 @@ extension Problem {
   }
 
   /// The problem for an analyzer error.
-  static func analysis(_ error: AnalysisError) -> Problem {
+  static func analysis(_ error: AnalyzerError) -> Problem {
     switch error {
     case .notAnImage(let m): Problem(.unsupportedMediaType, kind: "not-an-image", detail: m)
     case .tooLarge(let m): Problem(.contentTooLarge, kind: "image-too-large", detail: m)

@@ -49,7 +49,7 @@ struct ProblemMiddleware: RouterMiddleware {
     switch error {
     case let problem as Problem:
       return problem
-    case let error as AnalysisError:
+    case let error as AnalyzerError:
       return .analysis(error)
     case let error as StorageError:
       return .databaseDown(error.database, error)

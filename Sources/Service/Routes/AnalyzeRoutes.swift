@@ -1,4 +1,5 @@
 import Hummingbird
+import Learning
 
 extension EmoclService {
   /// Content types accepted as a raw image body.
@@ -83,8 +84,10 @@ extension EmoclService {
     let result: AnalysisResult
     do {
       result = try await analyzer.analyze(imageBytes: image, options: query.options)
-    } catch let error as AnalysisError {
+    } catch let error as AnalyzerError {
       throw Problem.analysis(error)
+    } catch let error as AnalysisError {
+      throw Self.problem(for: error)
     } catch let problem as Problem {
       throw problem
     } catch {
@@ -105,6 +108,19 @@ extension EmoclService {
       answer.createdAt = record.createdAt
     }
     return answer
+  }
+
+  /// The status for each failure of Learning's `EmotionPipeline`, for an analyzer built on it.
+  static func problem(for error: AnalysisError) -> Problem {
+    switch error {
+    case .unreadable, .undecodable:
+      return Problem(.unsupportedMediaType, kind: "not-an-image", detail: error.description)
+    case .imageTooLarge:
+      return Problem(.contentTooLarge, kind: "image-too-large", detail: error.description)
+    case .invalidBox, .tooManyBoxes, .invalidOptions, .noFaceDetector, .detectionFailed,
+      .classifierFailed, .invalidClassifierOutput:
+      return Problem(.unprocessableContent, kind: "unusable-image", detail: error.description)
+    }
   }
 
   /// `POST /api/v1/analyze`: one image, raw or as the multipart field `image`.

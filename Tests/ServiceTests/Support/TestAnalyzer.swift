@@ -1,3 +1,4 @@
+import Learning
 import Service
 
 /// A deterministic stand-in for the model, for route tests: it reads only the size fields of
@@ -14,7 +15,7 @@ struct TestAnalyzer: EmotionAnalyzer {
           ClassMetrics(emotion: $0, precision: 0.5, recall: 0.5, f1: 0.5, support: 10)
         },
         confusion: (0..<7).map { i in (0..<7).map { $0 == i ? 5 : 1 } },
-        calibration: Calibration(
+        calibration: ModelCalibration(
           ece: 0.1,
           bins: [CalibrationBin(lower: 0, upper: 0.5, count: 3, confidence: 0.4, accuracy: 0.3)]))),
     ModelInfo(name: "svm", description: "test SVM"),
@@ -30,15 +31,15 @@ struct TestAnalyzer: EmotionAnalyzer {
     if delay > .zero { try await Task.sleep(for: delay) }
     let (width, height) = try Self.size(b)
     guard width * height <= Self.maxPixels else {
-      throw AnalysisError.tooLarge("\(width)×\(height) pixels is over the limit")
+      throw AnalyzerError.tooLarge("\(width)×\(height) pixels is over the limit")
     }
     guard width >= 48, height >= 48 else {
-      throw AnalysisError.unusable("\(width)×\(height) is smaller than a 48×48 face")
+      throw AnalyzerError.unusable("\(width)×\(height) is smaller than a 48×48 face")
     }
     var boxes: [FaceBox]
     if let given = options.boxes {
       for box in given where box.x + box.width > width || box.y + box.height > height {
-        throw AnalysisError.unusable("box \(box) is outside the \(width)×\(height) image")
+        throw AnalyzerError.unusable("box \(box) is outside the \(width)×\(height) image")
       }
       boxes = given
     } else if options.detect {
@@ -70,16 +71,16 @@ struct TestAnalyzer: EmotionAnalyzer {
     func be(_ i: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 << 8 | Int(b[i + $1]) } }
     if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
       guard b.count >= 33, Array(b[12..<16]) == Array("IHDR".utf8) else {
-        throw AnalysisError.notAnImage("truncated PNG header")
+        throw AnalyzerError.notAnImage("truncated PNG header")
       }
       guard b.suffix(8).starts(with: Array("IEND".utf8)) else {
-        throw AnalysisError.notAnImage("truncated PNG: no IEND chunk")
+        throw AnalyzerError.notAnImage("truncated PNG: no IEND chunk")
       }
       return (be(16, 4), be(20, 4))
     }
     if b.starts(with: [0xFF, 0xD8]) {
       guard b.suffix(2) == [0xFF, 0xD9] else {
-        throw AnalysisError.notAnImage("truncated JPEG: no end-of-image marker")
+        throw AnalyzerError.notAnImage("truncated JPEG: no end-of-image marker")
       }
       var i = 2
       while i + 9 < b.count {
@@ -88,9 +89,9 @@ struct TestAnalyzer: EmotionAnalyzer {
         if marker == 0xC0 || marker == 0xC2 { return (be(i + 7, 2), be(i + 5, 2)) }
         i += 2 + be(i + 2, 2)
       }
-      throw AnalysisError.notAnImage("JPEG without a frame header")
+      throw AnalyzerError.notAnImage("JPEG without a frame header")
     }
-    throw AnalysisError.notAnImage("not a JPEG, PNG or WebP image")
+    throw AnalyzerError.notAnImage("not a JPEG, PNG or WebP image")
   }
 }
 

@@ -1,0 +1,173 @@
+import Vision
+
+/// From any photo to emotions per face: decode (EXIF orientation applied) → grey → find faces
+/// → crop each face with a margin (`FaceCrop`) → resize to the classifier's input → classify all
+/// faces in one batched call → `ImageAnalysis`, largest face first.
+///
+/// Faces come from, in order of precedence: caller-supplied `AnalysisOptions.boxes`; the whole
+/// image when `detect` is false or the image is a face crop (see `AnalysisOptions`); the face
+/// locator otherwise.
+public struct EmotionPipeline: Sendable {
+  /// The model.
+  public var classifier: any EmotionClassifier
+  /// The face detector; nil makes detection unavailable (whole-image and supplied boxes work).
+  public var faceLocator: (any FaceLocating)?
+
+  /// A pipeline over `classifier`, detecting faces with `faceLocator`.
+  public init(classifier: any EmotionClassifier, faceLocator: (any FaceLocating)?) {
+    self.classifier = classifier
+    self.faceLocator = faceLocator
+  }
+
+  /// Reads, decodes and analyses the image file at `path`.
+  public func analyze(contentsOfFile path: String, options: AnalysisOptions = .init())
+    throws(AnalysisError) -> ImageAnalysis
+  {
+    try options.validate()
+    let bytes: [UInt8]
+    do {
+      bytes = try ImageFile.read(path)
+    } catch {
+      throw AnalysisError(error)
+    }
+    return try analyze(encoded: bytes, options: options)
+  }
+
+  /// Decodes (JPEG, PNG or WebP; EXIF orientation applied; grey) and analyses `bytes`.
+  public func analyze(encoded bytes: [UInt8], options: AnalysisOptions = .init())
+    throws(AnalysisError) -> ImageAnalysis
+  {
+    try options.validate()
+    let image: Image
+    do {
+      image = try Image(
+        decoding: bytes,
+        options: DecodeOptions(
+          colour: .grey, maxPixels: options.maxPixels, appliesOrientation: true))
+    } catch {
+      throw AnalysisError(error)
+    }
+    return try analyze(image, options: options)
+  }
+
+  /// Analyses a decoded image (converted to grey first when it is RGB).
+  public func analyze(_ image: Image, options: AnalysisOptions = .init())
+    throws(AnalysisError) -> ImageAnalysis
+  {
+    try options.validate()
+    guard image.width > 0, image.height > 0 else {
+      throw .undecodable(.invalidSize(width: image.width, height: image.height))
+    }
+    guard image.width <= options.maxPixels / image.height else {
+      throw .imageTooLarge(width: image.width, height: image.height, limit: options.maxPixels)
+    }
+    let grey = image.channels == 1 ? image : image.grey()
+    let (boxes, mode) = try faceBoxes(in: grey, options: options)
+    let faces = try classify(boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin)
+    return ImageAnalysis(width: image.width, height: image.height, faces: faces, mode: mode)
+  }
+
+  /// The boxes to classify, largest first, and where they came from.
+  func faceBoxes(in grey: Image, options: AnalysisOptions) throws(AnalysisError)
+    -> ([PixelBox], AnalysisMode)
+  {
+    let whole = [PixelBox(x: 0, y: 0, width: grey.width, height: grey.height)]
+    if let supplied = options.boxes {
+      guard supplied.count <= options.maxFaces else {
+        throw .tooManyBoxes(count: supplied.count, limit: options.maxFaces)
+      }
+      for (index, box) in supplied.enumerated()
+      where !box.isInside(width: grey.width, height: grey.height) {
+        throw .invalidBox(index: index, box: box, imageWidth: grey.width, imageHeight: grey.height)
+      }
+      return (Self.largestFirst(supplied), .supplied)
+    }
+    if !options.detect || options.isSmallFaceCrop(width: grey.width, height: grey.height) {
+      return (whole, .wholeImage)
+    }
+    guard let faceLocator else { throw .noFaceDetector }
+    let found: [PixelBox]
+    do {
+      found = try faceLocator.faceBoxes(in: grey)
+    } catch {
+      throw .detectionFailed("\(error)")
+    }
+    // A locator's box that strays outside the image is clipped rather than trusted.
+    let clipped = found.compactMap { Self.clip($0, width: grey.width, height: grey.height) }
+    if clipped.isEmpty, options.isTightFaceCrop(width: grey.width, height: grey.height) {
+      return (whole, .wholeImage)
+    }
+    return (Array(Self.largestFirst(clipped).prefix(options.maxFaces)), .detected)
+  }
+
+  /// Crops, resizes and classifies `boxes` in one batched call.
+  func classify(_ boxes: [PixelBox], in grey: Image, margin: Double) throws(AnalysisError)
+    -> [FaceEmotions]
+  {
+    guard !boxes.isEmpty else { return [] }
+    let size = classifier.inputSize
+    guard size.width > 0, size.height > 0 else {
+      throw .classifierFailed("classifier '\(classifier.name)' has input size \(size)")
+    }
+    var crops: [Image] = []
+    crops.reserveCapacity(boxes.count)
+    do throws(ImageError) {
+      for box in boxes {
+        guard
+          let region = FaceCrop.region(
+            around: box, margin: margin, imageWidth: grey.width, imageHeight: grey.height)
+        else {
+          throw ImageError.outOfBounds(
+            x: box.x, y: box.y, width: box.width, height: box.height, imageWidth: grey.width,
+            imageHeight: grey.height)
+        }
+        let crop = try grey.cropped(
+          x: region.x, y: region.y, width: region.width, height: region.height)
+        crops.append(try crop.resized(width: size.width, height: size.height))
+      }
+    } catch {
+      throw .undecodable(error)
+    }
+    let rows: [[Float]]
+    do {
+      rows = try classifier.probabilities(forFaces: crops)
+    } catch {
+      throw .classifierFailed("\(error)")
+    }
+    guard rows.count == boxes.count else {
+      throw .invalidClassifierOutput("\(rows.count) rows for \(boxes.count) faces")
+    }
+    var faces: [FaceEmotions] = []
+    for (box, row) in zip(boxes, rows) {
+      guard let emotions = EmotionProbabilities(validating: row) else {
+        throw .invalidClassifierOutput(
+          "expected 7 probabilities >= 0 summing to 1, got \(row.prefix(8))")
+      }
+      faces.append(FaceEmotions(box: box, emotions: emotions))
+    }
+    return faces
+  }
+
+  /// `box` intersected with a `width` × `height` image, or nil when nothing remains.
+  static func clip(_ box: PixelBox, width: Int, height: Int) -> PixelBox? {
+    let limit = 1 << 40  // keeps the sums below from overflowing
+    guard box.width > 0, box.height > 0, abs(box.x) < limit, abs(box.y) < limit,
+      box.width < limit, box.height < limit
+    else { return nil }
+    let x0 = max(box.x, 0)
+    let y0 = max(box.y, 0)
+    let x1 = min(box.x + box.width, width)
+    let y1 = min(box.y + box.height, height)
+    guard x1 > x0, y1 > y0 else { return nil }
+    return PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+  }
+
+  /// Boxes by decreasing area; ties by top edge, then left edge (a stable, documented order).
+  static func largestFirst(_ boxes: [PixelBox]) -> [PixelBox] {
+    boxes.sorted { a, b in
+      if a.area != b.area { return a.area > b.area }
+      if a.y != b.y { return a.y < b.y }
+      return a.x < b.x
+    }
+  }
+}

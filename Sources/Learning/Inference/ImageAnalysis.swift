@@ -1,0 +1,35 @@
+/// The pipeline's answer for one image: its size after EXIF orientation and the faces found,
+/// largest first. Encodes as `{"width": W, "height": H, "faces": [FaceEmotions…]}`.
+public struct ImageAnalysis: Sendable, Equatable, Codable {
+  /// Width in pixels after EXIF orientation.
+  public var width: Int
+  /// Height in pixels after EXIF orientation.
+  public var height: Int
+  /// One entry per face, largest box first (ties: higher, then further left, first).
+  public var faces: [FaceEmotions]
+  /// How the faces were chosen; not part of the JSON (nil when decoded).
+  public var mode: AnalysisMode?
+
+  /// An analysis of a `width` × `height` image.
+  public init(width: Int, height: Int, faces: [FaceEmotions], mode: AnalysisMode? = nil) {
+    self.width = width
+    self.height = height
+    self.faces = faces
+    self.mode = mode
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case width, height, faces
+  }
+}
+
+/// Where the pipeline's face boxes came from.
+public enum AnalysisMode: String, Sendable, Equatable, Codable {
+  /// The face detector's boxes.
+  case detected
+  /// Boxes given by the caller.
+  case supplied
+  /// The whole image as one face: detection was off, or the image is a face crop (see
+  /// `AnalysisOptions.isFaceCrop`).
+  case wholeImage = "whole_image"
+}

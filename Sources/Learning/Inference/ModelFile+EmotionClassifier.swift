@@ -1,0 +1,31 @@
+import Foundation
+
+extension ModelFile {
+  /// The model kinds `emotionClassifier(name:)` can load.
+  public static var classifierKinds: [ModelKind] { [.logreg, .svm] }
+
+  /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind.
+  /// - Throws: `ClassifierLoadError` for a kind without a classifier or classes other than the
+  ///   seven emotions; the model type's own errors for missing or misshapen tensors.
+  public func emotionClassifier(name: String) throws -> any EmotionClassifier {
+    guard card.classes == Emotion.names else {
+      throw ClassifierLoadError.wrongClasses(card.classes, path: path)
+    }
+    switch card.kind {
+    case .logreg, .svm:
+      return try ClassicalClassifier(modelFile: self, name: name)
+    default:
+      throw ClassifierLoadError.unsupportedKind(
+        card.kind, path: path, supported: Self.classifierKinds)
+    }
+  }
+
+  /// Locates (`ModelLocator`), reads and loads the classifier for a `--model` argument.
+  public static func emotionClassifier(
+    _ nameOrPath: String, locator: ModelLocator = ModelLocator()
+  ) throws -> any EmotionClassifier {
+    let url = try locator.locate(nameOrPath)
+    let file = try ModelFile.read(from: url)
+    return try file.emotionClassifier(name: url.deletingPathExtension().lastPathComponent)
+  }
+}

@@ -1,0 +1,203 @@
+import Tensor
+
+/// 2-D convolution as im2col + one sgemm per chunk of images.
+///
+/// A chunk of `g` images is unfolded into `columns` `[C·k·k, g·OH·OW]`; then
+/// `out[:, chunk] = W[Cout, C·k·k] · columns`. In the `[C, n, H, W]` layout the chunk's
+/// output is a block of the `[Cout, n·OH·OW]` output matrix (row stride `n·OH·OW`), so the
+/// GEMM writes it in place. `g` is chosen so a chunk has about ``Workspace``'s column target
+/// of columns: big enough for an efficient GEMM, small enough for the columns to stay in cache.
+/// A 1×1 stride-1 unpadded convolution reads its input directly.
+///
+/// Backward, the weight gradient is `dY · columnsᵀ` per chunk. The input gradient of a
+/// stride-1 convolution is itself a stride-1 convolution of `dY` (padding `k − 1 − p`) with
+/// the kernel flipped and its in/out channels swapped, so it is computed like a forward pass
+/// (im2col of `dY`, one GEMM with `Cout·k·k` inner dimension straight into `dX`) instead of
+/// `Wᵀ · dY` (inner dimension only `Cout`) followed by a scatter-add col2im.
+final class Conv2DLayer: Layer {
+  let geometry: ConvGeometry
+  let outputs: Int
+  let weight: UnsafeMutablePointer<Float>
+  let weightGradient: UnsafeMutablePointer<Float>
+  let bias: UnsafeMutablePointer<Float>?
+  let biasGradient: UnsafeMutablePointer<Float>?
+  let columns: UnsafeMutablePointer<Float>
+  let chunk: Int
+  private let out: FloatBuffer
+  private let dIn: FloatBuffer
+  private let direct: Bool
+  /// The input gradient's convolution (stride 1 only) and its flipped weights.
+  private let backGeometry: ConvGeometry?
+  private let flipped: FloatBuffer?
+
+  var output: UnsafeMutablePointer<Float> { out.pointer }
+  var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
+
+  /// Images per GEMM chunk.
+  static func chunkImages(plan: LayerPlan, maxBatch: Int, columnTarget: Int) -> Int {
+    max(1, min(maxBatch, columnTarget / plan.output.planeSize))
+  }
+
+  /// Floats of im2col scratch this layer needs (forward columns, and the flipped-kernel
+  /// columns of the input gradient).
+  static func scratchSize(plan: LayerPlan, maxBatch: Int, columnTarget: Int) -> Int {
+    guard case .conv2d(let outputs, let kernel, let stride, _, _) = plan.spec else { return 0 }
+    let g = chunkImages(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
+    let forward = plan.input.channels * kernel * kernel * g * plan.output.planeSize
+    let backward = stride == 1 ? outputs * kernel * kernel * g * plan.input.planeSize : 0
+    return max(forward, backward)
+  }
+
+  init(
+    plan: LayerPlan, parameters: UnsafeMutablePointer<Float>,
+    gradients: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, maxBatch: Int,
+    columnTarget: Int
+  ) {
+    guard case .conv2d(let outputs, let kernel, let stride, let padding, _) = plan.spec else {
+      fatalError("not a convolution plan")
+    }
+    geometry = ConvGeometry(
+      channels: plan.input.channels, height: plan.input.height, width: plan.input.width,
+      kernel: kernel, stride: stride, padding: padding)
+    self.outputs = outputs
+    weight = parameters + plan.weight!
+    weightGradient = gradients + plan.weight!
+    bias = plan.bias.map { parameters + $0 }
+    biasGradient = plan.bias.map { gradients + $0 }
+    columns = scratch
+    chunk = Self.chunkImages(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
+    direct = kernel == 1 && stride == 1 && padding == 0
+    if stride == 1 && !direct {
+      backGeometry = ConvGeometry(
+        channels: outputs, height: geometry.outputHeight, width: geometry.outputWidth,
+        kernel: kernel, stride: 1, padding: kernel - 1 - padding)
+      flipped = FloatBuffer(count: outputs * geometry.patchSize)
+    } else {
+      backGeometry = nil
+      flipped = nil
+    }
+    out = FloatBuffer(count: maxBatch * plan.output.size)
+    dIn = FloatBuffer(count: maxBatch * plan.input.size)
+  }
+
+  func forward(_ input: UnsafeMutablePointer<Float>, _ context: StepContext) {
+    let n = context.batch
+    let inPlane = geometry.height * geometry.width
+    let outPlane = geometry.outputHeight * geometry.outputWidth
+    let k = geometry.patchSize
+    var first = 0
+    while first < n {
+      let g = min(chunk, n - first)
+      let b: UnsafePointer<Float>
+      let ldb: Int
+      if direct {
+        (b, ldb) = (UnsafePointer(input + first * inPlane), n * inPlane)
+      } else {
+        im2col(
+          input + first * inPlane, geometry: geometry, images: g, channelStride: n * inPlane,
+          imageStride: inPlane, into: columns, rowStride: g * outPlane)
+        (b, ldb) = (UnsafePointer(columns), g * outPlane)
+      }
+      sgemm(
+        .none, .none, m: outputs, n: g * outPlane, k: k, a: weight, lda: k, b: b, ldb: ldb,
+        beta: 0, c: output + first * outPlane, ldc: n * outPlane)
+      first += g
+    }
+    if let bias {
+      let run = n * outPlane
+      for c in 0..<outputs {
+        let p = output + c * run
+        let v = bias[c]
+        for i in 0..<run { p[i] += v }
+      }
+    }
+  }
+
+  func backward(
+    _ input: UnsafeMutablePointer<Float>, _ dOut: UnsafeMutablePointer<Float>,
+    _ context: StepContext, inputGradient wantInput: Bool
+  ) {
+    let n = context.batch
+    let inPlane = geometry.height * geometry.width
+    let outPlane = geometry.outputHeight * geometry.outputWidth
+    let k = geometry.patchSize
+    if let biasGradient {
+      for c in 0..<outputs {
+        biasGradient[c] += Float(VectorMath.sum(dOut + c * n * outPlane, n * outPlane))
+      }
+    }
+    let viaFlipped = wantInput && backGeometry != nil
+    if wantInput && !viaFlipped {
+      inputGradient.update(repeating: 0, count: n * geometry.channels * inPlane)
+    }
+    var first = 0
+    while first < n {
+      let g = min(chunk, n - first)
+      let cols = g * outPlane
+      let dy = UnsafePointer(dOut + first * outPlane)
+      let x: UnsafePointer<Float>
+      let ldx: Int
+      if direct {
+        (x, ldx) = (UnsafePointer(input + first * inPlane), n * inPlane)
+      } else {
+        im2col(
+          input + first * inPlane, geometry: geometry, images: g, channelStride: n * inPlane,
+          imageStride: inPlane, into: columns, rowStride: cols)
+        (x, ldx) = (UnsafePointer(columns), cols)
+      }
+      // dW[Cout, K] += dY[Cout, cols] · X[K, cols]ᵀ
+      sgemm(
+        .none, .transposed, m: outputs, n: k, k: cols, a: dy, lda: n * outPlane, b: x,
+        ldb: ldx, beta: 1, c: weightGradient, ldc: k)
+      if wantInput && !viaFlipped {
+        if direct {
+          // dX[C, cols] = Wᵀ · dY, written straight into the input gradient.
+          sgemm(
+            .transposed, .none, m: k, n: cols, k: outputs, a: weight, lda: k, b: dy,
+            ldb: n * outPlane, beta: 0, c: inputGradient + first * inPlane, ldc: n * inPlane)
+        } else {
+          // dColumns[K, cols] = Wᵀ · dY, folded back onto the input positions.
+          sgemm(
+            .transposed, .none, m: k, n: cols, k: outputs, a: weight, lda: k, b: dy,
+            ldb: n * outPlane, beta: 0, c: columns, ldc: cols)
+          col2im(
+            columns, rowStride: cols, geometry: geometry, images: g,
+            adding: inputGradient + first * inPlane, channelStride: n * inPlane,
+            imageStride: inPlane)
+        }
+      }
+      first += g
+    }
+    if viaFlipped, let back = backGeometry, let flipped {
+      flipKernel(into: flipped.pointer)
+      let kb = back.patchSize
+      first = 0
+      while first < n {
+        let g = min(chunk, n - first)
+        let cols = g * inPlane
+        im2col(
+          dOut + first * outPlane, geometry: back, images: g, channelStride: n * outPlane,
+          imageStride: outPlane, into: columns, rowStride: cols)
+        // dX[C, cols] = W̃[C, Cout·k·k] · columns(dY)
+        sgemm(
+          .none, .none, m: geometry.channels, n: cols, k: kb, a: flipped.pointer, lda: kb,
+          b: columns, ldb: cols, beta: 0, c: inputGradient + first * inPlane, ldc: n * inPlane)
+        first += g
+      }
+    }
+  }
+
+  /// `W̃[c][(o·k + ky)·k + kx] = W[o][c][k−1−ky][k−1−kx]`.
+  private func flipKernel(into w: UnsafeMutablePointer<Float>) {
+    let (kh, kw, c) = (geometry.kernelHeight, geometry.kernelWidth, geometry.channels)
+    for o in 0..<outputs {
+      for ci in 0..<c {
+        let src = weight + (o * c + ci) * kh * kw
+        let dst = w + (ci * outputs + o) * kh * kw
+        for ky in 0..<kh {
+          for kx in 0..<kw { dst[ky * kw + kx] = src[(kh - 1 - ky) * kw + (kw - 1 - kx)] }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,195 @@
+import Tensor
+
+/// Everything one worker needs to run a ``Network`` forward and backward on up to
+/// ``maxBatch`` images: an instance of every layer with its activation and gradient buffers,
+/// one shared im2col scratch, and a flat ``gradients`` buffer laid out like
+/// ``Network/parameters``. All memory is allocated here, once; passes allocate nothing.
+///
+/// A workspace is used by one thread at a time. Several workspaces of one network may run
+/// concurrently (each reads the shared parameters and writes only its own buffers).
+public final class Workspace: @unchecked Sendable {
+  /// The network whose parameters this workspace reads.
+  public let network: Network
+  /// The largest batch a pass accepts.
+  public let maxBatch: Int
+  /// Gradient of the loss with respect to every parameter, accumulated by
+  /// ``backward(outputGradient:batch:inputGradient:)`` until ``zeroGradients()``.
+  public var gradients: UnsafeMutablePointer<Float> { gradientBuffer.pointer }
+  let batchNorms: [BatchNormLayer]
+  private let gradientBuffer: FloatBuffer
+  private let inputBuffer: FloatBuffer
+  private let scratch: FloatBuffer
+  private let root: SequenceLayer
+  private var context = StepContext(batch: 0, training: false, imageOffset: 0, seed: 0)
+
+  /// Builds the layers for batches of up to `maxBatch` images. `columnTarget` is the number of
+  /// im2col columns (output pixels) a convolution processes per GEMM; images are grouped into
+  /// chunks of about that many.
+  public init(network: Network, maxBatch: Int, columnTarget: Int = 2048) throws(NetworkError) {
+    guard maxBatch > 0, maxBatch <= 1 << 16 else {
+      throw .batchSize(requested: maxBatch, maximum: 1 << 16)
+    }
+    // Two buffers (output and input gradient) per layer, plus im2col scratch.
+    let elements = Double(network.activationSize) * Double(maxBatch) * 2
+    guard elements <= Double(1 << 31) else {
+      throw .tooLarge(
+        "a workspace for \(maxBatch) images would need \(Int(elements) >> 28) GiB; use a smaller batch"
+      )
+    }
+    self.network = network
+    self.maxBatch = maxBatch
+    gradientBuffer = FloatBuffer(count: network.parameters.count)
+    inputBuffer = FloatBuffer(count: maxBatch * network.inputShape.size)
+    var scratchSize = 0
+    Self.visit(network.plans) { plan in
+      scratchSize = max(
+        scratchSize,
+        Conv2DLayer.scratchSize(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget))
+    }
+    scratch = FloatBuffer(count: scratchSize)
+    var norms: [BatchNormLayer] = []
+    let builder = LayerBuilder(
+      parameters: network.parameters.values, gradients: gradientBuffer.pointer,
+      state: network.state.values, scratch: scratch.pointer, maxBatch: maxBatch,
+      columnTarget: columnTarget)
+    root = builder.sequence(network.plans, batchNorms: &norms)
+    batchNorms = norms
+  }
+
+  private static func visit(_ plans: [LayerPlan], _ body: (LayerPlan) -> Void) {
+    for plan in plans {
+      body(plan)
+      visit(plan.body, body)
+      visit(plan.shortcut, body)
+    }
+  }
+
+  /// Whether to time each top-level layer (see ``profile``).
+  public var profiling: Bool {
+    get { root.profile != nil }
+    set {
+      root.profile = newValue ? Array(repeating: (0, 0), count: root.layers.count) : nil
+    }
+  }
+
+  /// Accumulated forward and backward seconds of each top-level layer since ``profiling``
+  /// was switched on, with the layer's spec.
+  public var profile: [(layer: LayerSpec, forward: Double, backward: Double)] {
+    guard let times = root.profile else { return [] }
+    return zip(network.plans, times).map { ($0.spec, $1.0, $1.1) }
+  }
+
+  /// Sets every gradient to zero.
+  public func zeroGradients() { gradientBuffer.zero() }
+
+  /// Runs the network on `batch` images given NCHW in `images`
+  /// (`batch · inputShape.size` floats). Returns the output `[C, batch, H, W]` (for a
+  /// classifier `[classes, batch]`: one column of logits per image), valid until the next pass.
+  ///
+  /// In training, batch norms use this batch's statistics and dropout draws masks from
+  /// `seed`; `imageOffset` is the index of the first image in the whole batch when several
+  /// workers share one (so masks follow images, not the split).
+  public func forward(
+    images: UnsafePointer<Float>, batch: Int, training: Bool, imageOffset: Int = 0,
+    seed: UInt64 = 0
+  ) throws(NetworkError) -> UnsafeMutablePointer<Float> {
+    guard batch > 0, batch <= maxBatch else {
+      throw .batchSize(requested: batch, maximum: maxBatch)
+    }
+    context = StepContext(batch: batch, training: training, imageOffset: imageOffset, seed: seed)
+    let shape = network.inputShape
+    let plane = shape.planeSize
+    if shape.channels == 1 {
+      inputBuffer.pointer.update(from: images, count: batch * plane)
+    } else {
+      for i in 0..<batch {
+        for c in 0..<shape.channels {
+          (inputBuffer.pointer + (c * batch + i) * plane).update(
+            from: images + (i * shape.channels + c) * plane, count: plane)
+        }
+      }
+    }
+    root.forward(inputBuffer.pointer, context)
+    return root.output
+  }
+
+  /// Back-propagates `outputGradient` (the loss gradient with respect to the last forward
+  /// pass's output, `[C, batch, H, W]` like that output) and adds the parameter gradients to
+  /// ``gradients``. With `inputGradient`, also returns the gradient with respect to the input
+  /// images, NCHW.
+  @discardableResult
+  public func backward(
+    outputGradient: UnsafePointer<Float>, inputGradient: Bool = false
+  ) -> [Float]? {
+    let batch = context.batch
+    guard batch > 0 else { return nil }
+    root.backward(
+      inputBuffer.pointer, UnsafeMutablePointer(mutating: outputGradient), context,
+      inputGradient: inputGradient)
+    guard inputGradient else { return nil }
+    let shape = network.inputShape
+    let plane = shape.planeSize
+    var result = [Float](repeating: 0, count: batch * shape.size)
+    let source = root.inputGradient
+    result.withUnsafeMutableBufferPointer { out in
+      for i in 0..<batch {
+        for c in 0..<shape.channels {
+          (out.baseAddress! + (i * shape.channels + c) * plane).update(
+            from: source + (c * batch + i) * plane, count: plane)
+        }
+      }
+    }
+    return result
+  }
+}
+
+/// Instantiates layers from plans inside one workspace.
+private struct LayerBuilder {
+  let parameters: UnsafeMutablePointer<Float>
+  let gradients: UnsafeMutablePointer<Float>
+  let state: UnsafeMutablePointer<Float>
+  let scratch: UnsafeMutablePointer<Float>
+  let maxBatch: Int
+  let columnTarget: Int
+
+  func sequence(_ plans: [LayerPlan], batchNorms: inout [BatchNormLayer]) -> SequenceLayer {
+    var layers: [any Layer] = []
+    for plan in plans {
+      if case .relu = plan.spec, let norm = layers.last as? BatchNormLayer, !norm.fusedReLU {
+        norm.fusedReLU = true
+        layers.append(PassThroughLayer())
+      } else {
+        layers.append(layer(plan, batchNorms: &batchNorms))
+      }
+    }
+    return SequenceLayer(layers)
+  }
+
+  func layer(_ plan: LayerPlan, batchNorms: inout [BatchNormLayer]) -> any Layer {
+    switch plan.spec {
+    case .conv2d:
+      return Conv2DLayer(
+        plan: plan, parameters: parameters, gradients: gradients, scratch: scratch,
+        maxBatch: maxBatch, columnTarget: columnTarget)
+    case .batchNorm:
+      let layer = BatchNormLayer(
+        plan: plan, parameters: parameters, gradients: gradients, state: state,
+        maxBatch: maxBatch)
+      batchNorms.append(layer)
+      return layer
+    case .relu: return ActivationLayer(plan: plan, function: .relu, maxBatch: maxBatch)
+    case .silu: return ActivationLayer(plan: plan, function: .silu, maxBatch: maxBatch)
+    case .maxPool, .avgPool: return PoolingLayer(plan: plan, maxBatch: maxBatch)
+    case .globalAvgPool: return GlobalAvgPoolLayer(plan: plan, maxBatch: maxBatch)
+    case .dropout: return DropoutLayer(plan: plan, maxBatch: maxBatch)
+    case .flatten: return FlattenLayer(plan: plan, maxBatch: maxBatch)
+    case .dense:
+      return DenseLayer(
+        plan: plan, parameters: parameters, gradients: gradients, maxBatch: maxBatch)
+    case .residual:
+      let body = sequence(plan.body, batchNorms: &batchNorms)
+      let shortcut = sequence(plan.shortcut, batchNorms: &batchNorms)
+      return ResidualLayer(plan: plan, body: body, shortcut: shortcut, maxBatch: maxBatch)
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Column statistics of a data matrix `[samples, features]`: the centring and scaling that PCA and
+// logistic regression apply to their inputs.
+
+extension Tensor {
+  /// The mean of each column of a `[samples, features]` matrix, shape `[features]`.
+  public func columnMeans() -> Tensor {
+    precondition(rank == 2, "columnMeans needs a rank-2 tensor, got \(shape)")
+    return mean(axis: 0)
+  }
+
+  /// The variance of each column divided by `samples - ddof`, shape `[features]`.
+  public func columnVariances(ddof: Int = 0) -> Tensor {
+    precondition(rank == 2, "columnVariances needs a rank-2 tensor, got \(shape)")
+    return variance(axis: 0, ddof: ddof)
+  }
+
+  /// The standard deviation of each column (square root of `columnVariances(ddof:)`).
+  public func columnStandardDeviations(ddof: Int = 0) -> Tensor {
+    columnVariances(ddof: ddof).map { $0.squareRoot() }
+  }
+
+  /// The matrix with each column's mean subtracted, and those means (`[features]`).
+  public func centeredColumns() -> (centered: Tensor, means: Tensor) {
+    let means = columnMeans()
+    var centered = self
+    centered.subtractRowInPlace(means)
+    return (centered, means)
+  }
+
+  /// The `[features, features]` covariance of the columns of `[samples, features]` (NumPy's
+  /// `cov(x, rowvar=False, ddof=ddof)`): `Xcᵀ·Xc / (samples - ddof)` with `Xc` centred, one GEMM.
+  public func covariance(ddof: Int = 1) -> Tensor {
+    precondition(rank == 2, "covariance needs a rank-2 tensor, got \(shape)")
+    let centered = centeredColumns().centered
+    var result = centered.matmul(centered, transposeSelf: true)
+    result.scaleInPlace(1 / Float(shape[0] - ddof))
+    return result
+  }
+}
+
+/// Per-feature standardisation `(x - mean) / scale` over the last axis, fitted on a training
+/// matrix `[samples, features]` and applied unchanged to later data (as scikit-learn's
+/// `StandardScaler`).
+public struct ColumnStandardizer: Sendable, Equatable {
+  /// Mean of each feature, shape `[features]`.
+  public let means: Tensor
+  /// Standard deviation of each feature, shape `[features]`; a constant feature gets 1, so it
+  /// maps to 0 instead of dividing by zero.
+  public let scales: Tensor
+
+  /// A standardiser with known statistics (e.g. read from a model file).
+  public init(means: Tensor, scales: Tensor) throws(TensorError) {
+    guard means.rank == 1 else {
+      throw .rankMismatch(operation: "ColumnStandardizer means", expected: 1, shape: means.shape)
+    }
+    guard scales.shape == means.shape else {
+      throw .invalidArgument(
+        operation: "ColumnStandardizer",
+        reason: "scales \(scales.shape) do not match means \(means.shape)")
+    }
+    guard means.isFinite, scales.isFinite, scales.storage.allSatisfy({ $0 > 0 }) else {
+      throw .invalidArgument(
+        operation: "ColumnStandardizer", reason: "means must be finite and scales finite and > 0")
+    }
+    self.means = means
+    self.scales = scales
+  }
+
+  /// Fits means and population standard deviations (`ddof` 0, as scikit-learn) to the columns
+  /// of `data`, `[samples, features]`.
+  public init(fitting data: Tensor) {
+    means = data.columnMeans()
+    scales = data.columnStandardDeviations().map { $0 > 0 && $0.isFinite ? $0 : 1 }
+  }
+
+  /// Number of features.
+  public var features: Int { means.count }
+
+  /// `(data - means) / scales` for each row of `data` (last axis = features).
+  public func transform(_ data: Tensor) -> Tensor {
+    var result = data
+    transformInPlace(&result)
+    return result
+  }
+
+  /// Standardises `data` in place.
+  public func transformInPlace(_ data: inout Tensor) {
+    data.subtractRowInPlace(means)
+    data.divideInPlace(scales, alongAxis: data.rank - 1)
+  }
+
+  /// `data * scales + means`: standardised rows back in original units.
+  public func inverseTransform(_ data: Tensor) -> Tensor {
+    var result = data
+    result.multiplyRowInPlace(scales)
+    result.addRowInPlace(means)
+    return result
+  }
+}

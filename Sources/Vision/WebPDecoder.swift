@@ -1,0 +1,31 @@
+import CCodecs
+
+/// Still WebP decoding (lossy or lossless) through libwebp. WebP stores colour, so the native
+/// layout is RGB; alpha is composited over white. Animated WebP is refused as unsupported.
+enum WebPDecoder {
+  static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError)
+    -> Image
+  {
+    let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var width: Int32 = 0
+    var height: Int32 = 0
+    var hasAlpha: Int32 = 0
+    var hasAnimation: Int32 = 0
+    try CodecCall.run(.webp) {
+      ccodecs_webp_header(base, data.count, &width, &height, &hasAlpha, &hasAnimation, $0)
+    }
+    if hasAnimation != 0 { throw .unsupported("WebP: animated WebP is not decoded") }
+    let w = Int(width)
+    let h = Int(height)
+    try CodecCall.checkSize(width: w, height: h, limit: options.maxPixels)
+    let channels: Int32 = hasAlpha != 0 ? 4 : 3
+    let stored = try CodecCall.fill(count: w * h * Int(channels)) { (out) throws(ImageError) in
+      try CodecCall.run(.webp) {
+        ccodecs_webp_decode(base, data.count, out, width, height, channels, $0)
+      }
+    }
+    let pixels = channels == 4 ? AlphaCompositing.overWhite(stored, colourChannels: 3) : stored
+    let image = Image(width: w, height: h, channels: 3, pixels: pixels)
+    return options.colour == .grey ? image.grey() : image
+  }
+}

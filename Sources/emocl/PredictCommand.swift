@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Learning
+import Vision
+
+/// `emocl predict IMAGE...`: emotions per face for each photo, as JSON or text tables.
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Find the faces in photos and estimate each face's emotion probabilities.",
+    discussion: """
+      Each image is decoded (JPEG, PNG, WebP; EXIF orientation applied), its faces are \
+      detected, cropped with a margin (--margin) and classified. A nearly square image of at most 96 \
+      px (or at most 256 px without a detected face) is taken to be a face crop and classified \
+      whole. Faces are listed largest first. An image that fails gives an error entry and the \
+      others are still processed; the exit status is 1 when any image failed.
+      """
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, text
+  }
+
+  @Argument(help: "Image files (JPEG, PNG or WebP).")
+  var images: [String]
+
+  @Option(
+    help: "Model name (looked up in --models, $EMOCL_MODELS, the repository's Models/) or path.")
+  var model: String = "cnn"
+
+  @Option(help: "Directory searched first for model names.")
+  var models: String?
+
+  @Flag(name: .customLong("no-detect"), help: "Classify each whole image as one face.")
+  var noDetect = false
+
+  @Option(help: "Classify at most this many faces per image, the largest.")
+  var maxFaces: Int = 32
+
+  @Option(
+    help: ArgumentHelp(
+      "Face boxes instead of detection, as JSON [[x, y, width, height], ...] (applied to every image).",
+      valueName: "json"))
+  var boxes: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Context added on each side of a face before cropping, as a fraction of its side.",
+      valueName: "fraction"))
+  var margin: Double = AnalysisOptions().margin
+
+  @Option(help: "Output format.")
+  var format: Format = .json
+
+  @Option(
+    help: ArgumentHelp(
+      "Write each photo with boxes and labels drawn as PNG into this directory.", valueName: "dir"))
+  var annotate: String?
+
+  func validate() throws {
+    guard (1...AnalysisOptions.maxFacesLimit).contains(maxFaces) else {
+      throw ValidationError("--max-faces must be between 1 and \(AnalysisOptions.maxFacesLimit)")
+    }
+    guard margin.isFinite, (0...1).contains(margin) else {
+      throw ValidationError("--margin must be between 0 and 1")
+    }
+    if let boxes { _ = try Self.parseBoxes(boxes) }
+  }
+
+  func run() throws {
+    let classifier = try ModelFile.emotionClassifier(
+      model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+    let pipeline = EmotionPipeline(classifier: classifier, faceLocator: try Self.faceLocator())
+    var options = AnalysisOptions(detect: !noDetect, maxFaces: maxFaces, margin: margin)
+    options.boxes = try boxes.map(Self.parseBoxes)
+    var font: Font?
+    if annotate != nil {
+      do {
+        font = try Font.dejaVuSans()
+      } catch {
+        Self.warn("\(error); annotations will have boxes without labels")
+      }
+    }
+    let predictor = BatchPredictor(
+      pipeline: pipeline, options: options,
+      annotationDirectory: annotate.map { URL(fileURLWithPath: $0) }, font: font)
+    let records = predictor.run(images)
+    switch format {
+    case .json: print(BatchPredictor.json(records))
+    case .text: print(BatchPredictor.text(records), terminator: "")
+    }
+    if records.contains(where: \.failed) { throw ExitCode(1) }
+  }
+
+  /// The face detector, or nil when this build has none.
+  static func faceLocator() throws -> (any FaceLocating)? { nil }
+
+  /// `[[x, y, width, height], ...]` as boxes; sizes and positions are checked per image later.
+  static func parseBoxes(_ json: String) throws -> [PixelBox] {
+    guard let rows = try? JSONDecoder().decode([[Int]].self, from: Data(json.utf8)),
+      rows.allSatisfy({ $0.count == 4 })
+    else {
+      throw ValidationError(
+        "--boxes must be a JSON array of [x, y, width, height] integer arrays, e.g. [[10, 20, 96, 96]]"
+      )
+    }
+    return rows.map { PixelBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
+  }
+
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data("emocl: warning: \(message)\n".utf8))
+  }
+}
