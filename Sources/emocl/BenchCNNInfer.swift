@@ -16,6 +16,8 @@ struct BenchCNNInfer: ParsableCommand {
   @Option(help: "Single images per timed block.") var singles = 50
   @Option(help: "Timed blocks (the best counts).") var repeats = 3
   @Option(help: "Input side in pixels.") var size = 44
+  @Flag(help: "Print per-layer thread-CPU times of single images (one thread).") var profile =
+    false
 
   func run() throws {
     let network = try Network(spec: .vgg(input: (1, size, size)), seed: 1)
@@ -52,6 +54,21 @@ struct BenchCNNInfer: ParsableCommand {
         for _ in 0..<singles { try replicas.infer(batch: 1, into: out.baseAddress!, fill: fill) }
       }
       print(String(format: "latency_ms %.3f", singleSeconds / Double(singles) * 1000))
+      guard profile else { return }
+      BLAS.setThreads(1)
+      let workspace = replicas.workspaces[0]
+      workspace.profiling = true
+      for _ in 0..<singles { try replicas.infer(batch: 1, into: out.baseAddress!, fill: fill) }
+      var total = 0.0
+      for (layer, f, _) in workspace.profile {
+        let name = String(String(describing: layer).prefix(44))
+        print(
+          name.padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(format: " %7.3f ms", f / Double(singles) * 1000))
+        total += f
+      }
+      print(
+        String(format: "single image forward %.3f ms (thread CPU)", total / Double(singles) * 1000))
     }
   }
 }

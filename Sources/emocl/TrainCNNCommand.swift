@@ -124,7 +124,9 @@ struct TrainCNN: ParsableCommand {
     var metrics: ClassificationReport?
     var calibration: Calibration?
     if let validation {
-      let evaluation = try trainer.evaluate(validation)
+      // Final metrics with test-time flip (the mean of each crop's and its mirror's logits).
+      let plain = try trainer.evaluate(validation)
+      let evaluation = try trainer.evaluate(validation, flip: true)
       let k = validation.classes.count
       let t = TemperatureScaling.fit(
         logits: evaluation.logits, labels: validation.labels, classes: k)
@@ -136,8 +138,11 @@ struct TrainCNN: ParsableCommand {
       calibration = Calibration(temperature: t, eceBefore: before, eceAfter: after)
       log(
         String(
-          format: "validation: accuracy %.4f macro-F1 %.4f | temperature %.3f, ECE %.4f -> %.4f",
-          evaluation.report.accuracy, evaluation.report.macroF1, t, before, after))
+          format: "validation: accuracy %.4f macro-F1 %.4f (without flip: %.4f, %.4f)",
+          evaluation.report.accuracy, evaluation.report.macroF1, plain.report.accuracy,
+          plain.report.macroF1))
+      log(String(format: "temperature %.3f, ECE %.4f -> %.4f", t, before, after))
+      log(evaluation.report.table())
     }
     let seconds = trainer.progress.history.reduce(0) { $0 + $1.seconds }
     let commands =
@@ -152,7 +157,7 @@ struct TrainCNN: ParsableCommand {
       classes: trainer.network.classes == 7
         ? Emotion.names : (0..<trainer.network.classes).map(String.init),
       sourceWidth: 48, sourceHeight: 48, normalization: normalization, training: training,
-      metrics: metrics, calibration: calibration,
+      metrics: metrics, calibration: calibration, flip: validation != nil,
       extraArchitecture: ["training_config": try Self.json(config)])
     let url = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(

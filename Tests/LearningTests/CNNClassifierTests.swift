@@ -44,6 +44,23 @@ import Testing
     #expect(throws: (any Error).self) {
       _ = try classifier.probabilities(pixels: [1, 2], count: 1)
     }
+
+    // With test-time flip: softmax of the mean of the crop's and its mirror's logits.
+    let flipFile = try CNNClassifier.modelFile(
+      network: net, classes: Emotion.names, sourceWidth: 12, sourceHeight: 12,
+      normalization: normalization, training: nil, metrics: nil, calibration: nil, flip: true)
+    let flipped = try CNNClassifier(file: flipFile, maxBatch: 2, workers: 2)
+    #expect(flipped.flip)
+    var mirror = input
+    for i in 0..<5 {
+      for y in 0..<10 { for x in 0..<10 { mirror[i, 0, y, x] = input[i, 0, y, 9 - x] } }
+    }
+    let mirrored = try Workspace(network: net, maxBatch: 5).forward(mirror, training: false)
+    let mean = zip(logits.storage, mirrored.storage).map { ($0 + $1) / 2 }
+    let expectedFlip = CNNClassifier.softmax(mean, classes: 7, temperature: 1)
+    for (a, b) in zip(try flipped.probabilities(pixels: pixels, count: 5), expectedFlip) {
+      #expect(abs(a - b) < 1e-5)
+    }
   }
 
   @Test func aModelFileOfAnotherKindIsRefused() throws {

@@ -134,4 +134,28 @@ import Testing
     }
     #expect(Array(whole.storage[24...]) == second)
   }
+
+  @Test func splittingConvolutionsBetweenThreadsGivesTheSameOutput() throws {
+    let spec = NetworkSpec(
+      inputChannels: 3, inputHeight: 9, inputWidth: 9,
+      layers: [
+        .conv2d(outputs: 5, kernel: 3, padding: 1), .batchNorm(), .relu,
+        .conv2d(outputs: 7, kernel: 3, stride: 2, padding: 1), .conv2d(outputs: 4, kernel: 1),
+        .globalAvgPool, .dense(outputs: 3),
+      ])
+    let net = try Network(spec: spec, seed: 2)
+    var rng = Xoshiro256(seed: 3)
+    let images = (0..<(2 * 243)).map { _ in Float(rng.nextGaussian()) }
+    var outputs: [[Float]] = []
+    for threads in [1, 2, 3] {
+      let ws = try Workspace(network: net, maxBatch: 2)
+      let y = try images.withUnsafeBufferPointer {
+        try ws.forward(images: $0.baseAddress!, batch: 2, training: false, threads: threads)
+      }
+      outputs.append(Array(UnsafeBufferPointer(start: y, count: 6)))
+    }
+    for out in outputs.dropFirst() {
+      for (a, b) in zip(out, outputs[0]) { #expect(abs(a - b) < 1e-5) }
+    }
+  }
 }

@@ -7,7 +7,8 @@ import Tensor
 /// normalisation; its `architecture` holds `{"network": NetworkSpec, "crop": side}`: the
 /// network sees the centre `crop × crop` of each image. The tensors are the network's
 /// parameters and batch-norm statistics under their PyTorch-style names (`"0.weight"`,
-/// `"1.running_var"`, ...). Logits are divided by the card's calibration temperature (1 if
+/// `"1.running_var"`, ...). With `architecture.test_time_flip` the logits are averaged over
+/// the crop and its mirror image; they are divided by the card's calibration temperature (1 if
 /// none) before the softmax.
 public final class CNNClassifier: @unchecked Sendable {
   public let network: Network
@@ -17,6 +18,9 @@ public final class CNNClassifier: @unchecked Sendable {
   public let normalization: Normalization
   /// Logits are divided by this before the softmax.
   public let temperature: Double
+  /// Whether logits are averaged over each crop and its mirror image (card key
+  /// `architecture.test_time_flip`).
+  public let flip: Bool
   private let replicas: Replicas
   private let lock = NSLock()
 
@@ -63,6 +67,7 @@ public final class CNNClassifier: @unchecked Sendable {
       mean: Float(card.input.mean[0] / (card.input.scale * 255)),
       std: Float(card.input.std[0] / (card.input.scale * 255)))
     temperature = card.calibration?.temperature ?? 1
+    flip = card.architecture["test_time_flip"]?.boolValue ?? false
     replicas = try Replicas(network: network, workers: workers, maxBatch: maxBatch)
   }
 
@@ -78,7 +83,7 @@ public final class CNNClassifier: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     let logits = try CNNTrainer.logits(
-      images, replicas: replicas, crop: crop, normalization: normalization)
+      images, replicas: replicas, crop: crop, normalization: normalization, flip: flip)
     return Self.softmax(logits, classes: card.classes.count, temperature: temperature)
   }
 
@@ -102,14 +107,15 @@ public final class CNNClassifier: @unchecked Sendable {
   public static func modelFile(
     network: Network, classes: [String], sourceWidth: Int, sourceHeight: Int,
     normalization: Normalization, training: TrainingInfo?, metrics: ClassificationReport?,
-    calibration: Calibration?, extraArchitecture: [String: JSONValue] = [:]
+    calibration: Calibration?, flip: Bool = false,
+    extraArchitecture: [String: JSONValue] = [:]
   ) throws -> ModelFile {
     let spec = try JSONDecoder().decode(
       JSONValue.self, from: JSONEncoder().encode(network.spec))
     var architecture: [String: JSONValue] = [
       "network": spec, "crop": .number(Double(network.inputShape.height)),
       "parameters": .number(Double(network.parameters.count)),
-      "evaluation": "centre crop",
+      "evaluation": "centre crop", "test_time_flip": .bool(flip),
     ]
     architecture.merge(extraArchitecture) { $1 }
     let input = InputSpec(

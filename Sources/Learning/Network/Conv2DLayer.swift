@@ -1,3 +1,4 @@
+import Dispatch
 import Tensor
 
 /// 2-D convolution as im2col + one sgemm per chunk of images.
@@ -88,19 +89,47 @@ final class Conv2DLayer: Layer {
     var first = 0
     while first < n {
       let g = min(chunk, n - first)
+      let cols = g * outPlane
+      let x = input + first * inPlane
       let b: UnsafePointer<Float>
       let ldb: Int
       if direct {
-        (b, ldb) = (UnsafePointer(input + first * inPlane), n * inPlane)
+        (b, ldb) = (UnsafePointer(x), n * inPlane)
       } else {
-        im2col(
-          input + first * inPlane, geometry: geometry, images: g, channelStride: n * inPlane,
-          imageStride: inPlane, into: columns, rowStride: g * outPlane)
-        (b, ldb) = (UnsafePointer(columns), g * outPlane)
+        (b, ldb) = (UnsafePointer(columns), cols)
       }
-      sgemm(
-        .none, .none, m: outputs, n: g * outPlane, k: k, a: weight, lda: k, b: b, ldb: ldb,
-        beta: 0, c: output + first * outPlane, ldc: n * outPlane)
+      let out = output + first * outPlane
+      if context.threads > 1 {
+        // im2col by channel slices, then the GEMM by output-channel slices.
+        let parts = context.threads
+        let shared = Unchecked((self, x, out, b))
+        if !direct {
+          DispatchQueue.concurrentPerform(iterations: parts) { t in
+            let (layer, x, _, _) = shared.value
+            layer.unfold(
+              x, channels: layer.slice(t, of: parts, total: layer.geometry.channels),
+              images: g, channelStride: n * inPlane, columns: cols)
+          }
+        }
+        DispatchQueue.concurrentPerform(iterations: parts) { t in
+          let (layer, _, out, b) = shared.value
+          let rows = layer.slice(t, of: parts, total: layer.outputs)
+          guard !rows.isEmpty else { return }
+          sgemm(
+            .none, .none, m: rows.count, n: cols, k: k, a: layer.weight + rows.lowerBound * k,
+            lda: k, b: b, ldb: ldb, beta: 0, c: out + rows.lowerBound * n * outPlane,
+            ldc: n * outPlane)
+        }
+      } else {
+        if !direct {
+          unfold(
+            x, channels: 0..<geometry.channels, images: g, channelStride: n * inPlane,
+            columns: cols)
+        }
+        sgemm(
+          .none, .none, m: outputs, n: cols, k: k, a: weight, lda: k, b: b, ldb: ldb,
+          beta: 0, c: out, ldc: n * outPlane)
+      }
       first += g
     }
     if let bias {
@@ -185,6 +214,26 @@ final class Conv2DLayer: Layer {
         first += g
       }
     }
+  }
+
+  /// The rows of ``columns`` of input channels `channels` (im2col of a channel slice).
+  private func unfold(
+    _ x: UnsafeMutablePointer<Float>, channels: Range<Int>, images: Int, channelStride: Int,
+    columns cols: Int
+  ) {
+    guard !channels.isEmpty else { return }
+    var g = geometry
+    g.channels = channels.count
+    let rowsPerChannel = geometry.kernelHeight * geometry.kernelWidth
+    im2col(
+      x + channels.lowerBound * channelStride, geometry: g, images: images,
+      channelStride: channelStride, imageStride: geometry.height * geometry.width,
+      into: columns + channels.lowerBound * rowsPerChannel * cols, rowStride: cols)
+  }
+
+  /// Part `t` of `parts` near-equal parts of `0..<total`.
+  private func slice(_ t: Int, of parts: Int, total: Int) -> Range<Int> {
+    (total * t / parts)..<(total * (t + 1) / parts)
   }
 
   /// `W̃[c][(o·k + ky)·k + kx] = W[o][c][k−1−ky][k−1−kx]`.

@@ -9,6 +9,9 @@ struct StepContext {
   var imageOffset: Int
   /// Seed of this step's random masks.
   var seed: UInt64
+  /// Threads a convolution may split its forward pass over (for small batches, where one
+  /// GEMM per layer is too small for the batch to be split between workers).
+  var threads: Int = 1
 }
 
 /// One layer instantiated inside a ``Workspace``: it owns its output and input-gradient

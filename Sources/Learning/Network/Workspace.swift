@@ -89,14 +89,19 @@ public final class Workspace: @unchecked Sendable {
   /// In training, batch norms use this batch's statistics and dropout draws masks from
   /// `seed`; `imageOffset` is the index of the first image in the whole batch when several
   /// workers share one (so masks follow images, not the split).
+  ///
+  /// `threads` > 1 splits each convolution's im2col and GEMM between that many threads (by
+  /// channels and output channels); meant for single images, with OpenBLAS single-threaded.
   public func forward(
     images: UnsafePointer<Float>, batch: Int, training: Bool, imageOffset: Int = 0,
-    seed: UInt64 = 0
+    seed: UInt64 = 0, threads: Int = 1
   ) throws(NetworkError) -> UnsafeMutablePointer<Float> {
     guard batch > 0, batch <= maxBatch else {
       throw .batchSize(requested: batch, maximum: maxBatch)
     }
-    context = StepContext(batch: batch, training: training, imageOffset: imageOffset, seed: seed)
+    context = StepContext(
+      batch: batch, training: training, imageOffset: imageOffset, seed: seed,
+      threads: max(1, min(threads, 8)))
     let shape = network.inputShape
     let plane = shape.planeSize
     if shape.channels == 1 {

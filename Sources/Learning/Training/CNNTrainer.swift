@@ -278,23 +278,40 @@ public final class CNNTrainer: @unchecked Sendable {
   }
 
   /// Evaluation-mode predictions on the centre crops of `images`.
-  public func evaluate(_ images: TrainingImages) throws -> Evaluation {
+  /// With `flip`, the logits are the mean of those of the crop and its mirror image.
+  public func evaluate(_ images: TrainingImages, flip: Bool = false) throws -> Evaluation {
     try Self.evaluate(
-      images, replicas: replicas, crop: config.augmentation.cropSize, normalization: normalization)
+      images, replicas: replicas, crop: config.augmentation.cropSize,
+      normalization: normalization, flip: flip)
   }
 
   /// Evaluation of `images` with any replicas (centre crops, normalised).
   static func evaluate(
-    _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization
+    _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization,
+    flip: Bool
   ) throws -> Evaluation {
     let logits = try Self.logits(
-      images, replicas: replicas, crop: crop, normalization: normalization)
+      images, replicas: replicas, crop: crop, normalization: normalization, flip: flip)
     return try Evaluation(logits: logits, labels: images.labels, classes: images.classes)
   }
 
-  /// Evaluation-mode logits of the centre crops of `images`, `count × classes`.
+  /// Evaluation-mode logits of the centre crops of `images`, `count × classes`; with `flip`
+  /// the mean of the logits of each crop and its left–right mirror.
   static func logits(
-    _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization
+    _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization,
+    flip: Bool
+  ) throws -> [Float] {
+    let plain = try logits(
+      images, replicas: replicas, crop: crop, normalization: normalization, mirrored: false)
+    guard flip else { return plain }
+    let mirrored = try logits(
+      images, replicas: replicas, crop: crop, normalization: normalization, mirrored: true)
+    return zip(plain, mirrored).map { ($0 + $1) / 2 }
+  }
+
+  private static func logits(
+    _ images: TrainingImages, replicas: Replicas, crop: Int, normalization: Normalization,
+    mirrored: Bool
   ) throws -> [Float] {
     let classes = replicas.network.classes
     var logits = [Float](repeating: 0, count: images.count * classes)
@@ -307,9 +324,16 @@ public final class CNNTrainer: @unchecked Sendable {
       let fill: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> Void = { range, out in
         pixels.withUnsafeBufferPointer { src in
           for j in range {
+            let target = out + (j - range.lowerBound) * crop * crop
             Augmenter.centerCrop(
               src.baseAddress! + (base + j) * w * h, width: w, height: h, crop: crop,
-              normalization: normalization, into: out + (j - range.lowerBound) * crop * crop)
+              normalization: normalization, into: target)
+            if mirrored {
+              for y in 0..<crop {
+                var row = UnsafeMutableBufferPointer(start: target + y * crop, count: crop)
+                row.reverse()
+              }
+            }
           }
         }
       }

@@ -119,7 +119,8 @@ public final class Replicas: @unchecked Sendable {
     let errors = Results<NetworkError?>(count: workers, initial: nil)
     let box = Unchecked(self)
     let out = Unchecked(output)
-    // A single image (or a batch smaller than the workers) runs on one worker, unthreaded.
+    // A batch smaller than the workers (a single image) runs in one workspace, each
+    // convolution split between the workers' threads instead.
     let active = batch < workers ? 1 : workers
     let run: @Sendable (Int) -> Void = { w in
       let me = box.value
@@ -129,7 +130,9 @@ public final class Replicas: @unchecked Sendable {
       let input = me.inputs[w].pointer
       fill(range, input)
       do throws(NetworkError) {
-        let y = try ws.forward(images: input, batch: range.count, training: false)
+        let y = try ws.forward(
+          images: input, batch: range.count, training: false,
+          threads: active == 1 ? me.workers : 1)
         let o = me.network.outputShape
         Workspace.transpose(
           from: y, to: out.value + range.lowerBound * o.size, outer: o.channels,
