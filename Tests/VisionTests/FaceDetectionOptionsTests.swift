@@ -106,3 +106,26 @@ import Vision
     #expect(a.intersectionOverUnion(a) == 1)
   }
 }
+
+@Suite struct FaceDetectionSizeLimitTests {
+  @Test func extremeSizesNeitherTrapNorAllocate() throws {
+    let detector = try FaceDetectionOptionsTests.detector()
+    let image = try FaceDetectionOptionsTests.scene()
+    for working in [nil, 200] as [Int?] {
+      let huge = DetectionOptions(minSize: Int.max, maxWorkingSide: working)
+      // No window reaches the minimum: OpenCV then scans the level nearest to it (the largest).
+      _ = try detector.detect(in: image, options: huge)
+      let tiny = DetectionOptions(maxSize: 1, maxWorkingSide: working)
+      #expect(try detector.detect(in: image, options: tiny).isEmpty)
+      let noMaximum = DetectionOptions(maxSize: 0, maxWorkingSide: working)
+      let unbounded = DetectionOptions(maxSize: nil, maxWorkingSide: working)
+      #expect(
+        try detector.detect(in: image, options: noMaximum)
+          == detector.detect(in: image, options: unbounded))
+      let manyThreads = DetectionOptions(maxWorkingSide: working, threads: 10_000)
+      #expect(
+        try detector.detect(in: image, options: manyThreads)
+          == detector.detect(in: image, options: unbounded))
+    }
+  }
+}

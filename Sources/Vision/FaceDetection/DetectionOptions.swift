@@ -13,7 +13,7 @@ public struct DetectionOptions: Sendable, Equatable {
   public var minNeighbors: Int
   /// Smallest box side in pixels of the input image.
   public var minSize: Int
-  /// Largest box side in pixels of the input image; nil for no limit.
+  /// Largest box side in pixels of the input image; nil (or 0, as in OpenCV) for no limit.
   public var maxSize: Int?
   /// When set, detection runs on a copy shrunk so that its longer side is at most this many
   /// pixels (boxes are mapped back to the input's coordinates). Nil scans full resolution.

@@ -46,7 +46,9 @@ public struct FaceDetector: Sendable {
     // Minimum and maximum sizes in input pixels.
     let shorter = min(image.width, image.height)
     let relative = Int((options.minRelativeSize * Double(shorter)).rounded(.up))
-    let minSide = max(options.minSize, relative)
+    // Sizes beyond any image are clamped so that the conversions below cannot overflow.
+    let limit = 1 << 30
+    let minSide = min(max(options.minSize, relative), limit)
 
     // The working copy and the factors mapping it back.
     var working = image
@@ -60,10 +62,10 @@ public struct FaceDetector: Sendable {
     let fy = Double(image.height) / Double(working.height)
     let workingMin =
       working.width == image.width ? minSide : Int((Double(minSide) / fx).rounded(.up))
-    var workingMax = 0
-    if let maxSize = options.maxSize {
-      workingMax = working.width == image.width ? maxSize : Int(Double(maxSize) / fx)
-      if workingMax == 0 { return [] }
+    var workingMax = 0  // 0: no maximum, as in OpenCV
+    if let maxSize = options.maxSize, maxSize > 0 {
+      let clamped = min(maxSize, limit)
+      workingMax = working.width == image.width ? clamped : max(Int(Double(clamped) / fx), 1)
     }
 
     var boxes = try detectExact(
