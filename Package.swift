@@ -45,7 +45,7 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "emoclTests", dependencies: ["emocl", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

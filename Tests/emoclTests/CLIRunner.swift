@@ -1,0 +1,36 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `emocl` binary (beside the test bundle in the build folder) with a private
+/// dataset cache; returns its exit status, standard output and standard error.
+func runCLI(_ arguments: [String], cache: URL, environment: [String: String] = [:]) throws
+  -> (status: Int32, output: String, error: String)
+{
+  let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  let candidates = [
+    folder.appendingPathComponent("emocl"),
+    folder.deletingLastPathComponent().appendingPathComponent("emocl"),
+    SharedData.repositoryRoot.appendingPathComponent(".build/release/emocl"),
+  ]
+  let binary = try #require(
+    candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+    "emocl binary not found near \(folder.path)")
+  let process = Process()
+  process.executableURL = binary
+  process.arguments = arguments
+  process.environment = ProcessInfo.processInfo.environment
+    .merging(["EMOCL_CACHE": cache.path]) { $1 }.merging(environment) { $1 }
+  let output = Pipe()
+  let error = Pipe()
+  process.standardOutput = output
+  process.standardError = error
+  try process.run()
+  let out = output.fileHandleForReading.readDataToEndOfFile()
+  let err = error.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (
+    process.terminationStatus, String(decoding: out, as: UTF8.self),
+    String(decoding: err, as: UTF8.self)
+  )
+}
