@@ -32,6 +32,9 @@ struct BenchPipelineScenes: ParsableCommand {
   @Option(help: "Crop margin per side, as a fraction of the face box (default: the pipeline's).")
   var margin: Double?
 
+  @Flag(help: "Detect without the eye check of the default detection options.")
+  var noEyeCheck = false
+
   @Option(help: "Write the first N scenes, annotated, as PNG into --scenes-dir.")
   var saveScenes: Int = 0
 
@@ -48,7 +51,8 @@ struct BenchPipelineScenes: ParsableCommand {
   func run() throws {
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
-    let locator = try Predict.faceLocator()
+    var locator = try HaarFaceLocator.standard()
+    if noEyeCheck { locator.options.requireEye = false }
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: locator)
     var options = AnalysisOptions()
     if let margin { options.margin = margin }
@@ -127,6 +131,7 @@ struct BenchPipelineScenes: ParsableCommand {
     }
     print("model\t\(classifier.name)")
     print("margin\t\(options.margin)")
+    print("eye_check\t\(locator.options.requireEye)")
     print("faces\t\(total)\t(FER2013 val sample, seed \(seed))")
     print(
       "detected\t\(detected.count)\t\(percent(detected.count, total))\t(IoU >= \(Self.matchThreshold) with the pasted face)"

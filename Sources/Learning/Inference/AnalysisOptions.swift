@@ -18,7 +18,8 @@ public struct AnalysisOptions: Sendable, Equatable {
   /// inside the image (after EXIF orientation), and there may be at most `maxFaces`.
   public var boxes: [PixelBox]?
   /// Context added around each face before cropping, as a fraction of the face's side on each
-  /// side (see `FaceCrop`).
+  /// side; 0 by default, since the detector's box already matches FER2013's framing (see
+  /// `FaceCrop`).
   public var margin: Double
   /// Largest `width * height` decoded; larger images fail with `imageTooLarge`.
   public var maxPixels: Int
@@ -32,9 +33,10 @@ public struct AnalysisOptions: Sendable, Equatable {
   /// The largest accepted `maxFaces`.
   public static let maxFacesLimit = 1024
 
-  /// Options; by default detect, 32 faces, a 15 % margin, the decoder's 50 megapixel limit.
+  /// Options; by default detect, 32 faces, no margin (see `FaceCrop`), the decoder's
+  /// 50 megapixel limit.
   public init(
-    detect: Bool = true, maxFaces: Int = 32, boxes: [PixelBox]? = nil, margin: Double = 0.15,
+    detect: Bool = true, maxFaces: Int = 32, boxes: [PixelBox]? = nil, margin: Double = 0,
     maxPixels: Int = DecodeOptions.defaultMaxPixels, faceCropMaxSide: Int = 96,
     tightCropMaxSide: Int = 256, faceCropMaxAspect: Double = 1.25
   ) {
