@@ -11,15 +11,15 @@ struct BenchCNNTrain: ParsableCommand {
   @Option(help: "Images per step.") var batch = 64
   @Option(help: "Worker threads splitting each batch.") var workers = 2
   @Option(help: "OpenBLAS threads per GEMM.") var blasThreads = 1
-  @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 10
+  @Option(help: "Steps per timed block.") var steps = 5
+  @Option(help: "Timed blocks (the best counts), after 2 warm-up steps.") var repeats = 3
   @Option(help: "im2col columns per GEMM chunk.") var columnTarget = 2048
   @Option(help: "Input side in pixels.") var size = 44
-  @Flag(help: "Print per-layer times of worker 0.") var profile = false
+  @Flag(help: "Print per-layer thread-CPU times of worker 0.") var profile = false
 
   func run() throws {
     BLAS.setThreads(blasThreads)
-    let spec = NetworkSpec.vgg(input: (1, size, size))
-    let network = try Network(spec: spec, seed: 1)
+    let network = try Network(spec: .vgg(input: (1, size, size)), seed: 1)
     let replicas = try Replicas(
       network: network, workers: workers, maxBatch: batch, columnTarget: columnTarget)
     let optimizer = Optimizer(
@@ -35,47 +35,40 @@ struct BenchCNNTrain: ParsableCommand {
           from: $0.baseAddress! + range.lowerBound * imageSize, count: range.count * imageSize)
       }
     }
-    func step(_ i: Int) throws -> Double {
-      let (l, _) = try replicas.trainStep(
-        batch: batch, labels: labels, loss: loss, seed: UInt64(i), fill: fill)
+    var stepIndex = 0
+    func step() throws {
+      _ = try replicas.trainStep(
+        batch: batch, labels: labels, loss: loss, seed: UInt64(stepIndex), fill: fill)
       optimizer.step(
         parameters: network.parameters, gradients: replicas.gradients, learningRate: 0.01)
-      return l
+      stepIndex += 1
     }
-    for i in 0..<2 { _ = try step(i) }
+    for _ in 0..<2 { try step() }
     replicas.workspaces[0].profiling = profile
-    let start = Date()
+    var best = Double.infinity
     let cpuStart = processCPUSeconds()
-    var last = 0.0
-    for i in 0..<steps { last = try step(i + 2) }
-    let seconds = Date().timeIntervalSince(start)
-    let rate = Double(steps * batch) / seconds
-    let cpu = processCPUSeconds() - cpuStart
-    print(
-      String(
-        format: "cpu-seconds per image %.2f ms (ideal on %d cores: %.1f images/s)",
-        cpu / Double(steps * batch) * 1000, workers * blasThreads,
-        Double(steps * batch) / cpu * Double(workers * blasThreads)))
-    print(
-      String(
-        format: "train images/s %.1f  (batch %d, workers %d, blas threads %d, loss %.3f)", rate,
-        batch, workers, blasThreads, last))
-    if profile {
-      var total = (0.0, 0.0)
-      for (layer, f, b) in replicas.workspaces[0].profile {
-        let name = String(describing: layer).prefix(40)
-        print(
-          String(
-            format: "%-40@ fwd %7.2f ms  bwd %7.2f ms", String(name) as NSString,
-            f / Double(steps) * 1000, b / Double(steps) * 1000))
-        total = (total.0 + f, total.1 + b)
-      }
-      print(
-        String(
-          format: "total per step: fwd %.1f ms bwd %.1f ms, step %.1f ms",
-          total.0 / Double(steps) * 1000, total.1 / Double(steps) * 1000,
-          seconds / Double(steps) * 1000))
+    for _ in 0..<repeats {
+      let start = Date()
+      for _ in 0..<steps { try step() }
+      best = min(best, Date().timeIntervalSince(start))
     }
+    let cpu = (processCPUSeconds() - cpuStart) / Double(repeats * steps * batch)
+    print(String(format: "train_images_per_s %.1f", Double(steps * batch) / best))
+    print(String(format: "train_cpu_ms_per_image %.2f", cpu * 1000))
+    guard profile else { return }
+    var total = (0.0, 0.0)
+    let count = Double(repeats * steps)
+    for (layer, f, b) in replicas.workspaces[0].profile {
+      let name = String(String(describing: layer).prefix(44))
+      print(
+        name.padding(toLength: 44, withPad: " ", startingAt: 0)
+          + String(format: " fwd %7.2f ms  bwd %7.2f ms", f / count * 1000, b / count * 1000))
+      total = (total.0 + f, total.1 + b)
+    }
+    print(
+      String(
+        format: "worker 0 per step: fwd %.1f ms, bwd %.1f ms (thread CPU)",
+        total.0 / count * 1000, total.1 / count * 1000))
   }
 }
 

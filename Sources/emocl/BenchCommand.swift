@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
       BenchGEMM.self,
       BenchDecode.self,
       BenchData.self,
+      BenchClassical.self,
       BenchCNNTrain.self,
       BenchCNNInfer.self,
       BenchCNNOps.self,

@@ -48,9 +48,7 @@ struct BenchPipelineScenes: ParsableCommand {
   func run() throws {
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
-    guard let locator = try Predict.faceLocator() else {
-      throw ValidationError("this build has no face detector")
-    }
+    let locator = try Predict.faceLocator()
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: locator)
     var options = AnalysisOptions()
     if let margin { options.margin = margin }

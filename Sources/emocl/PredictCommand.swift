@@ -70,7 +70,15 @@ struct Predict: ParsableCommand {
   func run() throws {
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
-    let pipeline = EmotionPipeline(classifier: classifier, faceLocator: try Self.faceLocator())
+    if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
+      throw ValidationError(
+        "model '\(classical.name)' is an SVM trained without probability calibration; "
+          + "predict needs probabilities")
+    }
+    // The cascades are only read when some image may need detection.
+    let needsDetector = !noDetect && boxes == nil
+    let pipeline = EmotionPipeline(
+      classifier: classifier, faceLocator: needsDetector ? try Self.faceLocator() : nil)
     var options = AnalysisOptions(detect: !noDetect, maxFaces: maxFaces, margin: margin)
     options.boxes = try boxes.map(Self.parseBoxes)
     var font: Font?
@@ -92,8 +100,9 @@ struct Predict: ParsableCommand {
     if records.contains(where: \.failed) { throw ExitCode(1) }
   }
 
-  /// The face detector, or nil when this build has none.
-  static func faceLocator() throws -> (any FaceLocating)? { nil }
+  /// OpenCV's face and eye cascades (Debian package opencv-data) with the detector's
+  /// precision-oriented default options.
+  static func faceLocator() throws -> any FaceLocating { try HaarFaceLocator.standard() }
 
   /// `[[x, y, width, height], ...]` as boxes; sizes and positions are checked per image later.
   static func parseBoxes(_ json: String) throws -> [PixelBox] {

@@ -1,6 +1,9 @@
 import Foundation
+import Learning
+import Tensor
 import TestSupport
 import Testing
+import Vision
 
 /// Runs the built `emocl` binary (beside the test bundle in the build folder).
 private func emocl(_ arguments: [String], environment: [String: String] = [:]) throws
@@ -33,7 +36,127 @@ private func emocl(_ arguments: [String], environment: [String: String] = [:]) t
   )
 }
 
+/// A 48×48 multinomial logistic regression scoring happy 20m − 10 and sad 10 − 20m from the mean
+/// pixel value m in 0…1 (white faces are happy, black ones sad), written to `url`.
+private func writeBrightnessModel(to url: URL) throws {
+  let pixels = 48 * 48
+  var weights = [Float](repeating: 0, count: 7 * pixels)
+  for j in 0..<pixels {
+    weights[Emotion.happy.index * pixels + j] = 20 / Float(pixels)
+    weights[Emotion.sad.index * pixels + j] = -20 / Float(pixels)
+  }
+  var intercepts = [Float](repeating: 0, count: 7)
+  intercepts[Emotion.happy.index] = -10
+  intercepts[Emotion.sad.index] = 10
+  let model = try ClassicalPipeline(
+    scaler: StandardScaler(
+      mean: [Float](repeating: 0, count: pixels), scale: [Float](repeating: 1, count: pixels)),
+    pca: nil,
+    classifier: .logisticRegression(
+      LogisticRegression(
+        multiclass: .multinomial, coefficients: Tensor(shape: [7, pixels], storage: weights),
+        intercepts: intercepts)))
+  try model.modelFile(classes: Emotion.names).write(to: url)
+}
+
+/// A uniform grey image of `level` written as PNG.
+private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) throws {
+  try Image(
+    width: width, height: height, channels: 1,
+    pixels: [UInt8](repeating: level, count: width * height)
+  ).writePNG(toFile: path.path)
+}
+
 @Suite struct PredictCommandTests {
+  @Test func jsonHasOneEntryPerImageAndFailuresSetTheStatus() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let model = dir.url.appendingPathComponent("bright.safetensors")
+    try writeBrightnessModel(to: model)
+    let white = dir.url.appendingPathComponent("white.png")
+    let black = dir.url.appendingPathComponent("black.png")
+    let bad = dir.url.appendingPathComponent("bad.jpg")
+    try writePlain(white, width: 64, height: 60, level: 255)
+    try writePlain(black, width: 48, height: 48, level: 0)
+    try Data("not an image".utf8).write(to: bad)
+    let images = [white.path, bad.path, black.path]
+    let result = try emocl(["predict"] + images + ["--model", model.path])
+    #expect(result.status == 1, "\(result.error)")
+    let array = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+    #expect(array.map { $0["image"] as? String } == images)
+    #expect(Set(array[0].keys) == ["image", "width", "height", "faces"])
+    #expect(array[0]["width"] as? Int == 64 && array[0]["height"] as? Int == 60)
+    let faces = try #require(array[0]["faces"] as? [[String: Any]])
+    #expect(faces.count == 1)
+    #expect(faces[0]["dominant"] as? String == "happy")
+    #expect(faces[0]["box"] as? [String: Int] == ["x": 0, "y": 0, "width": 64, "height": 60])
+    let emotions = try #require(faces[0]["emotions"] as? [String: Double])
+    #expect(Set(emotions.keys) == Set(Emotion.names))
+    #expect(abs(emotions.values.reduce(0, +) - 1) < 1e-5)
+    #expect(Set(array[1].keys) == ["image", "error"])
+    let error = try #require(array[1]["error"] as? [String: String])
+    #expect(error["type"] == "undecodable_image" && error["message"]?.isEmpty == false)
+    let blackFaces = try #require(array[2]["faces"] as? [[String: Any]])
+    #expect(blackFaces.first?["dominant"] as? String == "sad")
+
+    // Without the bad image the status is 0.
+    let good = try emocl(["predict", white.path, black.path, "--model", model.path])
+    #expect(good.status == 0, "\(good.error)")
+  }
+
+  @Test func boxesNoDetectTextAndAnnotation() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let model = dir.url.appendingPathComponent("bright.safetensors")
+    try writeBrightnessModel(to: model)
+    // A dark 640×480 scene with a white 100 px square and a black 150 px square.
+    var scene = Image(width: 640, height: 480, channels: 1)
+    for i in scene.pixels.indices { scene.pixels[i] = 60 }
+    for y in 100..<200 { for x in 50..<150 { scene.pixels[y * 640 + x] = 255 } }
+    for y in 200..<350 { for x in 400..<550 { scene.pixels[y * 640 + x] = 0 } }
+    let path = dir.url.appendingPathComponent("scene.png")
+    try scene.writePNG(toFile: path.path)
+    let boxes = "[[50, 100, 100, 100], [400, 200, 150, 150]]"
+    let out = dir.url.appendingPathComponent("annotated")
+    let result = try emocl([
+      "predict", path.path, "--model", model.path, "--boxes", boxes, "--margin", "0",
+      "--annotate", out.path,
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let records = try JSONDecoder().decode([PredictionRecord].self, from: Data(result.output.utf8))
+    guard case .analysis(let analysis) = records.first?.outcome else {
+      Issue.record("expected an analysis: \(result.output)")
+      return
+    }
+    #expect(
+      analysis.faces.map(\.box) == [
+        PixelBox(x: 400, y: 200, width: 150, height: 150),
+        PixelBox(x: 50, y: 100, width: 100, height: 100),
+      ])
+    #expect(analysis.faces.map(\.dominant) == [.sad, .happy])
+    let annotated = try Image(contentsOfFile: out.appendingPathComponent("scene.png").path)
+    #expect(annotated.width == 640 && annotated.height == 480 && annotated.channels == 3)
+    let border = (300 * 640 + 400) * 3
+    #expect(Array(annotated.pixels[border..<(border + 3)]) != [0, 0, 0])
+
+    // A box outside the image is an error entry for that image.
+    let outside = try emocl([
+      "predict", path.path, "--model", model.path, "--boxes", "[[600, 0, 100, 100]]",
+    ])
+    #expect(outside.status == 1)
+    #expect(outside.output.contains("\"invalid_box\""))
+
+    // --no-detect: one face, the whole image; text format.
+    let text = try emocl([
+      "predict", path.path, "--model", model.path, "--no-detect", "--format", "text",
+    ])
+    #expect(text.status == 0, "\(text.error)")
+    #expect(
+      text.output.hasPrefix("\(path.path)  640x480  1 face (whole image)\n"), "\(text.output)")
+    #expect(text.output.contains("0, 0, 640, 480"))
+  }
+
   @Test func missingModelIsAClearError() throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }

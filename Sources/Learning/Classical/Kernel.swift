@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 import Tensor
 
@@ -85,13 +86,23 @@ func rowSquaredNorms(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int
 }
 
 /// Kernel values between rows of `a` `[m, d]` and rows of `b` `[n, d]`, written to `out` `[m, n]`:
-/// one GEMM for the dot products, then the kernel applied elementwise.
+/// one GEMM for the dot products (GEMV for one or two rows), then the kernel elementwise.
 func kernelBlock(
   _ kernel: Kernel, a: UnsafePointer<Float>, normsA: UnsafePointer<Float>, m: Int,
   b: UnsafePointer<Float>, normsB: UnsafePointer<Float>, n: Int, d: Int,
   out: UnsafeMutablePointer<Float>
 ) {
-  sgemm(.none, .transposed, m: m, n: n, k: d, a: a, lda: d, b: b, ldb: d, c: out, ldc: n)
+  if m <= 2 {
+    // One or two rows (an SMO cache miss): matrix-vector products. A GEMM would first pack
+    // the whole [n, d] operand, which costs more than the product itself at this size.
+    for i in 0..<m {
+      cblas_sgemv(
+        CblasRowMajor, CblasNoTrans, Int32(n), Int32(d), 1, b, Int32(d), a + i * d, 1, 0,
+        out + i * n, 1)
+    }
+  } else {
+    sgemm(.none, .transposed, m: m, n: n, k: d, a: a, lda: d, b: b, ldb: d, c: out, ldc: n)
+  }
   if case .linear = kernel { return }
   for i in 0..<m {
     let row = out + i * n

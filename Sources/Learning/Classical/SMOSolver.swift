@@ -25,9 +25,25 @@ struct SMOSolver {
     cache: KernelCache, y: [Float], bounds: [Double], tolerance: Double, maxIterations: Int
   ) -> Solution {
     let n = y.count
-    var alpha = [Double](repeating: 0, count: n)
-    var gradient = [Double](repeating: -1, count: n)  // ∇ = Qα − 1 at α = 0
-    let qd = cache.diagonal.map(Double.init)
+    // Raw buffers: the O(n) passes of each step dominate once kernel rows are cached, and
+    // array accesses there would pay bounds and uniqueness checks.
+    func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
+      let result = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
+      _ = result.initialize(from: values)
+      return result
+    }
+    let alpha = buffer([Double](repeating: 0, count: n))
+    let gradient = buffer([Double](repeating: -1, count: n))  // ∇ = Qα − 1 at α = 0
+    let qd = buffer(cache.diagonal.map(Double.init))
+    let y = buffer(y)
+    let bounds = buffer(bounds)
+    defer {
+      alpha.deallocate()
+      gradient.deallocate()
+      qd.deallocate()
+      y.deallocate()
+      bounds.deallocate()
+    }
     var iterations = 0
     var limitReached = false
 
@@ -149,9 +165,7 @@ struct SMOSolver {
         alpha[i] = ai
         alpha[j] = aj
         let (di, dj) = (ai - oldI, aj - oldJ)
-        gradient.withUnsafeMutableBufferPointer { g in
-          for t in 0..<n { g[t] += Double(qi[t]) * di + Double(qj[t]) * dj }
-        }
+        for t in 0..<n { gradient[t] += Double(qi[t]) * di + Double(qj[t]) * dj }
       }
     }
 
@@ -175,7 +189,7 @@ struct SMOSolver {
     var objective = 0.0
     for t in 0..<n { objective += alpha[t] * (gradient[t] - 1) }
     return Solution(
-      alpha: alpha, rho: rho, iterations: iterations, objective: objective / 2,
+      alpha: Array(alpha), rho: rho, iterations: iterations, objective: objective / 2,
       reachedIterationLimit: limitReached)
   }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 extension ModelFile {
   /// The model kinds `emotionClassifier(name:)` can load.
-  public static var classifierKinds: [ModelKind] { [.logreg, .svm] }
+  public static var classifierKinds: [ModelKind] { [.cnn, .logreg, .svm] }
 
   /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind.
   /// - Throws: `ClassifierLoadError` for a kind without a classifier or classes other than the
@@ -12,6 +12,8 @@ extension ModelFile {
       throw ClassifierLoadError.wrongClasses(card.classes, path: path)
     }
     switch card.kind {
+    case .cnn:
+      return try CNNEmotionClassifier(modelFile: self, name: name)
     case .logreg, .svm:
       return try ClassicalClassifier(modelFile: self, name: name)
     default:

@@ -1,0 +1,105 @@
+import Foundation
+import TestSupport
+import Testing
+import Vision
+
+/// Runs the built `emocl` binary (it sits beside the test bundle in the build folder).
+private func runEmocl(_ arguments: [String], environment: [String: String]) throws
+  -> (status: Int32, output: String, error: String)
+{
+  let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  let candidates = [
+    folder.appendingPathComponent("emocl"),
+    folder.deletingLastPathComponent().appendingPathComponent("emocl"),
+    SharedData.repositoryRoot.appendingPathComponent(".build/release/emocl"),
+  ]
+  let binary = try #require(
+    candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+    "emocl binary not found near \(folder.path)")
+  let process = Process()
+  process.executableURL = binary
+  process.arguments = arguments
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  let output = Pipe()
+  let error = Pipe()
+  process.standardOutput = output
+  process.standardError = error
+  try process.run()
+  let out = output.fileHandleForReading.readDataToEndOfFile()
+  let err = error.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (
+    process.terminationStatus, String(decoding: out, as: UTF8.self),
+    String(decoding: err, as: UTF8.self)
+  )
+}
+
+@Suite(.serialized) struct TrainCNNCommandTests {
+  /// A tiny 7-class folder of 48×48 PNGs (a class-dependent bright square on noise).
+  private func makeDataset(at root: URL, perClass: Int) throws {
+    let classes = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"]
+    var state: UInt64 = 1
+    for (c, name) in classes.enumerated() {
+      let folder = root.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      for i in 0..<perClass {
+        var pixels = [UInt8](repeating: 0, count: 48 * 48)
+        for p in pixels.indices {
+          state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+          pixels[p] = UInt8(truncatingIfNeeded: state >> 58)
+        }
+        for y in (4 + 5 * c)..<(10 + 5 * c) { for x in 10..<38 { pixels[y * 48 + x] = 230 } }
+        let png = try Image(width: 48, height: 48, channels: 1, pixels: pixels).pngData()
+        try Data(png).write(to: folder.appendingPathComponent("\(i).png"))
+      }
+    }
+  }
+
+  @Test func trainsStopsResumesAndWritesAModel() throws {
+    let temporary = try TemporaryDirectory()
+    defer { temporary.cleanup() }
+    let data = temporary.url.appendingPathComponent("data")
+    try makeDataset(at: data, perClass: 4)
+    let environment = ["EMOCL_CACHE": temporary.url.appendingPathComponent("cache").path]
+    let model = temporary.url.appendingPathComponent("models/cnn.safetensors")
+    let arguments = [
+      "train", "cnn", "--data", data.path, "--val", data.path, "--epochs", "2", "--batch", "8",
+      "--widths", "4,6", "--hidden", "8", "--out", model.path, "--run", "tiny",
+    ]
+    // 28 images, batch 8: 3 steps per epoch; stop inside the first epoch, then resume.
+    let first = try runEmocl(arguments + ["--stop-after-steps", "2"], environment: environment)
+    #expect(first.status == 0, "\(first.error)")
+    #expect(first.error.contains("--resume tiny"))
+    #expect(!FileManager.default.fileExists(atPath: model.path))
+    let again = try runEmocl(arguments, environment: environment)
+    #expect(again.status != 0)
+    #expect(again.error.contains("already exists"))
+    let resumed = try runEmocl(
+      [
+        "train", "cnn", "--data", data.path, "--val", data.path, "--out", model.path,
+        "--resume", "tiny",
+      ], environment: environment)
+    #expect(resumed.status == 0, "\(resumed.error)")
+    #expect(resumed.error.contains("epoch 2 done"))
+    #expect(FileManager.default.fileExists(atPath: model.path))
+    let run = temporary.url.appendingPathComponent("cache/runs/tiny")
+    for file in ["checkpoint.bin", "log.csv", "config.json", "loss.svg", "accuracy.svg"] {
+      #expect(
+        FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file)")
+    }
+    let csv = try String(contentsOf: run.appendingPathComponent("log.csv"), encoding: .utf8)
+    #expect(csv.split(separator: "\n").count == 3)
+
+    // A damaged checkpoint is a clear error, not a crash.
+    let checkpoint = run.appendingPathComponent("checkpoint.bin")
+    var bytes = try Data(contentsOf: checkpoint)
+    bytes[bytes.count / 2] ^= 1
+    try bytes.write(to: checkpoint)
+    let damaged = try runEmocl(
+      [
+        "train", "cnn", "--data", data.path, "--out", model.path, "--resume", "tiny",
+      ], environment: environment)
+    #expect(damaged.status != 0)
+    #expect(damaged.error.contains("corrupt checkpoint"))
+  }
+}
