@@ -47,7 +47,7 @@ import Vision
     for row in rows { #expect(abs(row.reduce(0, +) - 1) < 1e-5) }
     #expect(try classifier.probabilities(forFaces: []).isEmpty)
     #expect(try classifier.predictedClasses(forFaces: []).isEmpty)
-    #expect(ModelFile.classifierKinds == [.logreg, .svm])
+    #expect(Set<ModelKind>([.logreg, .svm]).isSubset(of: ModelFile.classifierKinds))
   }
 
   @Test func svmWithoutPlattPredictsButGivesNoProbabilities() throws {
@@ -125,7 +125,7 @@ import Vision
     pcaFile.card.kind = .pca
     #expect(
       throws: ClassifierLoadError.unsupportedKind(
-        .pca, path: "<memory>", supported: [.logreg, .svm])
+        .pca, path: "<memory>", supported: ModelFile.classifierKinds)
     ) { try pcaFile.emotionClassifier(name: "p") }
 
     var colour = TinyFaces.modelFile(pipeline)
