@@ -69,6 +69,7 @@ enum HTML {
     thead th { background: #eef2f7; }
     thead th.group { text-align: center; }
     td.best { font-weight: bold; }
+    td:not(.text) { white-space: nowrap; }
     td.text, th.text { text-align: left; }
     .figures { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
     figure { margin: 8px 0; display: table; }
