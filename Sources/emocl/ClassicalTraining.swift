@@ -70,8 +70,10 @@ func runClassicalTraining(
   func trainAndReport(_ images: LabeledImages) throws -> (ClassicalPipeline, ClassificationReport?)
   {
     let fitStart = clock.now
-    let (model, report) = try fit(images)
+    let (fitted, report) = try fit(images)
     print(String(format: "fit: %.1f s", seconds(clock.now - fitStart)))
+    // Metrics are those of the weights as written (support vectors in Float16).
+    let model = try fitted.asStored()
     describe(model, report)
     guard let validation else { return (model, nil) }
     let predicted = try model.predict(classicalFeatures(validation))
@@ -111,7 +113,7 @@ func runClassicalTraining(
   let file = model.modelFile(
     classes: LabeledImages.emotionClasses, training: training, metrics: metrics)
   let url = URL(fileURLWithPath: options.out)
-  try file.write(to: url, precision: .float32)
+  try file.write(to: url, precision: model.storagePrecision)
   print("wrote \(url.path)")
 }
 

@@ -63,6 +63,34 @@ import Testing
     #expect(probabilities.shape == [60, 3])
   }
 
+  @Test func svmFileStoresSupportVectorsAndComponentsInHalfPrecision() throws {
+    let (x, y) = Self.images(count: 150, seed: 7)
+    var pca = PCA.Options()
+    pca.components = 10
+    let (model, _) = try ClassicalPipeline.fit(
+      features: x, labels: y, classCount: 3, pca: pca, classifier: Self.classifiers[2])
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    let url = directory.url.appendingPathComponent("svm.safetensors")
+    try model.modelFile(classes: ["a", "b", "c"]).write(to: url, precision: model.storagePrecision)
+    let file = try ModelFile.read(from: url)
+    #expect(file.storedTypes["svm.support_vectors"] == .f16)
+    #expect(file.storedTypes["pca.components"] == .f16)
+    #expect(file.storedTypes["svm.dual_coef"] == .f32)
+    #expect(file.storedTypes["scaler.scale"] == .f32)
+    // asStored() is exactly what the file reads back as, and differs from the fitted model
+    // only by Float16 rounding.
+    let stored = try model.asStored()
+    let fromFile = try ClassicalPipeline(modelFile: file)
+    #expect(stored == fromFile)
+    #expect(stored != model)
+    let (test, _) = Self.images(count: 60, seed: 99)
+    let a = try stored.probabilities(test).storage
+    let b = try model.probabilities(test).storage
+    let largest = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    #expect(largest < 0.01, "Float16 rounding moved a probability by \(largest)")
+  }
+
   @Test func rejectsForeignKindsAndMismatchedStages() throws {
     let (x, y) = Self.images(count: 30, seed: 1)
     let (model, _) = try ClassicalPipeline.fit(

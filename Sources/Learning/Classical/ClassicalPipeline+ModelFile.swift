@@ -73,6 +73,21 @@ extension ClassicalPipeline {
     return result
   }
 
+  /// How `modelFile` is written: the SVM's support vectors `[s, k]` and the PCA components
+  /// `[k, d]`, which are nearly all of an SVM file, as Float16 (half the size, relative rounding
+  /// ≤ 2^-11); every other tensor as F32.
+  public var storagePrecision: ModelFile.StoragePrecision {
+    .float16Except(Set(tensors.keys).subtracting(["svm.support_vectors", "pca.components"]))
+  }
+
+  /// This pipeline as it reads back from a file written with `storagePrecision`, so that
+  /// metrics measured on it are the metrics of the file.
+  public func asStored() throws -> ClassicalPipeline {
+    let file = modelFile(classes: (0..<classCount).map { "class\($0)" })
+    return try ClassicalPipeline(
+      modelFile: ModelFile(parsing: file.serialized(precision: storagePrecision), path: "<memory>"))
+  }
+
   /// A model file holding this pipeline, with a card for 48×48 grey input scaled to 0…1 (the
   /// scale `fit` callers are expected to use) and the given class names and training facts.
   public func modelFile(
