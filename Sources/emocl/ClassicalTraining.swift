@@ -117,5 +117,6 @@ func runClassicalTraining(
   print("wrote \(url.path)")
 }
 
-/// The command line as typed, for the model card.
-var commandLine: String { CommandLine.arguments.joined(separator: " ") }
+/// The command line as typed, for the model card, with the program named `emocl` wherever the
+/// binary lives (so the card shows a command a reader can rerun).
+var commandLine: String { (["emocl"] + CommandLine.arguments.dropFirst()).joined(separator: " ") }

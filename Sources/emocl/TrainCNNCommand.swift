@@ -87,7 +87,6 @@ struct TrainCNN: ParsableCommand {
       )
     }
     let commandFile = directory.appendingPathComponent("command.txt")
-    let commandLine = CommandLine.arguments.joined(separator: " ")
     let previous = (try? String(contentsOf: commandFile, encoding: .utf8)) ?? ""
     try Data((previous + commandLine + "\n").utf8).write(to: commandFile)
 

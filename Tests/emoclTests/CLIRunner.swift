@@ -2,9 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Runs the built `emocl` binary (beside the test bundle in the build folder) with a private
-/// dataset cache; returns its exit status, standard output and standard error.
-func runCLI(_ arguments: [String], cache: URL, environment: [String: String] = [:]) throws
+/// Runs the built `emocl` binary (beside the test bundle in the build folder), with a private
+/// dataset cache when `cache` is given; returns its exit status, standard output and standard
+/// error.
+func runCLI(_ arguments: [String], cache: URL? = nil, environment: [String: String] = [:]) throws
   -> (status: Int32, output: String, error: String)
 {
   let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -19,8 +20,9 @@ func runCLI(_ arguments: [String], cache: URL, environment: [String: String] = [
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
-  process.environment = ProcessInfo.processInfo.environment
-    .merging(["EMOCL_CACHE": cache.path]) { $1 }.merging(environment) { $1 }
+  var merged = ProcessInfo.processInfo.environment
+  if let cache { merged["EMOCL_CACHE"] = cache.path }
+  process.environment = merged.merging(environment) { $1 }
   let output = Pipe()
   let error = Pipe()
   process.standardOutput = output

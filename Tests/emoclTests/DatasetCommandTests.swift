@@ -6,37 +6,6 @@ import Testing
   import FoundationXML
 #endif
 
-/// Runs the built `emocl` binary (it sits beside the test bundle in the build folder).
-private func runEmocl(_ arguments: [String], environment: [String: String] = [:]) throws
-  -> (status: Int32, output: String, error: String)
-{
-  let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  let candidates = [
-    folder.appendingPathComponent("emocl"),
-    folder.deletingLastPathComponent().appendingPathComponent("emocl"),
-    SharedData.repositoryRoot.appendingPathComponent(".build/release/emocl"),
-  ]
-  let binary = try #require(
-    candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-    "emocl binary not found near \(folder.path)")
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
-  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-  let output = Pipe()
-  let error = Pipe()
-  process.standardOutput = output
-  process.standardError = error
-  try process.run()
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  let err = error.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (
-    process.terminationStatus, String(decoding: out, as: UTF8.self),
-    String(decoding: err, as: UTF8.self)
-  )
-}
-
 @Suite struct DatasetCommandTests {
   @Test func statsPrintsCountsSharesAndTotals() throws {
     guard let fer = try SharedData.path("datasets/fer2013/train") else { return }
@@ -63,7 +32,7 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
       }
     }
     let chart = temporary.url.appendingPathComponent("distribution.svg")
-    let result = try runEmocl(
+    let result = try runCLI(
       ["dataset", "stats", first.path, second.path, "--plot", chart.path],
       environment: environment)
     #expect(result.status == 0, "\(result.error)")
@@ -83,7 +52,7 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
     #expect(elements.names.first == "svg")
     #expect(elements.barCount == 14)
     #expect(elements.text.contains("first") && elements.text.contains("second"))
-    let unwritable = try runEmocl(
+    let unwritable = try runCLI(
       ["dataset", "stats", first.path, "--plot", "/nonexistent/folder/chart.svg"],
       environment: environment)
     #expect(unwritable.status != 0)
@@ -99,7 +68,7 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
     defer { temporary.cleanup() }
     try FileManager.default.createDirectory(
       at: temporary.url.appendingPathComponent("contempt"), withIntermediateDirectories: true)
-    let result = try runEmocl(
+    let result = try runCLI(
       ["dataset", "stats", temporary.url.path],
       environment: ["EMOCL_CACHE": temporary.url.appendingPathComponent("cache").path])
     #expect(result.status != 0)
@@ -107,7 +76,7 @@ private func runEmocl(_ arguments: [String], environment: [String: String] = [:]
     #expect(!result.error.contains("Fatal error") && !result.error.contains("Stack"))
     #expect(result.output.isEmpty)
 
-    let missing = try runEmocl(["dataset", "stats", "/nonexistent/emocl"])
+    let missing = try runCLI(["dataset", "stats", "/nonexistent/emocl"])
     #expect(missing.status != 0)
     #expect(missing.error.contains("not found or not a directory: /nonexistent/emocl"))
   }

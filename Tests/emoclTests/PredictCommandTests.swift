@@ -5,37 +5,6 @@ import TestSupport
 import Testing
 import Vision
 
-/// Runs the built `emocl` binary (beside the test bundle in the build folder).
-private func emocl(_ arguments: [String], environment: [String: String] = [:]) throws
-  -> (status: Int32, output: String, error: String)
-{
-  let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  let candidates = [
-    folder.appendingPathComponent("emocl"),
-    folder.deletingLastPathComponent().appendingPathComponent("emocl"),
-    SharedData.repositoryRoot.appendingPathComponent(".build/release/emocl"),
-  ]
-  let binary = try #require(
-    candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-    "emocl binary not found near \(folder.path)")
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
-  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-  let output = Pipe()
-  let error = Pipe()
-  process.standardOutput = output
-  process.standardError = error
-  try process.run()
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  let err = error.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (
-    process.terminationStatus, String(decoding: out, as: UTF8.self),
-    String(decoding: err, as: UTF8.self)
-  )
-}
-
 /// A 48×48 multinomial logistic regression scoring happy 20m − 10 and sad 10 − 20m from the mean
 /// pixel value m in 0…1 (white faces are happy, black ones sad), written to `url`.
 private func writeBrightnessModel(to url: URL) throws {
@@ -80,7 +49,7 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     try writePlain(black, width: 48, height: 48, level: 0)
     try Data("not an image".utf8).write(to: bad)
     let images = [white.path, bad.path, black.path]
-    let result = try emocl(["predict"] + images + ["--model", model.path])
+    let result = try runCLI(["predict"] + images + ["--model", model.path])
     #expect(result.status == 1, "\(result.error)")
     let array = try #require(
       try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
@@ -101,7 +70,7 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     #expect(blackFaces.first?["dominant"] as? String == "sad")
 
     // Without the bad image the status is 0.
-    let good = try emocl(["predict", white.path, black.path, "--model", model.path])
+    let good = try runCLI(["predict", white.path, black.path, "--model", model.path])
     #expect(good.status == 0, "\(good.error)")
   }
 
@@ -119,7 +88,7 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     try scene.writePNG(toFile: path.path)
     let boxes = "[[50, 100, 100, 100], [400, 200, 150, 150]]"
     let out = dir.url.appendingPathComponent("annotated")
-    let result = try emocl([
+    let result = try runCLI([
       "predict", path.path, "--model", model.path, "--boxes", boxes, "--margin", "0",
       "--annotate", out.path,
     ])
@@ -141,14 +110,14 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     #expect(Array(annotated.pixels[border..<(border + 3)]) != [0, 0, 0])
 
     // A box outside the image is an error entry for that image.
-    let outside = try emocl([
+    let outside = try runCLI([
       "predict", path.path, "--model", model.path, "--boxes", "[[600, 0, 100, 100]]",
     ])
     #expect(outside.status == 1)
     #expect(outside.output.contains("\"invalid_box\""))
 
     // --no-detect: one face, the whole image; text format.
-    let text = try emocl([
+    let text = try runCLI([
       "predict", path.path, "--model", model.path, "--no-detect", "--format", "text",
     ])
     #expect(text.status == 0, "\(text.error)")
@@ -160,11 +129,11 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
   @Test func missingModelIsAClearError() throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
-    let result = try emocl(
+    let result = try runCLI(
       ["predict", "x.jpg", "--model", dir.url.appendingPathComponent("none.safetensors").path])
     #expect(result.status != 0)
     #expect(result.error.contains("model file not found"), "\(result.error)")
-    let named = try emocl(
+    let named = try runCLI(
       ["predict", "x.jpg", "--model", "nosuchmodel", "--models", dir.url.path],
       environment: ["EMOCL_MODELS": ""])
     #expect(named.status != 0)
@@ -179,7 +148,7 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
       ["predict", "x.jpg", "--format", "xml"],
       ["predict"],
     ] {
-      let result = try emocl(arguments)
+      let result = try runCLI(arguments)
       #expect(result.status == 64, "\(arguments): \(result.status) \(result.error)")
       #expect(result.output.isEmpty)
     }

@@ -3,37 +3,6 @@ import TestSupport
 import Testing
 import Vision
 
-/// Runs the built `emocl` binary (it sits beside the test bundle in the build folder).
-private func runEmocl(_ arguments: [String], environment: [String: String]) throws
-  -> (status: Int32, output: String, error: String)
-{
-  let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  let candidates = [
-    folder.appendingPathComponent("emocl"),
-    folder.deletingLastPathComponent().appendingPathComponent("emocl"),
-    SharedData.repositoryRoot.appendingPathComponent(".build/release/emocl"),
-  ]
-  let binary = try #require(
-    candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-    "emocl binary not found near \(folder.path)")
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
-  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-  let output = Pipe()
-  let error = Pipe()
-  process.standardOutput = output
-  process.standardError = error
-  try process.run()
-  let out = output.fileHandleForReading.readDataToEndOfFile()
-  let err = error.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (
-    process.terminationStatus, String(decoding: out, as: UTF8.self),
-    String(decoding: err, as: UTF8.self)
-  )
-}
-
 @Suite(.serialized) struct TrainCNNCommandTests {
   /// A tiny 7-class folder of 48×48 PNGs (a class-dependent bright square on noise).
   private func makeDataset(at root: URL, perClass: Int) throws {
@@ -67,14 +36,14 @@ private func runEmocl(_ arguments: [String], environment: [String: String]) thro
       "--widths", "4,6", "--hidden", "8", "--out", model.path, "--run", "tiny",
     ]
     // 28 images, batch 8: 3 steps per epoch; stop inside the first epoch, then resume.
-    let first = try runEmocl(arguments + ["--stop-after-steps", "2"], environment: environment)
+    let first = try runCLI(arguments + ["--stop-after-steps", "2"], environment: environment)
     #expect(first.status == 0, "\(first.error)")
     #expect(first.error.contains("--resume tiny"))
     #expect(!FileManager.default.fileExists(atPath: model.path))
-    let again = try runEmocl(arguments, environment: environment)
+    let again = try runCLI(arguments, environment: environment)
     #expect(again.status != 0)
     #expect(again.error.contains("already exists"))
-    let resumed = try runEmocl(
+    let resumed = try runCLI(
       [
         "train", "cnn", "--data", data.path, "--val", data.path, "--out", model.path,
         "--resume", "tiny",
@@ -95,7 +64,7 @@ private func runEmocl(_ arguments: [String], environment: [String: String]) thro
     var bytes = try Data(contentsOf: checkpoint)
     bytes[bytes.count / 2] ^= 1
     try bytes.write(to: checkpoint)
-    let damaged = try runEmocl(
+    let damaged = try runCLI(
       [
         "train", "cnn", "--data", data.path, "--out", model.path, "--resume", "tiny",
       ], environment: environment)
