@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
       BenchCNNOps.self,
       BenchFaces.self,
       BenchPipelineScenes.self,
+      BenchPipelineStages.self,
     ]
   )
 }
