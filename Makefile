@@ -4,12 +4,14 @@ SHELL := /bin/bash
 
 # Debian packages the build and the tests need.
 APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data \
-  libfreetype-dev pkg-config fonts-dejavu-core
+  libfreetype-dev pkg-config fonts-dejavu-core libsqlite3-dev postgresql
 # Without a target CPU, Swift lowers SIMD fused multiply-adds to libm calls (200x slower).
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc haswell
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The service's storage tests run against this PostgreSQL too (started by `pg-start`).
+PG_TEST_URL := postgres://emocl_test:emocl_test@127.0.0.1:5432/emocl_test?sslmode=disable
 
-.PHONY: deps build test run bench format clean
+.PHONY: deps build test run bench format clean pg-start
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -25,8 +27,12 @@ build: deps
 
 # Tests run in the release configuration (numeric code is 10-100x slower in debug), sharing
 # the build with `make build`. OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
-test: deps
-	OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+test: deps pg-start
+	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+# Starts the local PostgreSQL and makes a fresh test database (Scripts/pg-start.sh).
+pg-start: deps
+	bash Scripts/pg-start.sh
 
 run: build
 	.build/release/emocl --help
