@@ -8,14 +8,25 @@ as_postgres() {
   if [ "$(id -u)" = 0 ]; then su postgres -c "$1"; else sudo -u postgres bash -c "$1"; fi
 }
 
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+if ! command -v pg_lsclusters >/dev/null; then
+  echo "pg-start: PostgreSQL is not installed (make test installs the postgresql package)" >&2
+  exit 1
+fi
 cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
 if [ -z "$cluster" ]; then
-  echo "pg-start: no PostgreSQL cluster (is the postgresql package installed?)" >&2
-  exit 1
+  # Installing the package normally creates "main"; some images turn that off.
+  version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  echo "pg-start: creating cluster $version/main"
+  as_root pg_createcluster "$version" main
+  cluster="$version main"
 fi
 read -r version name <<<"$cluster"
 if ! pg_ctlcluster "$version" "$name" status >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" "$name" start; else sudo pg_ctlcluster "$version" "$name" start; fi
+  as_root pg_ctlcluster "$version" "$name" start
 fi
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p 5432 && break
