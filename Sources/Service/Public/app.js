@@ -58,6 +58,8 @@ async function analyze(blob, type, drawSource, fromCamera = false) {
 }
 
 function draw(source, result) {
+  view.hidden = false;
+  $("placeholder").hidden = true;
   view.width = result.width;
   view.height = result.height;
   ctx.drawImage(source, 0, 0, result.width, result.height);
