@@ -43,10 +43,14 @@ cleanup() {
 trap cleanup EXIT
 
 # Inputs: the first FER2013 validation face (48x48 grey JPEG) and a shared photo scaled to 1 MP.
-face="$(find /work/shared/datasets/fer2013/val/happy ../shared/datasets/fer2013/val/happy \
-  -maxdepth 1 -name '*.jpg' 2>/dev/null | sort | head -1)"
-photo_source="$(ls ../shared/datasets/photos/08_couple.jpg /work/shared/datasets/photos/08_couple.jpg 2>/dev/null | head -1)"
-[ -n "$face" ] && [ -n "$photo_source" ] || { echo "70-service: ../shared datasets missing" >&2; exit 1; }
+shared=""
+for dir in "${EMOCL_SHARED:-}" ../shared ../../shared /work/shared; do
+  if [ -n "$dir" ] && [ -d "$dir/datasets/photos" ]; then shared="$dir"; break; fi
+done
+[ -n "$shared" ] || { echo "70-service: ../shared datasets missing" >&2; exit 1; }
+faces_found=("$shared"/datasets/fer2013/val/happy/*.jpg)
+face="${faces_found[0]}"
+photo_source="$shared/datasets/photos/08_couple.jpg"
 "$python" - "$photo_source" "$work/photo.jpg" <<'EOF'
 import sys
 from PIL import Image, ImageOps

@@ -13,12 +13,17 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
 
   public let models: [ModelInfo]
   let pipelines: [String: EmotionPipeline]
+  /// Where the pipelines run: decoding and detection block, and so does waiting for a batch.
+  let threads: AnalysisThreads
 
-  /// An analyzer over ready pipelines; `models[i].name` selects `pipelines[i]`.
-  public init(_ entries: [(info: ModelInfo, pipeline: EmotionPipeline)]) {
+  /// An analyzer over ready pipelines; `models[i].name` selects `pipelines[i]`. Analyses run on
+  /// `threads` threads of their own (default: 8, enough to keep both cores busy and to fill
+  /// classifier batches from concurrent requests).
+  public init(_ entries: [(info: ModelInfo, pipeline: EmotionPipeline)], threads: Int = 8) {
     models = entries.map(\.info)
     pipelines = Dictionary(
       entries.map { ($0.info.name, $0.pipeline) }, uniquingKeysWith: { a, _ in a })
+    self.threads = AnalysisThreads(count: threads)
   }
 
   /// Loads each of `names` found as `NAME.safetensors` in `modelsDirectory`, with its card.
@@ -45,7 +50,9 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
           throw ModelsLoadError(
             "an SVM trained without probability calibration (the service needs probabilities)")
         }
-        loaded.append((name, file.card, EmotionPipeline(classifier: classifier, faceLocator: faceLocator)))
+        // Faces from concurrent requests are classified together (see BatchingClassifier).
+        let batching = BatchingClassifier(classifier)
+        loaded.append((name, file.card, EmotionPipeline(classifier: batching, faceLocator: faceLocator)))
         logger.info("model loaded", metadata: ["model": "\(name)", "file": "\(url.path)"])
       } catch {
         problems.append("\(url.path): \(error)")
@@ -82,7 +89,8 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
         PixelBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
       }
     }
-    let analysis = try pipeline.analyze(encoded: imageBytes, options: pipelineOptions)
+    let options = pipelineOptions
+    let analysis = try await threads.run { try pipeline.analyze(encoded: imageBytes, options: options) }
     let faces = analysis.faces.map { face in
       FaceResult(
         box: FaceBox(x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height),
