@@ -34,7 +34,7 @@ public struct EmoclService: Sendable {
     self.now = now
     publicFiles = PublicFiles.load(logger: logger)
     keys = KeyCheck(store: store, refreshInterval: configuration.keyRefreshInterval)
-    limiter = configuration.rateLimit.map { RateLimiter(perMinute: $0) }
+    limiter = configuration.rateLimit.map { RateLimiter($0) }
   }
 
   /// The wall clock in microseconds since 1970 UTC.

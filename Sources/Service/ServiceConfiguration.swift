@@ -15,8 +15,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
   public var tlsKey: String?
   /// Delete records older than this many days (`EMOCL_RETENTION_DAYS`); nil keeps everything.
   public var retentionDays: Int?
-  /// Requests per minute per API key or client address on `/api` (`EMOCL_RATE_LIMIT`); nil = off.
-  public var rateLimit: Int?
+  /// Requests per API key or client address on `/api` (`EMOCL_RATE_LIMIT`, e.g. `10/s`);
+  /// nil = off.
+  public var rateLimit: RateLimit?
   /// Largest request body for one image (`EMOCL_MAX_BODY_MB`), default 10 MB.
   public var maxBodyBytes = 10 * 1024 * 1024
   /// Largest batch request body, default 50 MB.
@@ -48,7 +49,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     if let v = value("EMOCL_RETENTION_DAYS") {
       c.retentionDays = try positive(v, "EMOCL_RETENTION_DAYS")
     }
-    if let v = value("EMOCL_RATE_LIMIT") { c.rateLimit = try positive(v, "EMOCL_RATE_LIMIT") }
+    if let v = value("EMOCL_RATE_LIMIT") { c.rateLimit = try RateLimit.parse(v) }
     if let v = value("EMOCL_MAX_BODY_MB") {
       c.maxBodyBytes = try positive(v, "EMOCL_MAX_BODY_MB") * 1024 * 1024
     }
@@ -65,7 +66,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
       throw ConfigurationError("TLS needs both a certificate (--tls-cert) and a key (--tls-key)")
     }
     if let r = retentionDays, r < 1 { throw ConfigurationError("retention days must be ≥ 1") }
-    if let r = rateLimit, r < 1 { throw ConfigurationError("rate limit must be ≥ 1 a minute") }
+    if let r = rateLimit, r.requests < 1 || r.seconds < 1 {
+      throw ConfigurationError("rate limit must allow at least 1 request per period")
+    }
   }
 
   static func port(_ text: String, _ name: String) throws(ConfigurationError) -> Int {

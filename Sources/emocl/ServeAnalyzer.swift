@@ -11,7 +11,8 @@ func makeServeAnalyzer(modelsDirectory: String?, logger: Logger) throws -> Pipel
   let folder: URL
   if let modelsDirectory {
     folder = URL(fileURLWithPath: modelsDirectory)
-  } else if let repo = ModelLocator.runningExecutable.flatMap(ModelLocator.repositoryModelsDirectory)
+  } else if let repo = ModelLocator.runningExecutable.flatMap(
+    ModelLocator.repositoryModelsDirectory)
     ?? ModelLocator.repositoryModelsDirectory(
       from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
   {

@@ -16,7 +16,9 @@ struct Serve: AsyncParsableCommand {
 
   @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
   @Option(help: "Port (default 8080; 0 picks a free one).") var port: Int?
-  @Option(name: .customLong("models"), help: "Folder of model files cnn/logreg/svm.safetensors (default: the repository's Models/).")
+  @Option(
+    name: .customLong("models"),
+    help: "Folder of model files cnn/logreg/svm.safetensors (default: the repository's Models/).")
   var models: String?
   @Option(
     help: "sqlite:PATH (default sqlite:data/emocl.sqlite) or postgres://user:pass@host:port/db.")
@@ -26,8 +28,10 @@ struct Serve: AsyncParsableCommand {
   @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS.") var tlsKey: String?
   @Option(name: .customLong("retention-days"), help: "Delete records older than this many days.")
   var retentionDays: Int?
-  @Option(name: .customLong("rate-limit"), help: "Requests per minute per key or address on /api.")
-  var rateLimit: Int?
+  @Option(
+    name: .customLong("rate-limit"),
+    help: "Requests per key or address on /api: N/s, N/min or N/h (default: no limit).")
+  var rateLimit: String?
   @Option(
     name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error.")
   var logLevel: String?
@@ -42,7 +46,7 @@ struct Serve: AsyncParsableCommand {
     if let tlsCert { configuration.tlsCertificate = tlsCert }
     if let tlsKey { configuration.tlsKey = tlsKey }
     if let retentionDays { configuration.retentionDays = retentionDays }
-    if let rateLimit { configuration.rateLimit = rateLimit }
+    if let rateLimit { configuration.rateLimit = try RateLimit.parse(rateLimit) }
     try configuration.validate()
 
     let logger = try Self.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])

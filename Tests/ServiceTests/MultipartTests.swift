@@ -117,10 +117,12 @@ struct ConfigurationTests {
     let c = try ServiceConfiguration.fromEnvironment([
       "EMOCL_HOST": "0.0.0.0", "EMOCL_PORT": "9000", "EMOCL_MODELS": "/m",
       "EMOCL_DATABASE": "postgres://u:p%40ss@db:5433/emo?sslmode=require",
-      "EMOCL_RETENTION_DAYS": "30", "EMOCL_RATE_LIMIT": "120", "EMOCL_MAX_BODY_MB": "2",
+      "EMOCL_RETENTION_DAYS": "30", "EMOCL_RATE_LIMIT": "120/min", "EMOCL_MAX_BODY_MB": "2",
     ])
     #expect(c.host == "0.0.0.0" && c.port == 9000 && c.modelsDirectory == "/m")
-    #expect(c.retentionDays == 30 && c.rateLimit == 120 && c.maxBodyBytes == 2 * 1024 * 1024)
+    #expect(
+      c.retentionDays == 30 && c.rateLimit == RateLimit(requests: 120, seconds: 60)
+        && c.maxBodyBytes == 2 * 1024 * 1024)
     guard case .postgres(let p) = c.database else {
       Issue.record("not postgres")
       return
@@ -133,10 +135,22 @@ struct ConfigurationTests {
     #expect(d.database == .sqlite(path: "data/emocl.sqlite"))
   }
 
+  @Test("rate limits: N/s, N/min, N/h and a bare N per second")
+  func rateLimits() throws {
+    #expect(try RateLimit.parse("10/s") == RateLimit(requests: 10, seconds: 1))
+    #expect(try RateLimit.parse("10") == RateLimit(requests: 10, seconds: 1))
+    #expect(try RateLimit.parse("600/min") == RateLimit(requests: 600, seconds: 60))
+    #expect(try RateLimit.parse("5 / h") == RateLimit(requests: 5, seconds: 3600))
+    #expect(try RateLimit.parse("600/min").description == "600/min")
+    #expect(throws: ConfigurationError.self) { try RateLimit.parse("-1/s") }
+    #expect(throws: ConfigurationError.self) { try RateLimit.parse("") }
+  }
+
   @Test(
     "bad values name the setting",
     arguments: [
       ["EMOCL_PORT": "80000"], ["EMOCL_PORT": "x"], ["EMOCL_RATE_LIMIT": "0"],
+      ["EMOCL_RATE_LIMIT": "5/week"], ["EMOCL_RATE_LIMIT": "x/s"],
       ["EMOCL_DATABASE": "mysql://x"], ["EMOCL_DATABASE": "postgres://host/"],
       ["EMOCL_DATABASE": "postgres://h/db?sslmode=maybe"], ["EMOCL_TLS_CERT": "a.pem"],
       ["EMOCL_DATABASE": "sqlite:"],

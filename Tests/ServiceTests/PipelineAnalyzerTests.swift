@@ -120,7 +120,11 @@ struct PipelineAnalyzerTests {
       let boxes = try #require(boxed.object["faces"] as? [[String: Any]]).map {
         $0["box"] as? [String: Int]
       }
-      #expect(boxes == [["x": 20, "y": 20, "width": 60, "height": 50], ["x": 0, "y": 0, "width": 10, "height": 10]])
+      #expect(
+        boxes == [
+          ["x": 20, "y": 20, "width": 60, "height": 50],
+          ["x": 0, "y": 0, "width": 10, "height": 10],
+        ])
       // A box outside the image, more boxes than max_faces: 422.
       try RouteTests.expectProblem(
         try await RouteTests.post(
@@ -168,7 +172,9 @@ struct PipelineAnalyzerTests {
       #expect(faces.count == 1)
       let width = try #require(one.object["width"] as? Int)
       let box = try #require(faces.first?["box"] as? [String: Int])
-      #expect((box["width"] ?? 0) >= 30 && (box["x"] ?? -1) >= 0 && (box["x"] ?? 0) + (box["width"] ?? 0) <= width)
+      #expect(
+        (box["width"] ?? 0) >= 30 && (box["x"] ?? -1) >= 0
+          && (box["x"] ?? 0) + (box["width"] ?? 0) <= width)
       let empty = try await RouteTests.post(
         client, "/api/v1/analyze", bytes: none, contentType: "image/jpeg")
       #expect((empty.object["faces"] as? [Any])?.count == 0)

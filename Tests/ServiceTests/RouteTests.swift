@@ -421,7 +421,7 @@ struct RouteTests {
 
   @Test("rate limit: 429 with Retry-After once over the limit")
   func rateLimit() async throws {
-    let harness = try Harness(configure: { $0.rateLimit = 3 })
+    let harness = try Harness(configure: { $0.rateLimit = RateLimit(requests: 3, seconds: 60) })
     try await harness.test { client in
       for _ in 0..<3 {
         #expect(try await client.execute(uri: "/api/v1/models", method: .get).status == .ok)

@@ -78,7 +78,8 @@ struct BrowserTests {
     if running { kill(process.processIdentifier, SIGKILL) }
     throw Missing(
       description: "chromedriver did not become ready on port \(port) (running: \(running)"
-        + (running ? "" : ", exit status \(process.terminationStatus)") + ", last error: \(lastError))")
+        + (running ? "" : ", exit status \(process.terminationStatus)")
+        + ", last error: \(lastError))")
   }
 
   /// Stops chromedriver: its /shutdown endpoint, then SIGKILL (it inherits a signal mask from
@@ -117,7 +118,8 @@ struct BrowserTests {
     guard let photos = try SharedData.path("datasets/photos") else { return }
     let tools = [Self.chromium, Self.chromedriver]
     guard tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else {
-      let message = "skipped: browser test needs \(tools.joined(separator: " and ")) (make test installs them)"
+      let message =
+        "skipped: browser test needs \(tools.joined(separator: " and ")) (make test installs them)"
       if SharedData.isCI { throw Missing(description: message) }
       print(message)
       return
@@ -136,7 +138,8 @@ struct BrowserTests {
       driverProcess = (driver, driverPort)
       let page = try await WebDriver.start(driverPort: driverPort, chromium: Self.chromium)
       browser = page
-      try await Self.exercise(page, port: port, photo: photos.appendingPathComponent("21_single_face.jpg"))
+      try await Self.exercise(
+        page, port: port, photo: photos.appendingPathComponent("21_single_face.jpg"))
     } catch {
       await browser?.quit()
       if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
@@ -157,7 +160,8 @@ struct BrowserTests {
     try await page.type("#tag", "e2e-campaign")
     try await page.type("#file", photo.path)
     try await page.waitUntil(
-      "the analysis", "return /recorded as #\\d+/.test(document.getElementById('status').textContent);")
+      "the analysis",
+      "return /recorded as #\\d+/.test(document.getElementById('status').textContent);")
     let faces = try #require(
       try await page.script(
         """
@@ -190,8 +194,9 @@ struct BrowserTests {
       "the record on the dashboard",
       "return !!document.getElementById('analysis-\(id)') && /1 faces/.test(document.getElementById('status').textContent);"
     )
-    let row = try await page.script(
-      "return document.getElementById('analysis-\(id)').textContent;") as? String
+    let row =
+      try await page.script(
+        "return document.getElementById('analysis-\(id)').textContent;") as? String
     #expect(row?.contains("e2e-campaign") == true && row?.contains("logreg") == true)
     #expect(
       try await page.script("return document.querySelectorAll('#chart svg path').length;") as? Int
@@ -216,7 +221,8 @@ struct BrowserTests {
     let started = ContinuousClock.now
     try await page.click("#record")
     try await page.waitUntil(
-      "a recorded webcam frame", "return /recorded as #/.test(document.getElementById('status').textContent);")
+      "a recorded webcam frame",
+      "return /recorded as #/.test(document.getElementById('status').textContent);")
     try await Task.sleep(for: .milliseconds(1500))
     try await page.click("#record")
     let seconds = Double((ContinuousClock.now - started).components.seconds) + 1

@@ -20,7 +20,8 @@ enum LocalHTTP {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket() failed") }
     defer { close(fd) }
-    var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
+    var limit = timeval(
+      tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
@@ -58,19 +59,23 @@ enum LocalHTTP {
         for line in String(decoding: response[..<end.lowerBound], as: UTF8.self)
           .split(separator: "\r\n")
         where line.lowercased().hasPrefix("content-length:") {
-          expected = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+          expected = Int(
+            line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
         }
       }
       if let end = headerEnd, let expected, response.count - end.upperBound >= expected { break }
       let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
       if n == 0 { break }
-      guard n > 0 else { throw Failure(description: "no answer from port \(port) (errno \(errno))") }
+      guard n > 0 else {
+        throw Failure(description: "no answer from port \(port) (errno \(errno))")
+      }
       response += buffer[0..<n]
     }
     guard let end = headerEnd ?? response.firstRange(of: separator) else {
       throw Failure(description: "malformed HTTP answer from port \(port)")
     }
-    let statusLine = String(decoding: response[..<end.lowerBound], as: UTF8.self)
+    let statusLine =
+      String(decoding: response[..<end.lowerBound], as: UTF8.self)
       .split(separator: "\r\n").first ?? ""
     let parts = statusLine.split(separator: " ")
     guard parts.count >= 2, let status = Int(parts[1]) else {

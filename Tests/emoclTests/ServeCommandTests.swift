@@ -62,7 +62,8 @@ struct ServeCommandTests {
       "serve", "--port", "0", "--models", directory.url.path, "--database", database,
     ])
     #expect(empty.status != 0)
-    #expect(empty.err.contains("no model could be loaded from \(directory.url.path)"), "\(empty.err)")
+    #expect(
+      empty.err.contains("no model could be loaded from \(directory.url.path)"), "\(empty.err)")
     let missing = directory.url.appendingPathComponent("nowhere").path
     let absent = try Self.run(["serve", "--port", "0", "--models", missing, "--database", database])
     #expect(absent.status != 0 && absent.err.contains("models folder \(missing) does not exist"))

@@ -29,7 +29,8 @@ struct WebDriver {
     let json = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
     guard answer.status == 200 else {
       throw Failure(
-        description: "\(method) \(path): \(String(decoding: answer.body.prefix(600), as: UTF8.self))")
+        description:
+          "\(method) \(path): \(String(decoding: answer.body.prefix(600), as: UTF8.self))")
     }
     return json?["value"]
   }

@@ -10,7 +10,7 @@ public final class AnalysisThreads: @unchecked Sendable {
   public init(count: Int, name: String = "emocl-analysis") {
     for i in 0..<max(1, count) {
       // The thread keeps `self` alive: it waits on `condition` for as long as the process runs.
-    let thread = Thread { self.work() }
+      let thread = Thread { self.work() }
       thread.name = "\(name)-\(i)"
       thread.start()
     }

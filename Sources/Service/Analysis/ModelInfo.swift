@@ -63,7 +63,8 @@ public struct ModelInfo: Codable, Sendable, Equatable {
       isDefault: isDefault, version: card.emoclVersion, trainedAt: card.training?.date,
       input: input, classes: card.classes, metrics: card.metrics.map(ModelMetrics.init),
       calibration: card.calibration.map {
-        ModelCalibration(temperature: $0.temperature, eceBefore: $0.eceBefore, eceAfter: $0.eceAfter)
+        ModelCalibration(
+          temperature: $0.temperature, eceBefore: $0.eceBefore, eceAfter: $0.eceAfter)
       },
       intendedUse: card.intendedUse)
   }

@@ -52,12 +52,14 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
         }
         // Faces from concurrent requests are classified together (see BatchingClassifier).
         let batching = BatchingClassifier(classifier)
-        loaded.append((name, file.card, EmotionPipeline(classifier: batching, faceLocator: faceLocator)))
+        loaded.append(
+          (name, file.card, EmotionPipeline(classifier: batching, faceLocator: faceLocator)))
         logger.info("model loaded", metadata: ["model": "\(name)", "file": "\(url.path)"])
       } catch {
         problems.append("\(url.path): \(error)")
         logger.warning(
-          "model not loaded", metadata: ["model": "\(name)", "file": "\(url.path)", "error": "\(error)"])
+          "model not loaded",
+          metadata: ["model": "\(name)", "file": "\(url.path)", "error": "\(error)"])
       }
     }
     guard !loaded.isEmpty else {
@@ -70,7 +72,10 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
       loaded.contains { $0.name == preferredDefault } ? preferredDefault : loaded[0].name
     return PipelineAnalyzer(
       loaded.map { entry in
-        (ModelInfo(name: entry.name, card: entry.card, isDefault: entry.name == defaultName), entry.pipeline)
+        (
+          ModelInfo(name: entry.name, card: entry.card, isDefault: entry.name == defaultName),
+          entry.pipeline
+        )
       })
   }
 
@@ -90,7 +95,9 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
       }
     }
     let options = pipelineOptions
-    let analysis = try await threads.run { try pipeline.analyze(encoded: imageBytes, options: options) }
+    let analysis = try await threads.run {
+      try pipeline.analyze(encoded: imageBytes, options: options)
+    }
     let faces = analysis.faces.map { face in
       FaceResult(
         box: FaceBox(x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height),

@@ -1,23 +1,23 @@
 import Synchronization
 
-/// A token bucket per client (API key, else address): `perMinute` requests a minute on average,
-/// bursts of up to `perMinute`. Buckets that have refilled are dropped, so memory stays bounded
-/// by the number of clients active within the last minute.
+/// A token bucket per client (API key, else address): `limit.requests` per `limit.seconds` on
+/// average, bursts of up to `limit.requests`. Buckets that have refilled are dropped, so memory
+/// stays bounded by the number of clients active within the last period.
 final class RateLimiter: Sendable {
   private struct Bucket {
     var tokens: Double
     var updated: ContinuousClock.Instant
   }
 
-  private let perMinute: Int
+  private let limit: RateLimit
   private let buckets = Mutex([String: Bucket]())
 
-  init(perMinute: Int) { self.perMinute = perMinute }
+  init(_ limit: RateLimit) { self.limit = limit }
 
   /// Takes one token for `client`; nil when allowed, else the seconds until a token is free.
   func take(client: String, now: ContinuousClock.Instant = .now) -> Int? {
-    let capacity = Double(perMinute)
-    let perSecond = capacity / 60
+    let capacity = Double(limit.requests)
+    let perSecond = capacity / Double(limit.seconds)
     return buckets.withLock { buckets in
       if buckets.count > 10_000 {
         buckets = buckets.filter { _, bucket in
