@@ -2,17 +2,27 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-# Debian packages the build and the tests need.
+# Debian packages the build and `emocl serve` need.
 APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data \
-  libfreetype-dev pkg-config fonts-dejavu-core
+  libfreetype-dev pkg-config fonts-dejavu-core libsqlite3-dev
+# And the tests: PostgreSQL for the storage tests, Chromium and its WebDriver for the browser test.
+TEST_APT_PACKAGES := postgresql chromium chromium-driver
 # Without a target CPU, Swift lowers SIMD fused multiply-adds to libm calls (200x slower).
 SWIFT_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc haswell
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The service's storage tests run against this PostgreSQL too (started by `pg-start`).
+PG_TEST_URL := postgres://emocl_test:emocl_test@127.0.0.1:5432/emocl_test?sslmode=disable
 
-.PHONY: deps build test run bench format clean
+.PHONY: deps test-deps apt-install build test run bench format clean pg-start
 
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -25,11 +35,20 @@ build: deps
 
 # Tests run in the release configuration (numeric code is 10-100x slower in debug), sharing
 # the build with `make build`. OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
-test: deps
-	OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+test: test-deps pg-start
+	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
+# Starts the local PostgreSQL and makes a fresh test database (Scripts/pg-start.sh).
+pg-start: test-deps
+	bash Scripts/pg-start.sh
+
+# The web service with the shipped models at http://localhost:8080, results in data/emocl.sqlite.
+# Override with e.g. `make run PORT=9000 HOST=0.0.0.0`.
+HOST ?= 127.0.0.1
+PORT ?= 8080
 run: build
-	.build/release/emocl --help
+	mkdir -p data
+	.build/release/emocl serve --host $(HOST) --port $(PORT) --models Models --database sqlite:data/emocl.sqlite
 
 bench: build
 	bash Scripts/bench.sh

@@ -11,7 +11,14 @@ let package = Package(
     .executable(name: "emocl", targets: ["emocl"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // The web service (Service target) only.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+    // SHA-256 of API keys; postgres-nio builds it anyway (SCRAM authentication).
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // 1. C shims: OpenBLAS + LAPACKE as a system library; image codecs behind small C wrappers
@@ -32,12 +39,30 @@ let package = Package(
     .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "Tensor"]),
     // 4. Learning: datasets, models, layers, optimisers, metrics, model files, charts.
     .target(name: "Learning", dependencies: ["Tensor", "Vision"]),
+    // 5. Service: the Hummingbird web app, its page and its storage (SQLite via Debian's
+    //    libsqlite3, or PostgreSQL).
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+    .target(
+      name: "Service",
+      dependencies: [
+        "Vision", "Learning", "CSQLite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      resources: [.copy("Public")]
+    ),
     // 6. The CLI.
     .executableTarget(
       name: "emocl",
       dependencies: [
-        "Tensor", "Vision", "Learning",
+        "Tensor", "Vision", "Learning", "Service",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
@@ -45,6 +70,19 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ServiceTests",
+      dependencies: [
+        "Service", "Learning", "TestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        // Creates a fresh PostgreSQL database per storage test.
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+      ],
+      exclude: ["Fixtures"]
+    ),
     .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

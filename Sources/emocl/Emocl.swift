@@ -16,6 +16,8 @@ struct Emocl: AsyncParsableCommand {
       Report.self,
       DatasetCommand.self,
       Bench.self,
+      Serve.self,
+      Keys.self,
     ]
   )
 }

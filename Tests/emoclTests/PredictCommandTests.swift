@@ -7,7 +7,7 @@ import Vision
 
 /// A 48×48 multinomial logistic regression scoring happy 20m − 10 and sad 10 − 20m from the mean
 /// pixel value m in 0…1 (white faces are happy, black ones sad), written to `url`.
-private func writeBrightnessModel(to url: URL) throws {
+func writeBrightnessModel(to url: URL) throws {
   let pixels = 48 * 48
   var weights = [Float](repeating: 0, count: 7 * pixels)
   for j in 0..<pixels {

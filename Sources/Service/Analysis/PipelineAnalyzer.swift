@@ -1,0 +1,114 @@
+import Foundation
+import Learning
+import Logging
+
+/// The real analyzer: Learning's `EmotionPipeline` (decode with EXIF orientation → grey → find
+/// faces → crop → classify), one pipeline per model name, as `emocl predict` runs it. Pipeline
+/// failures are mapped to HTTP statuses by the analyze routes (`EmoclService.problem(for:)`).
+public struct PipelineAnalyzer: EmotionAnalyzer {
+  /// The model names `emocl serve` looks for, as `NAME.safetensors` in its models folder.
+  public static let modelNames = ["cnn", "logreg", "svm"]
+  /// The model used when `?model=` is absent, if it is loaded.
+  public static let preferredDefault = "cnn"
+
+  public let models: [ModelInfo]
+  let pipelines: [String: EmotionPipeline]
+  /// Where the pipelines run: decoding and detection block, and so does waiting for a batch.
+  let threads: AnalysisThreads
+
+  /// An analyzer over ready pipelines; `models[i].name` selects `pipelines[i]`. Analyses run on
+  /// `threads` threads of their own (default: 8, enough to keep both cores busy and to fill
+  /// classifier batches from concurrent requests).
+  public init(_ entries: [(info: ModelInfo, pipeline: EmotionPipeline)], threads: Int = 8) {
+    models = entries.map(\.info)
+    pipelines = Dictionary(
+      entries.map { ($0.info.name, $0.pipeline) }, uniquingKeysWith: { a, _ in a })
+    self.threads = AnalysisThreads(count: threads)
+  }
+
+  /// Loads each of `names` found as `NAME.safetensors` in `modelsDirectory`, with its card.
+  /// A file that cannot be used (unreadable, a kind without a classifier, an SVM without
+  /// probability calibration) is logged and left out. `preferredDefault` is the default model
+  /// when loaded, else the first loaded.
+  /// - Throws: `ModelsLoadError` when no model could be loaded, naming what was tried and why.
+  public static func load(
+    modelsDirectory: URL, names: [String] = modelNames, faceLocator: (any FaceLocating)?,
+    logger: Logger
+  ) throws(ModelsLoadError) -> PipelineAnalyzer {
+    var loaded: [(name: String, card: ModelCard, pipeline: EmotionPipeline)] = []
+    var problems: [String] = []
+    for name in names {
+      let url = modelsDirectory.appendingPathComponent("\(name).\(ModelLocator.fileExtension)")
+      guard FileManager.default.fileExists(atPath: url.path) else {
+        problems.append("\(url.path): no such file")
+        continue
+      }
+      do {
+        let file = try ModelFile.read(from: url)
+        let classifier = try file.emotionClassifier(name: name)
+        if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
+          throw ModelsLoadError(
+            "an SVM trained without probability calibration (the service needs probabilities)")
+        }
+        // Faces from concurrent requests are classified together (see BatchingClassifier).
+        let batching = BatchingClassifier(classifier)
+        loaded.append(
+          (name, file.card, EmotionPipeline(classifier: batching, faceLocator: faceLocator)))
+        logger.info("model loaded", metadata: ["model": "\(name)", "file": "\(url.path)"])
+      } catch {
+        problems.append("\(url.path): \(error)")
+        logger.warning(
+          "model not loaded",
+          metadata: ["model": "\(name)", "file": "\(url.path)", "error": "\(error)"])
+      }
+    }
+    guard !loaded.isEmpty else {
+      throw ModelsLoadError(
+        "no model could be loaded from \(modelsDirectory.path) (looked for "
+          + names.map { "\($0).\(ModelLocator.fileExtension)" }.joined(separator: ", ") + "): "
+          + problems.joined(separator: "; "))
+    }
+    let defaultName =
+      loaded.contains { $0.name == preferredDefault } ? preferredDefault : loaded[0].name
+    return PipelineAnalyzer(
+      loaded.map { entry in
+        (
+          ModelInfo(name: entry.name, card: entry.card, isDefault: entry.name == defaultName),
+          entry.pipeline
+        )
+      })
+  }
+
+  public func analyze(imageBytes: [UInt8], options: AnalyzeOptions) async throws -> AnalysisResult {
+    guard let pipeline = pipelines[options.model] else {
+      throw AnalyzerError.unknownModel("unknown model '\(options.model)'")
+    }
+    var pipelineOptions = AnalysisOptions(detect: options.detect)
+    if let maxFaces = options.maxFaces { pipelineOptions.maxFaces = maxFaces }
+    if let boxes = options.boxes {
+      guard boxes.count <= pipelineOptions.maxFaces else {
+        throw AnalyzerError.unusable(
+          "\(boxes.count) boxes given but max_faces is \(pipelineOptions.maxFaces)")
+      }
+      pipelineOptions.boxes = boxes.map {
+        PixelBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+      }
+    }
+    let options = pipelineOptions
+    let analysis = try await threads.run {
+      try pipeline.analyze(encoded: imageBytes, options: options)
+    }
+    let faces = analysis.faces.map { face in
+      FaceResult(
+        box: FaceBox(x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height),
+        emotions: EmotionScores(probabilities: face.emotions.values.map { Double($0) })!)
+    }
+    return AnalysisResult(width: analysis.width, height: analysis.height, faces: faces)
+  }
+}
+
+/// No usable model for the service; the message names the folder and each file's problem.
+public struct ModelsLoadError: Error, CustomStringConvertible, Sendable {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}

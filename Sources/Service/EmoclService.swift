@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import ServiceLifecycle
+
+/// The web service: routes, page, storage and their lifecycle. Build it with an analyzer and a
+/// store, then `run()` it (the CLI's `emocl serve`) or test `makeApplication()` in-process.
+public struct EmoclService: Sendable {
+  public let configuration: ServiceConfiguration
+  public let analyzer: any EmotionAnalyzer
+  public let store: any AnalysisStore
+  /// Services the store needs running (the PostgreSQL pool); see `SQLStore.services`.
+  public let storeServices: [any Service]
+  public let logger: Logger
+  public let metrics = ServiceMetrics()
+  /// Current time in microseconds since 1970 UTC; replaceable for tests.
+  public let now: @Sendable () -> Int64
+  let publicFiles: PublicFiles
+  let keys: KeyCheck
+  let limiter: RateLimiter?
+
+  public init(
+    configuration: ServiceConfiguration, analyzer: any EmotionAnalyzer, store: any AnalysisStore,
+    storeServices: [any Service] = [], logger: Logger,
+    now: @escaping @Sendable () -> Int64 = EmoclService.systemNow
+  ) {
+    self.configuration = configuration
+    self.analyzer = analyzer
+    self.store = store
+    self.storeServices = storeServices
+    self.logger = logger
+    self.now = now
+    publicFiles = PublicFiles.load(logger: logger)
+    keys = KeyCheck(store: store, refreshInterval: configuration.keyRefreshInterval)
+    limiter = configuration.rateLimit.map { RateLimiter($0) }
+  }
+
+  /// The wall clock in microseconds since 1970 UTC.
+  @Sendable public static func systemNow() -> Int64 {
+    Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+  }
+
+  /// The Hummingbird application: router, middleware, the server (HTTP or HTTPS), and the
+  /// store's services plus migration and retention. `onServerRunning` gets the bound port.
+  public func makeApplication(
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+  ) throws -> some ApplicationProtocol {
+    let router = Router(context: EmoclRequestContext.self, options: [.autoGenerateHeadEndpoints])
+    router.add(middleware: ProblemMiddleware(metrics: metrics))
+    router.add(middleware: APIGuardMiddleware(keys: keys, limiter: limiter))
+    addRoutes(to: router)
+
+    let server: HTTPServerBuilder
+    if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+      let tls = TLSConfiguration.makeServerConfiguration(
+        certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+      server = try .tls(.http1(), tlsConfiguration: tls)
+    } else {
+      server = .http1()
+    }
+    var app = Application(
+      router: router, server: server,
+      configuration: .init(
+        address: .hostname(configuration.host, port: configuration.port), serverName: "emocl"),
+      services: storeServices
+        + [
+          StoreMaintenance(
+            store: store, retentionDays: configuration.retentionDays, now: now, logger: logger)
+        ],
+      onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+      logger: logger)
+    let store = self.store
+    let logger = self.logger
+    app.beforeServerStarts {
+      do {
+        try await store.migrate()
+      } catch {
+        logger.error(
+          "database not ready; will retry",
+          metadata: ["database": "\(store.databaseName)", "error": "\(error)"])
+      }
+    }
+    return app
+  }
+
+  /// Runs the server until SIGTERM or SIGINT, then stops accepting connections and finishes the
+  /// requests in flight before returning.
+  public func run() async throws {
+    let logger = self.logger
+    let app = try makeApplication(onServerRunning: { port in
+      logger.info("listening", metadata: ["port": "\(port)"])
+    })
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    logger.info(
+      "starting",
+      metadata: [
+        "address": "\(configuration.host):\(configuration.port)",
+        "database": "\(store.databaseName)",
+        "models": "\(analyzer.models.map(\.name))",
+        "tls": "\(configuration.tlsCertificate != nil)",
+      ])
+    try await group.run()
+  }
+
+  /// The model used when `?model=` is absent.
+  var defaultModel: String? {
+    (analyzer.models.first(where: \.isDefault) ?? analyzer.models.first)?.name
+  }
+}

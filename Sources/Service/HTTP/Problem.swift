@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem detail, sent as `application/problem+json`. Every error the service
+/// returns is one of these; `kind` names it in metrics and in `type` (`/problems/<kind>`).
+public struct Problem: Error, Sendable, Equatable {
+  /// Short machine name, e.g. `not-an-image`; the `type` member is `/problems/<kind>`.
+  public var kind: String
+  public var status: HTTPResponse.Status
+  /// What went wrong with this request, for people.
+  public var detail: String
+  /// Extra response headers (`Retry-After`, `Allow`, `WWW-Authenticate`).
+  public var headers: HTTPFields
+
+  public init(
+    _ status: HTTPResponse.Status, kind: String, detail: String, headers: HTTPFields = [:]
+  ) {
+    self.status = status
+    self.kind = kind
+    self.detail = detail
+    self.headers = headers
+  }
+
+  /// The JSON members, with `instance` set to the request path.
+  func body(instance: String?) -> [String: Any] {
+    var body: [String: Any] = [
+      "type": "/problems/\(kind)", "title": status.reasonPhrase, "status": status.code,
+      "detail": detail,
+    ]
+    if let instance { body["instance"] = instance }
+    return body
+  }
+
+  /// The problem as a response.
+  func response(instance: String?) -> Response {
+    let data =
+      (try? JSONSerialization.data(
+        withJSONObject: body(instance: instance), options: [.sortedKeys, .withoutEscapingSlashes]))
+      ?? Data()
+    var headers = self.headers
+    headers[.contentType] = "application/problem+json"
+    return Response(
+      status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+  }
+}
+
+extension Problem {
+  /// 400: a query parameter, header or form field has a bad value.
+  static func badParameter(_ name: String, _ detail: String) -> Problem {
+    Problem(.badRequest, kind: "bad-parameter", detail: "\(name): \(detail)")
+  }
+
+  /// 503: the database cannot be reached; clients should retry after `retryAfter` seconds.
+  static func databaseDown(_ database: String, _ error: any Error, retryAfter: Int = 5) -> Problem {
+    Problem(
+      .serviceUnavailable, kind: "database-unavailable",
+      detail: "the \(database) database is unavailable: \(error)",
+      headers: [.retryAfter: String(retryAfter)])
+  }
+
+  /// The problem for an analyzer error.
+  static func analysis(_ error: AnalyzerError) -> Problem {
+    switch error {
+    case .notAnImage(let m): Problem(.unsupportedMediaType, kind: "not-an-image", detail: m)
+    case .tooLarge(let m): Problem(.contentTooLarge, kind: "image-too-large", detail: m)
+    case .unusable(let m): Problem(.unprocessableContent, kind: "unusable-image", detail: m)
+    case .unknownModel(let m): Problem(.badRequest, kind: "unknown-model", detail: m)
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+
+/// Typed reads of query parameters; a present but malformed value is a 400 naming the parameter.
+struct QueryParameters {
+  let values: FlatDictionary<Substring, Substring>
+
+  init(_ request: Request) { values = request.uri.queryParameters }
+
+  func string(_ name: String, maxLength: Int = 200) throws(Problem) -> String? {
+    guard let value = values[name[...]] else { return nil }
+    guard value.count <= maxLength, !value.contains(where: { $0.isNewline || $0 == "\0" }) else {
+      throw .badParameter(name, "at most \(maxLength) characters on one line")
+    }
+    return String(value)
+  }
+
+  func bool(_ name: String, default fallback: Bool) throws(Problem) -> Bool {
+    guard let value = values[name[...]] else { return fallback }
+    switch value.lowercased() {
+    case "true", "1", "yes": return true
+    case "false", "0", "no": return false
+    default: throw .badParameter(name, "expected true or false, got '\(value)'")
+    }
+  }
+
+  func int(_ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
+    guard let value = values[name[...]] else { return nil }
+    guard let n = Int(value), range.contains(n) else {
+      throw .badParameter(
+        name, "expected a whole number in \(range.lowerBound)...\(range.upperBound), got '\(value)'"
+      )
+    }
+    return n
+  }
+
+  func int64(_ name: String, minimum: Int64) throws(Problem) -> Int64? {
+    guard let value = values[name[...]] else { return nil }
+    guard let n = Int64(value), n >= minimum else {
+      throw .badParameter(name, "expected a whole number ≥ \(minimum), got '\(value)'")
+    }
+    return n
+  }
+
+  func time(_ name: String) throws(Problem) -> Int64? {
+    guard let value = values[name[...]] else { return nil }
+    guard let micros = RFC3339.parse(String(value)) else {
+      throw .badParameter(
+        name, "expected an RFC 3339 time like 2026-11-27T09:00:00Z, got '\(value)'")
+    }
+    return micros
+  }
+
+  func oneOf(_ name: String, _ choices: [String], default fallback: String) throws(Problem)
+    -> String
+  {
+    guard let value = values[name[...]] else { return fallback }
+    guard choices.contains(String(value)) else {
+      throw .badParameter(
+        name, "expected one of \(choices.joined(separator: ", ")), got '\(value)'")
+    }
+    return String(value)
+  }
+
+  /// `boxes=[[x,y,w,h],...]`: at most 256 boxes of non-negative whole numbers, positive sizes.
+  func boxes(_ name: String) throws(Problem) -> [FaceBox]? {
+    guard let value = values[name[...]] else { return nil }
+    let problem = Problem.badParameter(
+      name, "expected JSON [[x,y,width,height],...] with whole numbers ≥ 0 and sizes ≥ 1")
+    guard value.utf8.count <= 16_384,
+      let json = try? JSONSerialization.jsonObject(with: Data(value.utf8)),
+      let list = json as? [[Any]], list.count <= 256
+    else { throw problem }
+    var boxes: [FaceBox] = []
+    for item in list {
+      let numbers = item.compactMap { ($0 as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }
+      guard item.count == 4, numbers.count == 4, numbers[0] >= 0, numbers[1] >= 0,
+        numbers[2] >= 1, numbers[3] >= 1, numbers.allSatisfy({ $0 <= 1_000_000 })
+      else { throw problem }
+      boxes.append(FaceBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3]))
+    }
+    return boxes
+  }
+
+  /// The `tag`, `from` and `to` parameters; `from` must come before `to`.
+  func filter() throws(Problem) -> AnalysisFilter {
+    let filter = AnalysisFilter(tag: try string("tag"), from: try time("from"), to: try time("to"))
+    if let from = filter.from, let to = filter.to, from >= to {
+      throw .badParameter("from", "must be before to")
+    }
+    return filter
+  }
+}

@@ -1,0 +1,314 @@
+import Learning
+import Logging
+import ServiceLifecycle
+
+/// The one `AnalysisStore`: the same SQL on SQLite or PostgreSQL (only table definitions and the
+/// migration lock differ), so both give the same answers.
+///
+/// Probabilities are stored as integer millionths: sums in statistics are then exact integer
+/// arithmetic in both databases, and the means computed from them agree bit for bit.
+public final class SQLStore: AnalysisStore {
+  let backend: any SQLBackend
+  /// Services to run beside the server (the PostgreSQL connection pool).
+  public let services: [any Service]
+
+  public var databaseName: String { backend.databaseName }
+
+  /// Opens the database at `url` (an SQLite file is created if absent). For PostgreSQL, the
+  /// returned `services` must run (in a ServiceGroup, or via `withStore`) before it is used.
+  public init(url: DatabaseURL, logger: Logger, timeout: Duration = .seconds(5)) throws {
+    switch url {
+    case .sqlite(let path):
+      backend = try SQLiteBackend(path: path)
+      services = []
+    case .postgres(let postgres):
+      let backend = PostgresBackend(url: postgres, timeout: timeout, logger: logger)
+      self.backend = backend
+      services = [backend]
+    }
+  }
+
+  /// Opens and migrates the store at `url`, runs its services while `body` runs, then stops them.
+  public static func withStore<T: Sendable>(
+    _ url: DatabaseURL, logger: Logger, _ body: @Sendable (SQLStore) async throws -> T
+  ) async throws -> T {
+    let store = try SQLStore(url: url, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      for service in store.services { group.addTask { try await service.run() } }
+      defer { group.cancelAll() }
+      try await store.migrate()
+      return try await body(store)
+    }
+  }
+
+  // MARK: Schema
+
+  static let probabilityScale = 1_000_000.0
+  static let emotionColumns = Emotion.allCases.map { "p_\($0.rawValue)" }
+
+  private var schema: [String] {
+    let id =
+      backend.dialect == .sqlite
+      ? "id INTEGER PRIMARY KEY AUTOINCREMENT"
+      : "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    let probabilities = Self.emotionColumns.map { "\($0) INTEGER NOT NULL" }.joined(separator: ", ")
+    return [
+      """
+      CREATE TABLE IF NOT EXISTS analyses (\(id), created_at BIGINT NOT NULL, tag TEXT,
+        model TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+        elapsed_ms DOUBLE PRECISION NOT NULL, face_count INTEGER NOT NULL)
+      """,
+      "CREATE INDEX IF NOT EXISTS analyses_created ON analyses (created_at)",
+      "CREATE INDEX IF NOT EXISTS analyses_tag ON analyses (tag, id)",
+      """
+      CREATE TABLE IF NOT EXISTS faces (analysis_id BIGINT NOT NULL, idx INTEGER NOT NULL,
+        created_at BIGINT NOT NULL, tag TEXT, x INTEGER NOT NULL, y INTEGER NOT NULL,
+        w INTEGER NOT NULL, h INTEGER NOT NULL, \(probabilities), dominant TEXT NOT NULL,
+        PRIMARY KEY (analysis_id, idx))
+      """,
+      "CREATE INDEX IF NOT EXISTS faces_created ON faces (created_at)",
+      "CREATE INDEX IF NOT EXISTS faces_tag_created ON faces (tag, created_at)",
+      """
+      CREATE TABLE IF NOT EXISTS api_keys (\(id), name TEXT NOT NULL, prefix TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT)
+      """,
+    ]
+  }
+
+  public func migrate() async throws {
+    let statements = schema
+    let dialect = backend.dialect
+    try await backend.transaction { session in
+      // Two servers starting together on one PostgreSQL would race on CREATE TABLE IF NOT
+      // EXISTS (it is not atomic there); the advisory lock makes them take turns.
+      if dialect == .postgres {
+        _ = try await session.query("SELECT pg_advisory_xact_lock(7265010)", [])
+      }
+      for statement in statements { _ = try await session.query(statement, []) }
+    }
+  }
+
+  public func ping() async throws {
+    _ = try await backend.query("SELECT 1", [])
+  }
+
+  // MARK: Analyses
+
+  public func insert(
+    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double
+  ) async throws -> AnalysisRecord {
+    let faceRows = result.faces.map { face -> [SQLValue] in
+      [
+        .integer(Int64(face.box.x)), .integer(Int64(face.box.y)),
+        .integer(Int64(face.box.width)), .integer(Int64(face.box.height)),
+      ] + face.emotions.probabilities.map { SQLValue.integer(Self.toMillionths($0)) }
+        + [SQLValue.text(face.dominant.rawValue)]
+    }
+    let id: Int64 = try await backend.transaction { session in
+      let rows = try await session.query(
+        """
+        INSERT INTO analyses (created_at, tag, model, width, height, elapsed_ms, face_count)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+        """,
+        [
+          .integer(createdAt), SQLValue(tag), .text(model), SQLValue(result.width),
+          SQLValue(result.height), .real(elapsedMs), SQLValue(faceRows.count),
+        ])
+      guard let id = rows.first?.first?.int64 else {
+        throw StorageError(database: self.databaseName, message: "INSERT returned no id")
+      }
+      // Up to 50 faces per statement keeps well under both databases' parameter limits.
+      var start = 0
+      while start < faceRows.count {
+        let chunk = faceRows[start..<min(start + 50, faceRows.count)]
+        var binds: [SQLValue] = [.integer(id), .integer(createdAt), SQLValue(tag)]
+        var tuples: [String] = []
+        for (offset, row) in chunk.enumerated() {
+          var placeholders = ["$1", "$\(binds.count + 1)", "$2", "$3"]
+          binds.append(.integer(Int64(start + offset)))
+          for value in row {
+            binds.append(value)
+            placeholders.append("$\(binds.count)")
+          }
+          tuples.append("(\(placeholders.joined(separator: ", ")))")
+        }
+        let columns = (Self.emotionColumns + ["dominant"]).joined(separator: ", ")
+        _ = try await session.query(
+          """
+          INSERT INTO faces (analysis_id, idx, created_at, tag, x, y, w, h, \(columns))
+          VALUES \(tuples.joined(separator: ", "))
+          """, binds)
+        start += chunk.count
+      }
+      return id
+    }
+    let storedFaces = result.faces.map { face in
+      var stored = face
+      stored.emotions = EmotionScores(
+        probabilities: face.emotions.probabilities.map {
+          Double(Self.toMillionths($0)) / Self.probabilityScale
+        })!
+      return stored
+    }
+    return AnalysisRecord(
+      id: id, createdAt: createdAt, tag: tag, model: model, width: result.width,
+      height: result.height, elapsedMs: elapsedMs, faces: storedFaces)
+  }
+
+  static func toMillionths(_ p: Double) -> Int64 {
+    guard p.isFinite else { return 0 }
+    return Int64((min(max(p, 0), 1) * probabilityScale).rounded())
+  }
+
+  /// `WHERE` terms for a filter on a table with `created_at` and `tag`, appending the binds.
+  private static func conditions(
+    _ filter: AnalysisFilter, column prefix: String, binds: inout [SQLValue]
+  ) -> [String] {
+    var terms: [String] = []
+    if let tag = filter.tag {
+      binds.append(.text(tag))
+      terms.append("\(prefix)tag = $\(binds.count)")
+    }
+    if let from = filter.from {
+      binds.append(.integer(from))
+      terms.append("\(prefix)created_at >= $\(binds.count)")
+    }
+    if let to = filter.to {
+      binds.append(.integer(to))
+      terms.append("\(prefix)created_at < $\(binds.count)")
+    }
+    return terms
+  }
+
+  public func list(_ filter: AnalysisFilter, before: Int64?, limit: Int) async throws
+    -> [AnalysisRecord]
+  {
+    var binds: [SQLValue] = []
+    var terms = Self.conditions(filter, column: "", binds: &binds)
+    if let before {
+      binds.append(.integer(before))
+      terms.append("id < $\(binds.count)")
+    }
+    binds.append(SQLValue(max(0, limit)))
+    let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
+    let faceColumns = (["idx", "x", "y", "w", "h"] + Self.emotionColumns + ["dominant"])
+      .map { "f.\($0)" }.joined(separator: ", ")
+    let rows = try await backend.query(
+      """
+      SELECT a.id, a.created_at, a.tag, a.model, a.width, a.height, a.elapsed_ms, \(faceColumns)
+      FROM (SELECT * FROM analyses \(whereClause) ORDER BY id DESC LIMIT $\(binds.count)) a
+      LEFT JOIN faces f ON f.analysis_id = a.id
+      ORDER BY a.id DESC, f.idx
+      """, binds)
+    var records: [AnalysisRecord] = []
+    for row in rows {
+      guard let id = row[0].int64, let createdAt = row[1].int64, let model = row[3].string,
+        let width = row[4].int64, let height = row[5].int64, let elapsed = row[6].double
+      else { throw StorageError(database: databaseName, message: "unexpected analyses row") }
+      if records.last?.id != id {
+        records.append(
+          AnalysisRecord(
+            id: id, createdAt: createdAt, tag: row[2].string, model: model, width: Int(width),
+            height: Int(height), elapsedMs: elapsed, faces: []))
+      }
+      guard row[7] != .null else { continue }  // an analysis without faces
+      let numbers = row[8..<(8 + 4 + 7)].map { $0.int64 }
+      guard numbers.allSatisfy({ $0 != nil }), let dominant = row[19].string.flatMap(Emotion.init)
+      else { throw StorageError(database: databaseName, message: "unexpected faces row") }
+      let n = numbers.map { $0! }
+      let box = FaceBox(x: Int(n[0]), y: Int(n[1]), width: Int(n[2]), height: Int(n[3]))
+      let scores = EmotionScores(probabilities: n[4...].map { Double($0) / Self.probabilityScale })!
+      var face = FaceResult(box: box, emotions: scores)
+      face.dominant = dominant
+      records[records.count - 1].faces.append(face)
+    }
+    return records
+  }
+
+  public func delete(id: Int64) async throws -> Bool {
+    try await backend.transaction { session in
+      _ = try await session.query("DELETE FROM faces WHERE analysis_id = $1", [.integer(id)])
+      let rows = try await session.query(
+        "DELETE FROM analyses WHERE id = $1 RETURNING id", [.integer(id)])
+      return !rows.isEmpty
+    }
+  }
+
+  public func deleteOlder(than cutoff: Int64) async throws -> Int {
+    try await backend.transaction { session in
+      _ = try await session.query("DELETE FROM faces WHERE created_at < $1", [.integer(cutoff)])
+      let rows = try await session.query(
+        "DELETE FROM analyses WHERE created_at < $1 RETURNING id", [.integer(cutoff)])
+      return rows.count
+    }
+  }
+
+  public func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize) async throws
+    -> [StatsBucket]
+  {
+    var binds: [SQLValue] = [.integer(bucket.micros)]
+    let terms = Self.conditions(filter, column: "", binds: &binds)
+    let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
+    let sums = Self.emotionColumns.map { "SUM(\($0))" }.joined(separator: ", ")
+    let counts = Emotion.allCases.map {
+      "SUM(CASE WHEN dominant = '\($0.rawValue)' THEN 1 ELSE 0 END)"
+    }.joined(separator: ", ")
+    // Integer division floors for the non-negative times stored, in both databases.
+    let rows = try await backend.query(
+      """
+      SELECT (created_at / $1) * $1 AS bucket, COUNT(*), \(sums), \(counts)
+      FROM faces \(whereClause) GROUP BY bucket ORDER BY bucket
+      """, binds)
+    return try rows.map { row in
+      let numbers = row.map { $0.int64 }
+      guard row.count == 2 + 14, numbers.allSatisfy({ $0 != nil }), numbers[1]! > 0 else {
+        throw StorageError(database: databaseName, message: "unexpected statistics row")
+      }
+      let n = numbers.map { $0! }
+      let count = Double(n[1])
+      return StatsBucket(
+        start: n[0], faces: Int(n[1]),
+        meanProbabilities: n[2..<9].map { Double($0) / Self.probabilityScale / count },
+        dominantCounts: n[9..<16].map { Int($0) })
+    }
+  }
+
+  // MARK: API keys
+
+  public func createKey(name: String, prefix: String, hash: String, createdAt: Int64) async throws
+    -> APIKeyRecord
+  {
+    let rows = try await backend.query(
+      "INSERT INTO api_keys (name, prefix, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+      [.text(name), .text(prefix), .text(hash), .integer(createdAt)])
+    guard let id = rows.first?.first?.int64 else {
+      throw StorageError(database: databaseName, message: "INSERT returned no id")
+    }
+    return APIKeyRecord(id: id, name: name, prefix: prefix, createdAt: createdAt, revokedAt: nil)
+  }
+
+  public func listKeys() async throws -> [APIKeyRecord] {
+    let rows = try await backend.query(
+      "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id", [])
+    return try rows.map { row in
+      guard let id = row[0].int64, let name = row[1].string, let prefix = row[2].string,
+        let created = row[3].int64
+      else { throw StorageError(database: databaseName, message: "unexpected api_keys row") }
+      return APIKeyRecord(
+        id: id, name: name, prefix: prefix, createdAt: created, revokedAt: row[4].int64)
+    }
+  }
+
+  public func revokeKey(id: Int64, at time: Int64) async throws -> Bool {
+    let rows = try await backend.query(
+      "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id",
+      [.integer(time), .integer(id)])
+    return !rows.isEmpty
+  }
+
+  public func apiKeyHashes() async throws -> (active: Set<String>, anyExists: Bool) {
+    let rows = try await backend.query("SELECT hash, revoked_at FROM api_keys", [])
+    let active = rows.filter { $0.count == 2 && $0[1] == .null }.compactMap { $0.first?.string }
+    return (Set(active), !rows.isEmpty)
+  }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Learning
+import Logging
+import Service
+
+/// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
+/// (Haar face detection with OpenCV's cascades), over each of `cnn`, `logreg`, `svm` found in the
+/// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`.
+/// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
+func makeServeAnalyzer(modelsDirectory: String?, logger: Logger) throws -> PipelineAnalyzer {
+  let folder: URL
+  if let modelsDirectory {
+    folder = URL(fileURLWithPath: modelsDirectory)
+  } else if let repo = ModelLocator.runningExecutable.flatMap(
+    ModelLocator.repositoryModelsDirectory)
+    ?? ModelLocator.repositoryModelsDirectory(
+      from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+  {
+    folder = repo
+  } else {
+    throw ModelsLoadError(
+      "no models folder: pass --models DIR or set EMOCL_MODELS (a folder with cnn.safetensors, "
+        + "logreg.safetensors or svm.safetensors)")
+  }
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory),
+    isDirectory.boolValue
+  else {
+    throw ModelsLoadError("models folder \(folder.path) does not exist")
+  }
+  do {
+    return try PipelineAnalyzer.load(
+      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), logger: logger)
+  } catch {
+    throw ModelsLoadError("\(error)")
+  }
+}

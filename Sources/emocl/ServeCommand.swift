@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Service
+
+/// `emocl serve`: the web page and the JSON API. Every option also has an `EMOCL_*` variable.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Serve the web page and the JSON API.",
+    discussion: """
+      Each option can also be set by an environment variable: EMOCL_HOST, EMOCL_PORT, \
+      EMOCL_MODELS, EMOCL_DATABASE, EMOCL_TLS_CERT, EMOCL_TLS_KEY, EMOCL_RETENTION_DAYS, \
+      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_LOG_LEVEL. Options win over variables.
+      Not for use at work or in education in the EU (AI Act, Article 5(1)(f)).
+      """)
+
+  @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+  @Option(help: "Port (default 8080; 0 picks a free one).") var port: Int?
+  @Option(
+    name: .customLong("models"),
+    help: "Folder of model files cnn/logreg/svm.safetensors (default: the repository's Models/).")
+  var models: String?
+  @Option(
+    help: "sqlite:PATH (default sqlite:data/emocl.sqlite) or postgres://user:pass@host:port/db.")
+  var database: String?
+  @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS.") var tlsCert:
+    String?
+  @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS.") var tlsKey: String?
+  @Option(name: .customLong("retention-days"), help: "Delete records older than this many days.")
+  var retentionDays: Int?
+  @Option(
+    name: .customLong("rate-limit"),
+    help: "Requests per key or address on /api: N/s, N/min or N/h (default: no limit).")
+  var rateLimit: String?
+  @Option(
+    name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error.")
+  var logLevel: String?
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    var configuration = try ServiceConfiguration.fromEnvironment(environment)
+    if let host { configuration.host = host }
+    if let port { configuration.port = port }
+    if let models { configuration.modelsDirectory = models }
+    if let database { configuration.database = try DatabaseURL.parse(database) }
+    if let tlsCert { configuration.tlsCertificate = tlsCert }
+    if let tlsKey { configuration.tlsKey = tlsKey }
+    if let retentionDays { configuration.retentionDays = retentionDays }
+    if let rateLimit { configuration.rateLimit = try RateLimit.parse(rateLimit) }
+    try configuration.validate()
+
+    let logger = try Self.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
+    try Self.createParentFolder(of: configuration.database)
+    // Models first: a missing model folder is the likelier mistake and needs no database.
+    let analyzer = try makeServeAnalyzer(
+      modelsDirectory: configuration.modelsDirectory, logger: logger)
+    let store = try SQLStore(
+      url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
+    let service = EmoclService(
+      configuration: configuration, analyzer: analyzer, store: store,
+      storeServices: store.services, logger: logger)
+    try await service.run()
+  }
+
+  /// swift-log to standard error, one line per event with key=value metadata.
+  static func bootstrapLogging(level: String?) throws -> Logger {
+    let parsed = try level.map { name in
+      guard let level = Logger.Level(rawValue: name.lowercased()) else {
+        throw ValidationError("log level must be one of \(Logger.Level.allCases.map(\.rawValue))")
+      }
+      return level
+    }
+    LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    var logger = Logger(label: "emocl")
+    logger.logLevel = parsed ?? .info
+    return logger
+  }
+
+  /// SQLite creates the file but not its folder.
+  static func createParentFolder(of database: DatabaseURL) throws {
+    guard case .sqlite(let path) = database else { return }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  }
+}

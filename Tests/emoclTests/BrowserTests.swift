@@ -1,0 +1,236 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The page in a real headless Chromium driven over WebDriver (Debian's chromium and
+/// chromium-driver): upload a shared photo, see boxes and bars, find the record on the
+/// dashboard; then the webcam path with Chromium's fake camera. Free ports for the server and
+/// the driver, deadlines on every wait, both processes stopped at the end.
+@Suite("Browser", .serialized)
+struct BrowserTests {
+  static let chromium = "/usr/bin/chromium"
+  static let chromedriver = "/usr/bin/chromedriver"
+
+  struct Missing: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// Starts `emocl serve` on a free port with a model folder and a SQLite file; returns the
+  /// process and its port (read from the "listening" log line).
+  static func startServer(models: URL, database: URL) async throws -> (Process, Int) {
+    let process = Process()
+    process.executableURL = ServeCommandTests.binary
+    process.arguments = [
+      "serve", "--port", "0", "--models", models.path, "--database", "sqlite:" + database.path,
+    ]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    var log = ""
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline, process.isRunning {
+      let data = err.fileHandleForReading.availableData
+      if data.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+      log += String(decoding: data, as: UTF8.self)
+      if let range = log.range(of: #"port=(\d+)"#, options: .regularExpression),
+        let port = Int(log[range].dropFirst(5))
+      {
+        // Keep draining the log so the server never blocks on a full pipe.
+        err.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        return (process, port)
+      }
+    }
+    if process.isRunning { process.terminate() }
+    throw Missing(description: "emocl serve did not start: \(log)")
+  }
+
+  /// Starts chromedriver on a free port and waits until it reports ready.
+  static func startDriver() async throws -> (Process, Int) {
+    let port = try freePort()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: chromedriver)
+    process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = ContinuousClock.now + .seconds(20)
+    var lastError = ""
+    while ContinuousClock.now < deadline, process.isRunning {
+      do {
+        let value = try WebDriver.call("GET", port: port, "/status", timeout: 2) as? [String: Any]
+        if value?["ready"] as? Bool == true { return (process, port) }
+        lastError = "not ready: \(String(describing: value))"
+      } catch {
+        lastError = "\(error)"
+      }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    let running = process.isRunning
+    if running { kill(process.processIdentifier, SIGKILL) }
+    throw Missing(
+      description: "chromedriver did not become ready on port \(port) (running: \(running)"
+        + (running ? "" : ", exit status \(process.terminationStatus)")
+        + ", last error: \(lastError))")
+  }
+
+  /// Stops chromedriver: its /shutdown endpoint, then SIGKILL (it inherits a signal mask from
+  /// the test runner that blocks SIGTERM).
+  static func stopDriver(_ process: Process, port: Int) async {
+    _ = try? WebDriver.call("GET", port: port, "/shutdown", timeout: 5)
+    let deadline = ContinuousClock.now + .seconds(3)
+    while process.isRunning, ContinuousClock.now < deadline {
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
+
+  static func stop(_ process: Process) async {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = ContinuousClock.now + .seconds(5)
+    while process.isRunning, ContinuousClock.now < deadline {
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
+
+  /// The number of records the server holds.
+  static func recordCount(port: Int) async throws -> Int {
+    let value = try await URLSession.shared.data(
+      from: URL(string: "http://127.0.0.1:\(port)/api/v1/analyses?limit=1000")!)
+    let json = try JSONSerialization.jsonObject(with: value.0) as? [String: Any]
+    return (json?["analyses"] as? [Any])?.count ?? -1
+  }
+
+  @Test("upload a photo, see boxes and bars, find it on the dashboard; the webcam path")
+  func uploadDashboardAndWebcam() async throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let tools = [Self.chromium, Self.chromedriver]
+    guard tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else {
+      let message =
+        "skipped: browser test needs \(tools.joined(separator: " and ")) (make test installs them)"
+      if SharedData.isCI { throw Missing(description: message) }
+      print(message)
+      return
+    }
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    let models = directory.url.appendingPathComponent("models")
+    try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+    try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
+    let (server, port) = try await Self.startServer(
+      models: models, database: directory.url.appendingPathComponent("e2e.sqlite"))
+    var driverProcess: (Process, Int)?
+    var browser: WebDriver?
+    do {
+      let (driver, driverPort) = try await Self.startDriver()
+      driverProcess = (driver, driverPort)
+      let page = try await WebDriver.start(driverPort: driverPort, chromium: Self.chromium)
+      browser = page
+      try await Self.exercise(
+        page, port: port, photo: photos.appendingPathComponent("21_single_face.jpg"))
+    } catch {
+      await browser?.quit()
+      if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
+      await Self.stop(server)
+      throw error
+    }
+    await browser?.quit()
+    if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
+    await Self.stop(server)
+  }
+
+  static func exercise(_ page: WebDriver, port: Int, photo: URL) async throws {
+    let origin = "http://127.0.0.1:\(port)"
+    try await page.go(origin + "/")
+    try await page.waitUntil(
+      "the model list", "return document.querySelectorAll('#model option').length > 0;")
+    // Typed like a user; then the photo goes into the file input.
+    try await page.type("#tag", "e2e-campaign")
+    try await page.type("#file", photo.path)
+    try await page.waitUntil(
+      "the analysis",
+      "return /recorded as #\\d+/.test(document.getElementById('status').textContent);")
+    let faces = try #require(
+      try await page.script(
+        """
+        const cards = [...document.querySelectorAll('#faces .face')];
+        return cards.map(c => ({ box: c.dataset.box, dominant: c.dataset.dominant,
+          bars: c.querySelectorAll('.bar').length }));
+        """) as? [[String: Any]])
+    #expect(faces.count == 1)
+    #expect(faces.allSatisfy { $0["bars"] as? Int == 7 })
+    // The box is drawn on the canvas in its dominant emotion's colour: sample its left edge.
+    let drawn = try await page.script(
+      """
+      const card = document.querySelector('#faces .face');
+      const [x, y, w, h] = card.dataset.box.split(',').map(Number);
+      const canvas = document.getElementById('view');
+      const [r, g, b] = canvas.getContext('2d').getImageData(x, Math.round(y + h / 2), 1, 1).data;
+      const hex = COLORS[card.dataset.dominant].replace('#', '');
+      const want = [0, 2, 4].map(i => parseInt(hex.slice(i, i + 2), 16));
+      return Math.abs(r - want[0]) + Math.abs(g - want[1]) + Math.abs(b - want[2]) <= 6 &&
+        canvas.width > x + w && canvas.height > y + h;
+      """)
+    #expect(drawn as? Bool == true, "no box in the face's colour on the canvas")
+    let status = try await page.script("return document.getElementById('status').textContent;")
+    let id = try #require(
+      (status as? String)?.firstMatch(of: /recorded as #(\d+)/).map { String($0.1) })
+
+    // The dashboard link leads to the record.
+    try await page.click("#dashboard-link")
+    try await page.waitUntil(
+      "the record on the dashboard",
+      "return !!document.getElementById('analysis-\(id)') && /1 faces/.test(document.getElementById('status').textContent);"
+    )
+    let row =
+      try await page.script(
+        "return document.getElementById('analysis-\(id)').textContent;") as? String
+    #expect(row?.contains("e2e-campaign") == true && row?.contains("logreg") == true)
+    #expect(
+      try await page.script("return document.querySelectorAll('#chart svg path').length;") as? Int
+        == 7)
+
+    // Webcam: Chromium's fake camera, a frame every 200 ms, nothing recorded until asked.
+    try await page.go(origin + "/")
+    try await page.waitUntil(
+      "the model list", "return document.querySelectorAll('#model option').length > 0;")
+    _ = try await page.script("document.getElementById('interval').value = '200';")
+    try await page.click("#camera")
+    try await page.waitUntil(
+      "webcam frames analysed",
+      """
+      const v = document.getElementById('video'), c = document.getElementById('view');
+      return /\\d+ face\\(s\\), model logreg/.test(document.getElementById('status').textContent) &&
+        v.videoWidth > 0 && c.width === v.videoWidth && c.height === v.videoHeight;
+      """)
+    try await Task.sleep(for: .milliseconds(600))
+    #expect(try await recordCount(port: port) == 1, "webcam frames were recorded without asking")
+    // Recording on: at most one record a second.
+    let started = ContinuousClock.now
+    try await page.click("#record")
+    try await page.waitUntil(
+      "a recorded webcam frame",
+      "return /recorded as #/.test(document.getElementById('status').textContent);")
+    try await Task.sleep(for: .milliseconds(1500))
+    try await page.click("#record")
+    let seconds = Double((ContinuousClock.now - started).components.seconds) + 1
+    let recorded = try await recordCount(port: port) - 1
+    #expect(recorded >= 1 && Double(recorded) <= seconds + 1, "\(recorded) records in \(seconds) s")
+    try await page.click("#camera")
+    #expect(
+      try await page.script("return document.getElementById('camera').textContent;") as? String
+        == "Start webcam")
+  }
+}
