@@ -26,7 +26,10 @@ func makeServeAnalyzer(modelsDirectory: String?, logger: Logger) throws -> Pipel
   guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory),
     isDirectory.boolValue
   else {
-    throw ModelsLoadError("models folder \(folder.path) does not exist")
+    throw ModelsLoadError(
+      "models folder \(folder.path) does not exist (pass --models DIR, or train one: emocl train cnn "
+        + "--data ../shared/datasets/fer2013/train --val ../shared/datasets/fer2013/val "
+        + "--out \(folder.path)/cnn.safetensors)")
   }
   do {
     return try PipelineAnalyzer.load(
