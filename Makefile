@@ -34,9 +34,11 @@ build: deps
 	swift build $(SWIFT_FLAGS) --product emocl
 
 # Tests run in the release configuration (numeric code is 10-100x slower in debug), sharing
-# the build with `make build`. OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
+# the build with `make build`: no test uses `@testable import`, and without
+# --disable-testable-imports `swift test` compiles every module again with -enable-testing.
+# OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
 test: test-deps pg-start
-	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) --disable-testable-imports 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 # Starts the local PostgreSQL and makes a fresh test database (Scripts/pg-start.sh).
 pg-start: test-deps

@@ -72,7 +72,7 @@ struct PipelineAnalyzerTests {
     }
   }
 
-  @Test("cnn is the default when present; a folder without models is a clear error")
+  @Test("cnn is the default when present, else svm; a folder without models is a clear error")
   func defaultsAndErrors() throws {
     let directory = try TemporaryDirectory()
     defer { directory.cleanup() }
@@ -85,6 +85,12 @@ struct PipelineAnalyzerTests {
     let analyzer = try Self.load(directory.url)
     #expect(analyzer.models.map(\.name) == ["cnn", "logreg"])
     #expect(analyzer.models.map(\.isDefault) == [true, false])
+    // Without a CNN the SVM (more accurate than the logistic regression) is the default.
+    try FileManager.default.removeItem(at: directory.url.appendingPathComponent("cnn.safetensors"))
+    try TinyModel.write(to: directory.url, name: "svm")
+    let withoutCNN = try Self.load(directory.url)
+    #expect(withoutCNN.models.map(\.name) == ["svm", "logreg"])
+    #expect(withoutCNN.models.map(\.isDefault) == [true, false])
   }
 
   @Test("whole images, boxes and bad images through the routes")

@@ -6,8 +6,9 @@ import Logging
 /// faces → crop → classify), one pipeline per model name, as `emocl predict` runs it. Pipeline
 /// failures are mapped to HTTP statuses by the analyze routes (`EmoclService.problem(for:)`).
 public struct PipelineAnalyzer: EmotionAnalyzer {
-  /// The model names `emocl serve` looks for, as `NAME.safetensors` in its models folder.
-  public static let modelNames = ["cnn", "logreg", "svm"]
+  /// The model names `emocl serve` looks for, as `NAME.safetensors` in its models folder, most
+  /// accurate first (the order picks the default when `preferredDefault` is absent).
+  public static let modelNames = ["cnn", "svm", "logreg"]
   /// The model used when `?model=` is absent, if it is loaded.
   public static let preferredDefault = "cnn"
 
@@ -29,7 +30,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   /// Loads each of `names` found as `NAME.safetensors` in `modelsDirectory`, with its card.
   /// A file that cannot be used (unreadable, a kind without a classifier, an SVM without
   /// probability calibration) is logged and left out. `preferredDefault` is the default model
-  /// when loaded, else the first loaded.
+  /// when loaded, else the first loaded in the order of `names`.
   /// - Throws: `ModelsLoadError` when no model could be loaded, naming what was tried and why.
   public static func load(
     modelsDirectory: URL, names: [String] = modelNames, faceLocator: (any FaceLocating)?,
