@@ -105,7 +105,9 @@ public enum Winograd {
           for vx in 0..<vectors {
             let offset = 16 * vx * MemoryLayout<Float>.stride
             // Row k of the 8 tiles: columns 2t, 2t+1 (even/odd of x..x+15) and 2t+2, 2t+3.
-            func row(_ k: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+            @inline(__always) func row(_ k: Int) -> (
+              SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>
+            ) {
               let a = (r0 + k * stride + offset).loadUnaligned(as: SIMD16<Float>.self)
               let b = (r0 + k * stride + offset + 8).loadUnaligned(as: SIMD16<Float>.self)
               let (d0, d1, d2, d3) = (a.evenHalf, a.oddHalf, b.evenHalf, b.oddHalf)
@@ -172,7 +174,7 @@ public enum Winograd {
               (src + p * step).loadUnaligned(as: SIMD8<Float>.self)
             }
             // M A per row: (m0 + m1 + m2, m1 − m2 − m3).
-            func row(_ k: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+            @inline(__always) func row(_ k: Int) -> (SIMD8<Float>, SIMD8<Float>) {
               let (a, b, c, d) = (load(4 * k), load(4 * k + 1), load(4 * k + 2), load(4 * k + 3))
               return (a + b + c, b - c - d)
             }
