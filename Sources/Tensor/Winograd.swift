@@ -52,7 +52,42 @@ public enum Winograd {
     _ w: UnsafePointer<Float>, outputs: Int, channels: Int, into u: UnsafeMutablePointer<Float>
   ) {
     let count = outputs * channels
-    for k in 0..<count {
+    // Eight kernels at a time, one per lane; the rest one by one.
+    var first = 0
+    while first + 8 <= count {
+      let g = w + first * 9
+      @inline(__always) func gather(_ q: Int) -> SIMD8<Float> {
+        SIMD8(g[q], g[9 + q], g[18 + q], g[27 + q], g[36 + q], g[45 + q], g[54 + q], g[63 + q])
+      }
+      // Row i of G w, as (column 0, 1, 2).
+      let (a0, b0, c0) = (gather(0), gather(3), gather(6))
+      let (a1, b1, c1) = (gather(1), gather(4), gather(7))
+      let (a2, b2, c2) = (gather(2), gather(5), gather(8))
+      let rows = (
+        (a0, a1, a2),
+        ((a0 + b0 + c0) * 0.5, (a1 + b1 + c1) * 0.5, (a2 + b2 + c2) * 0.5),
+        ((a0 - b0 + c0) * 0.5, (a1 - b1 + c1) * 0.5, (a2 - b2 + c2) * 0.5),
+        (c0, c1, c2)
+      )
+      @inline(__always) func store(
+        _ i: Int, _ r: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+      ) {
+        // (G w) Gᵀ along the row: (r0, (r0+r1+r2)/2, (r0−r1+r2)/2, r2).
+        let values = (r.0, (r.0 + r.1 + r.2) * 0.5, (r.0 - r.1 + r.2) * 0.5, r.2)
+        let base = UnsafeMutableRawPointer(u + 4 * i * count + first)
+        let step = count * MemoryLayout<Float>.stride
+        base.storeBytes(of: values.0, as: SIMD8<Float>.self)
+        (base + step).storeBytes(of: values.1, as: SIMD8<Float>.self)
+        (base + 2 * step).storeBytes(of: values.2, as: SIMD8<Float>.self)
+        (base + 3 * step).storeBytes(of: values.3, as: SIMD8<Float>.self)
+      }
+      store(0, rows.0)
+      store(1, rows.1)
+      store(2, rows.2)
+      store(3, rows.3)
+      first += 8
+    }
+    for k in first..<count {
       let g = w + k * 9
       // G w (4×3), by columns x: (a, (a+b+c)/2, (a−b+c)/2, c) of the kernel column (a, b, c).
       @inline(__always) func column(_ x: Int) -> SIMD4<Float> {
