@@ -38,6 +38,16 @@ import Testing
     try check.run()
   }
 
+  /// Planes of at least 8×8 and 8 channels each way: the Winograd path for the output, the
+  /// kernel gradient and the input gradient (padding 1, and 0 for odd tile counts).
+  @Test(arguments: [1, 0])
+  func conv2dWinograd(padding: Int) throws {
+    var check = try GradientCheck(
+      spec: spec(8, 11, 10, [.conv2d(outputs: 8, kernel: 3, stride: 1, padding: padding)]),
+      batch: 3, columnTarget: 100)
+    try check.run()
+  }
+
   @Test func batchNormOnPlanesInTraining() throws {
     var check = try GradientCheck(spec: spec(3, 4, 5, [.batchNorm()]), batch: 4)
     try check.run()

@@ -15,6 +15,11 @@ import Tensor
 /// the kernel flipped and its in/out channels swapped, so it is computed like a forward pass
 /// (im2col of `dY`, one GEMM with `Cout·k·k` inner dimension straight into `dX`) instead of
 /// `Wᵀ · dY` (inner dimension only `Cout`) followed by a scatter-add col2im.
+///
+/// 3×3 stride-1 convolutions (forward and that input-gradient convolution) use Winograd
+/// F(2×2, 3×3) instead of im2col: 16 GEMMs `[Cout, C] · [C, tiles]` per chunk, 2.25× fewer
+/// multiply-adds than `[Cout, 9C] · [9C, pixels]`, and transforms that touch less memory than
+/// im2col's nine copies of the input. (Not when a single image is split between threads.)
 final class Conv2DLayer: Layer {
   let geometry: ConvGeometry
   let outputs: Int
@@ -30,6 +35,11 @@ final class Conv2DLayer: Layer {
   /// The input gradient's convolution (stride 1 only) and its flipped weights.
   private let backGeometry: ConvGeometry?
   private let flipped: FloatBuffer?
+  /// Whether the forward and the input-gradient convolutions go through Winograd.
+  private let winograd: Bool
+  private let backWinograd: Bool
+  /// Winograd-transformed kernels `[16][outputs][inputs]` of the current pass.
+  private let transformed: FloatBuffer?
 
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
@@ -42,11 +52,44 @@ final class Conv2DLayer: Layer {
   /// Floats of im2col scratch this layer needs (forward columns, and the flipped-kernel
   /// columns of the input gradient).
   static func scratchSize(plan: LayerPlan, maxBatch: Int, columnTarget: Int) -> Int {
-    guard case .conv2d(let outputs, let kernel, let stride, _, _) = plan.spec else { return 0 }
+    guard case .conv2d(let outputs, let kernel, let stride, let padding, _) = plan.spec else {
+      return 0
+    }
     let g = chunkImages(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
     let forward = plan.input.channels * kernel * kernel * g * plan.output.planeSize
     let backward = stride == 1 ? outputs * kernel * kernel * g * plan.input.planeSize : 0
-    return max(forward, backward)
+    var size = max(forward, backward)
+    let geometry = ConvGeometry(
+      channels: plan.input.channels, height: plan.input.height, width: plan.input.width,
+      kernel: kernel, stride: stride, padding: padding)
+    if prefersWinograd(geometry) {
+      size = max(
+        size, winogradScratch(geometry, outputs: outputs, images: g),
+        winogradScratch(
+          inputGradientGeometry(geometry, outputs: outputs), outputs: geometry.channels,
+          images: g))
+    }
+    return size
+  }
+
+  /// Whether `g` goes through Winograd: supported, at least 8 input channels and 4×4 outputs.
+  /// (Measured on the VGG net: with one input channel the transforms cost more than the
+  /// multiply-adds saved; at 5×5, with 3×3 tiles covering 6×6, Winograd still wins slightly.)
+  static func prefersWinograd(_ g: ConvGeometry) -> Bool {
+    Winograd.supports(g) && g.channels >= 8 && min(g.outputHeight, g.outputWidth) >= 4
+  }
+
+  /// Floats of Winograd scratch for `images` images: transformed input and products, and a plane.
+  private static func winogradScratch(_ g: ConvGeometry, outputs: Int, images: Int) -> Int {
+    16 * (g.channels + outputs) * Winograd.rowStride(g, images: images) + Winograd.planeSize(g)
+  }
+
+  /// The input gradient's convolution of a stride-1 convolution: over the output gradient,
+  /// padding `k − 1 − p`.
+  private static func inputGradientGeometry(_ g: ConvGeometry, outputs: Int) -> ConvGeometry {
+    ConvGeometry(
+      channels: outputs, height: g.outputHeight, width: g.outputWidth,
+      kernel: g.kernelHeight, stride: 1, padding: g.kernelHeight - 1 - g.paddingY)
   }
 
   init(
@@ -69,14 +112,16 @@ final class Conv2DLayer: Layer {
     chunk = Self.chunkImages(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget)
     direct = kernel == 1 && stride == 1 && padding == 0
     if stride == 1 && !direct {
-      backGeometry = ConvGeometry(
-        channels: outputs, height: geometry.outputHeight, width: geometry.outputWidth,
-        kernel: kernel, stride: 1, padding: kernel - 1 - padding)
+      backGeometry = Self.inputGradientGeometry(geometry, outputs: outputs)
       flipped = FloatBuffer(count: outputs * geometry.patchSize)
     } else {
       backGeometry = nil
       flipped = nil
     }
+    winograd = Self.prefersWinograd(geometry)
+    backWinograd = backGeometry.map(Self.prefersWinograd) ?? false
+    transformed =
+      winograd || backWinograd ? FloatBuffer(count: 16 * outputs * geometry.channels) : nil
     out = FloatBuffer(count: maxBatch * plan.output.size)
     dIn = FloatBuffer(count: maxBatch * plan.input.size)
   }
@@ -86,7 +131,14 @@ final class Conv2DLayer: Layer {
     let inPlane = geometry.height * geometry.width
     let outPlane = geometry.outputHeight * geometry.outputWidth
     let k = geometry.patchSize
-    var first = 0
+    if winograd && context.threads == 1, let transformed {
+      Winograd.transformWeights(
+        weight, outputs: outputs, channels: geometry.channels, into: transformed.pointer)
+      winogradConvolution(
+        input, geometry: geometry, outputs: outputs, batch: n, kernels: transformed.pointer,
+        into: output)
+    }
+    var first = winograd && context.threads == 1 ? n : 0
     while first < n {
       let g = min(chunk, n - first)
       let cols = g * outPlane
@@ -159,7 +211,11 @@ final class Conv2DLayer: Layer {
     if wantInput && !viaFlipped {
       inputGradient.update(repeating: 0, count: n * geometry.channels * inPlane)
     }
-    var first = 0
+    if winograd, let transformed {
+      winogradWeightGradient(input, dOut, batch: n, scratch: transformed.pointer)
+    }
+    // (A Winograd layer has stride 1, so its input gradient goes via the flipped kernel.)
+    var first = winograd ? n : 0
     while first < n {
       let g = min(chunk, n - first)
       let cols = g * outPlane
@@ -199,6 +255,15 @@ final class Conv2DLayer: Layer {
     }
     if viaFlipped, let back = backGeometry, let flipped {
       flipKernel(into: flipped.pointer)
+      if backWinograd, let transformed {
+        Winograd.transformWeights(
+          flipped.pointer, outputs: geometry.channels, channels: outputs,
+          into: transformed.pointer)
+        winogradConvolution(
+          dOut, geometry: back, outputs: geometry.channels, batch: n,
+          kernels: transformed.pointer, into: inputGradient)
+        return
+      }
       let kb = back.patchSize
       first = 0
       while first < n {
@@ -214,6 +279,79 @@ final class Conv2DLayer: Layer {
         first += g
       }
     }
+  }
+
+  /// A 3×3 stride-1 convolution of `x` (`[g.channels, n, H, W]`) with Winograd-transformed
+  /// kernels `[16][outputs][g.channels]` into `y` (`[outputs, n, OH, OW]`), by chunks of
+  /// ``chunk`` images in the shared scratch: transformed input `[16][C][tiles]`, then products
+  /// `[16][outputs][tiles]`, then a plane.
+  private func winogradConvolution(
+    _ x: UnsafePointer<Float>, geometry g: ConvGeometry, outputs: Int, batch n: Int,
+    kernels u: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
+  ) {
+    let c = g.channels
+    let inPlane = g.height * g.width
+    let outPlane = g.outputHeight * g.outputWidth
+    var first = 0
+    while first < n {
+      let images = min(chunk, n - first)
+      let stride = Winograd.rowStride(g, images: images)
+      let tiles = images * Winograd.tilesPerImage(g)
+      let v = columns
+      let m = v + 16 * c * stride
+      let plane = m + 16 * outputs * stride
+      Winograd.transformInput(
+        x + first * inPlane, geometry: g, images: images, channelStride: n * inPlane,
+        imageStride: inPlane, channels: 0..<c, into: v, rowStride: stride, plane: plane)
+      for xi in 0..<16 {
+        sgemm(
+          .none, .none, m: outputs, n: tiles, k: c, a: u + xi * outputs * c, lda: c,
+          b: v + xi * c * stride, ldb: stride, beta: 0, c: m + xi * outputs * stride,
+          ldc: stride)
+      }
+      Winograd.transformOutput(
+        m, rowStride: stride, totalOutputs: outputs, geometry: g, outputs: 0..<outputs,
+        images: images, into: y + first * outPlane, channelStride: n * outPlane,
+        imageStride: outPlane, plane: plane)
+      first += images
+    }
+  }
+
+  /// `dW += ` the kernel gradient by Winograd: per chunk the transformed input `V` and output
+  /// gradient `dM`, then `dU_ξ[Cout, C] (+)= dM_ξ[Cout, tiles] · V_ξ[C, tiles]ᵀ` (inner
+  /// dimension the chunk's tiles) into `du` (`[16][Cout][C]`), folded back to 3×3 once.
+  private func winogradWeightGradient(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch n: Int,
+    scratch du: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let c = g.channels
+    let inPlane = g.height * g.width
+    let outPlane = g.outputHeight * g.outputWidth
+    var first = 0
+    while first < n {
+      let images = min(chunk, n - first)
+      let stride = Winograd.rowStride(g, images: images)
+      let tiles = images * Winograd.tilesPerImage(g)
+      let v = columns
+      let dm = v + 16 * c * stride
+      let plane = dm + 16 * outputs * stride
+      Winograd.transformInput(
+        x + first * inPlane, geometry: g, images: images, channelStride: n * inPlane,
+        imageStride: inPlane, channels: 0..<c, into: v, rowStride: stride, plane: plane)
+      Winograd.transformOutputGradient(
+        dy + first * outPlane, geometry: g, outputs: 0..<outputs, totalOutputs: outputs,
+        images: images, channelStride: n * outPlane, imageStride: outPlane, into: dm,
+        rowStride: stride, plane: plane)
+      for xi in 0..<16 {
+        sgemm(
+          .none, .transposed, m: outputs, n: c, k: tiles, a: dm + xi * outputs * stride,
+          lda: stride, b: v + xi * c * stride, ldb: stride, beta: first == 0 ? 0 : 1,
+          c: du + xi * outputs * c, ldc: c)
+      }
+      first += images
+    }
+    Winograd.accumulateWeightGradient(du, outputs: outputs, channels: c, into: weightGradient)
   }
 
   /// The rows of ``columns`` of input channels `channels` (im2col of a channel slice).
