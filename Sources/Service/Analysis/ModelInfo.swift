@@ -62,10 +62,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
       description: "\(what), \(input.width)×\(input.height) \(colour) input",
       isDefault: isDefault, version: card.emoclVersion, trainedAt: card.training?.date,
       input: input, classes: card.classes, metrics: card.metrics.map(ModelMetrics.init),
-      calibration: card.calibration.map {
-        ModelCalibration(
-          temperature: $0.temperature, eceBefore: $0.eceBefore, eceAfter: $0.eceAfter)
-      },
+      calibration: card.calibration,
       intendedUse: card.intendedUse)
   }
 
@@ -152,22 +149,5 @@ public struct ClassMetrics: Codable, Sendable, Equatable {
 }
 
 /// Temperature scaling fitted on the validation set, and the expected calibration error of the
-/// top probability before and after it.
-public struct ModelCalibration: Codable, Sendable, Equatable {
-  /// Logits are divided by this before the softmax.
-  public var temperature: Double
-  public var eceBefore: Double
-  public var eceAfter: Double
-
-  public init(temperature: Double, eceBefore: Double, eceAfter: Double) {
-    self.temperature = temperature
-    self.eceBefore = eceBefore
-    self.eceAfter = eceAfter
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case temperature
-    case eceBefore = "ece_before"
-    case eceAfter = "ece_after"
-  }
-}
+/// top probability before and after it: the model card's own record, served as it is.
+public typealias ModelCalibration = Calibration
