@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Service
+import Synchronization
 import TestSupport
 import Testing
 
@@ -228,6 +229,33 @@ struct StorageTests {
       try await store.list(AnalysisFilter(), before: nil, limit: 5)
     }
     #expect(listed == [record])
+  }
+
+  /// Two servers started together on a new file: both switch it to WAL mode at once, a
+  /// deadlock SQLite reports without calling the busy handler. Without the retry, about one
+  /// start in ten failed with "database is locked".
+  @Test("two stores opening a new SQLite file at the same moment both start")
+  func sqliteSimultaneousOpen() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    for attempt in 0..<100 {
+      let path = directory.url.appendingPathComponent("new-\(attempt).sqlite").path
+      let failures = Mutex<[String]>([])
+      let ready = Atomic<Int>(0)
+      DispatchQueue.concurrentPerform(iterations: 2) { _ in
+        // Both threads open only once both are running, so the two opens overlap.
+        ready.add(1, ordering: .sequentiallyConsistent)
+        while ready.load(ordering: .sequentiallyConsistent) < 2 {}
+        do {
+          _ = try SQLStore(url: .sqlite(path: path), logger: Harness.logger)
+        } catch {
+          failures.withLock { $0.append("\(error)") }
+        }
+      }
+      let failed = failures.withLock { $0 }
+      #expect(failed.isEmpty, "attempt \(attempt)")
+      if !failed.isEmpty { return }
+    }
   }
 
   @Test("an unreachable PostgreSQL fails fast with an error naming it")

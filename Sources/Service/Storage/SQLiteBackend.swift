@@ -1,5 +1,6 @@
 import CSQLite
 import Dispatch
+import Glibc
 
 /// SQLite through Debian's libsqlite3: one connection per store, in WAL mode so several processes
 /// can share the file. Statements run on a private serial queue (SQLite calls block), and an
@@ -25,11 +26,26 @@ final class SQLiteBackend: SQLBackend, @unchecked Sendable {
     }
     db = handle
     sqlite3_busy_timeout(db, 10_000)
-    _ = try execute("PRAGMA journal_mode=WAL", [])
+    try switchToWAL()
     _ = try execute("PRAGMA synchronous=NORMAL", [])
   }
 
   deinit { sqlite3_close_v2(db) }
+
+  /// Puts the file in WAL mode. Two connections that open a new file together both read it in
+  /// rollback mode and both need the exclusive lock to switch; SQLite sees the deadlock and
+  /// fails one with SQLITE_BUSY at once, without the busy handler, so that one retries here.
+  private func switchToWAL() throws {
+    let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
+    while true {
+      let rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", nil, nil, nil)
+      if rc == SQLITE_OK { return }
+      guard rc & 0xff == SQLITE_BUSY || rc & 0xff == SQLITE_LOCKED,
+        DispatchTime.now().uptimeNanoseconds < deadline
+      else { throw failure("journal_mode=WAL") }
+      usleep(5_000)
+    }
+  }
 
   func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]] {
     try await lock.withLock { try await self.onQueue { try self.execute(sql, binds) } }
