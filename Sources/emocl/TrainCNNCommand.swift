@@ -14,14 +14,15 @@ struct TrainCNN: ParsableCommand {
       (~/.cache/emocl/runs/NAME, or $EMOCL_CACHE/runs/NAME) gets checkpoint.bin, log.csv, \
       loss.svg and accuracy.svg. --resume NAME continues a stopped run exactly (same weights \
       as an uninterrupted run with the same --threads); the run's saved configuration is used \
-      and training flags are ignored. When all epochs are done, a temperature is fitted on \
+      and training flags are ignored; --data, --val and --out default to the run's own. When \
+      all epochs are done, a temperature is fitted on \
       the validation set and the model is written to --out.
       """
   )
 
-  @Option(help: "Training image folder (<dir>/<class>/<image>).") var data: String
+  @Option(help: "Training image folder (<dir>/<class>/<image>).") var data: String?
   @Option(help: "Validation image folder.") var val: String?
-  @Option(help: "Where to write the finished model (.safetensors).") var out: String
+  @Option(help: "Where to write the finished model (.safetensors).") var out: String?
   @Option(help: "Epochs.") var epochs = 60
   @Option(help: "Continue the run with this name.") var resume: String?
   @Option(name: .customLong("run"), help: "Name of a new run (default: cnn-<date>-<time>).")
@@ -54,19 +55,22 @@ struct TrainCNN: ParsableCommand {
   func run() throws {
     // Each worker keeps a core busy with its own GEMMs.
     BLAS.setThreads(1)
+    let name = resume ?? runName ?? Self.defaultRunName()
+    let directory = try RunDirectory.url(for: name)
+    let sources = try RunSources.resolve(
+      given: RunSources(data: data, val: val, out: out), resuming: resume != nil,
+      in: directory)
     let options = DatasetOptions(useCache: !noCache)
     let started = Date()
     let train = try TrainingImages(
-      LabeledImages.load(directory: URL(fileURLWithPath: data), options: options))
-    let validation = try val.map {
+      LabeledImages.load(directory: URL(fileURLWithPath: sources.data!), options: options))
+    let validation = try sources.val.map {
       try TrainingImages(LabeledImages.load(directory: URL(fileURLWithPath: $0), options: options))
     }
     log(
       "loaded \(train.count) training and \(validation?.count ?? 0) validation images "
         + String(format: "in %.1f s", Date().timeIntervalSince(started)))
 
-    let name = resume ?? runName ?? Self.defaultRunName()
-    let directory = try RunDirectory.url(for: name)
     let checkpointFile = directory.appendingPathComponent("checkpoint.bin")
     let trainer: CNNTrainer
     if resume != nil {
@@ -89,6 +93,8 @@ struct TrainCNN: ParsableCommand {
     let commandFile = directory.appendingPathComponent("command.txt")
     let previous = (try? String(contentsOf: commandFile, encoding: .utf8)) ?? ""
     try Data((previous + commandLine + "\n").utf8).write(to: commandFile)
+
+    try sources.save(in: directory)
 
     let finished = try trainer.run(stopAfterSteps: stopAfterSteps) { event in
       switch event {
@@ -116,10 +122,13 @@ struct TrainCNN: ParsableCommand {
       log("stopped after \(stopAfterSteps ?? 0) steps; continue with --resume \(name)")
       return
     }
-    try finish(trainer: trainer, validation: validation, directory: directory)
+    try finish(
+      trainer: trainer, validation: validation, directory: directory, sources: sources)
   }
 
-  private func finish(trainer: CNNTrainer, validation: TrainingImages?, directory: URL) throws {
+  private func finish(
+    trainer: CNNTrainer, validation: TrainingImages?, directory: URL, sources: RunSources
+  ) throws {
     var metrics: ClassificationReport?
     var calibration: Calibration?
     if let validation {
@@ -148,7 +157,7 @@ struct TrainCNN: ParsableCommand {
       (try? String(contentsOf: directory.appendingPathComponent("command.txt"), encoding: .utf8))?
       .split(separator: "\n").map(String.init) ?? []
     let training = TrainingInfo(
-      data: data, command: commands.joined(separator: " && "), seconds: seconds)
+      data: sources.data!, command: commands.joined(separator: " && "), seconds: seconds)
     let config = trainer.config
     let normalization = config.normalization!
     let file = try CNNClassifier.modelFile(
@@ -158,7 +167,7 @@ struct TrainCNN: ParsableCommand {
       sourceWidth: 48, sourceHeight: 48, normalization: normalization, training: training,
       metrics: metrics, calibration: calibration, flip: validation != nil,
       extraArchitecture: ["training_config": try Self.json(config)])
-    let url = URL(fileURLWithPath: out)
+    let url = URL(fileURLWithPath: sources.out!)
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try file.write(to: url, precision: .float32)

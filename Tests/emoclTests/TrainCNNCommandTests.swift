@@ -43,13 +43,11 @@ import Vision
     let again = try runCLI(arguments, environment: environment)
     #expect(again.status != 0)
     #expect(again.error.contains("already exists"))
-    let resumed = try runCLI(
-      [
-        "train", "cnn", "--data", data.path, "--val", data.path, "--out", model.path,
-        "--resume", "tiny",
-      ], environment: environment)
+    // The run folder records --data, --val and --out: --resume needs nothing else.
+    let resumed = try runCLI(["train", "cnn", "--resume", "tiny"], environment: environment)
     #expect(resumed.status == 0, "\(resumed.error)")
     #expect(resumed.error.contains("epoch 2 done"))
+    #expect(resumed.error.contains("validation: accuracy"))
     #expect(FileManager.default.fileExists(atPath: model.path))
     let run = temporary.url.appendingPathComponent("cache/runs/tiny")
     for file in ["checkpoint.bin", "log.csv", "config.json", "loss.svg", "accuracy.svg"] {
@@ -70,5 +68,10 @@ import Vision
       ], environment: environment)
     #expect(damaged.status != 0)
     #expect(damaged.error.contains("corrupt checkpoint"))
+
+    // A run that does not exist has no recorded sources: a clear error, not a crash.
+    let unknown = try runCLI(["train", "cnn", "--resume", "nope"], environment: environment)
+    #expect(unknown.status != 0)
+    #expect(unknown.error.contains("missing --data and --out"))
   }
 }
