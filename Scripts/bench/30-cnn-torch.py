@@ -1,10 +1,12 @@
 """Peer of `emocl bench cnn-train` / `cnn-infer`: the same VGG-style CNN in PyTorch (CPU).
 
-Prints `train_images_per_s`, `infer_images_per_s` (batch 64) and `latency_ms` (batch 1), each
-the best of --repeats timed blocks after a warm-up, with --threads intra-op threads.
+Prints `train_images_per_s`, `train_peak_rss_mb`, `infer_images_per_s` (batch 64) and `latency_ms`
+(batch 1), each the best of --repeats timed blocks after a warm-up, with --threads intra-op
+threads.
 """
 
 import argparse
+import resource
 import time
 
 import torch
@@ -60,6 +62,8 @@ def main():
     train(2)
     seconds = best(lambda: train(args.steps), args.repeats)
     print(f"train_images_per_s {args.batch * args.steps / seconds:.1f}")
+    # Whole process, as for Emocl: Python and the torch library included (Linux: KiB).
+    print(f"train_peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
 
     net.eval()
     with torch.no_grad():

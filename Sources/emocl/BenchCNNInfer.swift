@@ -60,8 +60,9 @@ struct BenchCNNInfer: ParsableCommand {
       workspace.profiling = true
       for _ in 0..<singles { try replicas.infer(batch: 1, into: out.baseAddress!, fill: fill) }
       var total = 0.0
-      for (layer, f, _) in workspace.profile {
-        let name = String(String(describing: layer).prefix(44))
+      for entry in workspace.profile {
+        let f = entry.forwardSeconds
+        let name = String(String(describing: entry.layer).prefix(44))
         print(
           name.padding(toLength: 44, withPad: " ", startingAt: 0)
             + String(format: " %7.3f ms", f / Double(singles) * 1000))

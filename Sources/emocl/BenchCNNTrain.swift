@@ -55,21 +55,90 @@ struct BenchCNNTrain: ParsableCommand {
     let cpu = (processCPUSeconds() - cpuStart) / Double(repeats * steps * batch)
     print(String(format: "train_images_per_s %.1f", Double(steps * batch) / best))
     print(String(format: "train_cpu_ms_per_image %.2f", cpu * 1000))
+    print(String(format: "train_peak_rss_mb %.0f", peakResidentMegabytes()))
     guard profile else { return }
-    var total = (0.0, 0.0)
-    let count = Double(repeats * steps)
-    for (layer, f, b) in replicas.workspaces[0].profile {
-      let name = String(String(describing: layer).prefix(44))
-      print(
-        name.padding(toLength: 44, withPad: " ", startingAt: 0)
-          + String(format: " fwd %7.2f ms  bwd %7.2f ms", f / count * 1000, b / count * 1000))
-      total = (total.0 + f, total.1 + b)
-    }
-    print(
-      String(
-        format: "worker 0 per step: fwd %.1f ms, bwd %.1f ms (thread CPU)",
-        total.0 / count * 1000, total.1 / count * 1000))
+    let perWorker = Double(batch) / Double(workers)
+    Self.printProfile(
+      replicas.workspaces[0].profile, images: Double(repeats * steps) * perWorker,
+      sgemmGFLOPs: Self.sgemmGFLOPs(columns: columnTarget))
   }
+
+  /// Per layer kind: thread-CPU milliseconds per image (forward, backward), share of the total,
+  /// and GFLOP/s of the GEMM layers (direct-convolution FLOPs, so Winograd layers show an
+  /// effective rate) beside one thread's sgemm rate, the roofline these layers aim at.
+  static func printProfile(_ profile: [LayerProfile], images: Double, sgemmGFLOPs: Double) {
+    var kinds: [String] = []
+    var rows: [String: (forward: Double, backward: Double, flops: Double?)] = [:]
+    for (index, entry) in profile.enumerated() {
+      if rows[entry.kind] == nil { kinds.append(entry.kind) }
+      var row = rows[entry.kind] ?? (0, 0, nil)
+      row.forward += entry.forwardSeconds
+      row.backward += entry.backwardSeconds
+      if let f = entry.forwardFLOPs, let b = entry.backwardFLOPs(isFirst: index == 0) {
+        row.flops = (row.flops ?? 0) + f + b
+      }
+      rows[entry.kind] = row
+    }
+    let total = rows.values.reduce(0) { $0 + $1.forward + $1.backward }
+    print(
+      "profile (worker 0, thread CPU per image; sgemm on one thread: \(String(format: "%.1f", sgemmGFLOPs)) GFLOP/s)"
+    )
+    print("layer kind      fwd ms   bwd ms   share   GFLOP/s")
+    for kind in kinds {
+      let row = rows[kind]!
+      let seconds = row.forward + row.backward
+      let rate =
+        row.flops.map { String(format: "%9.1f", $0 * images / seconds / 1e9) } ?? "        -"
+      print(
+        kind.padding(toLength: 14, withPad: " ", startingAt: 0)
+          + String(
+            format: " %7.3f  %7.3f  %5.1f%%", row.forward / images * 1000,
+            row.backward / images * 1000, seconds / total * 100)
+          + rate)
+    }
+    print(String(format: "total          %7.3f ms per image", total / images * 1000))
+  }
+
+  /// One thread's sgemm rate on a convolution-shaped product (128 × 1152 weights times 1152 ×
+  /// `columns` im2col columns, stage 3 of the VGG net).
+  static func sgemmGFLOPs(columns: Int) -> Double {
+    BLAS.setThreads(1)
+    let (m, k, n) = (128, 1152, columns)
+    let a = [Float](repeating: 0.01, count: m * k)
+    let b = [Float](repeating: 0.02, count: k * n)
+    var c = [Float](repeating: 0, count: m * n)
+    let reps = 20
+    let seconds = c.withUnsafeMutableBufferPointer { cp in
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          func product() {
+            sgemm(
+              .none, .none, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n,
+              c: cp.baseAddress!, ldc: n)
+          }
+          product()
+          let start = threadCPUSeconds()
+          for _ in 0..<reps { product() }
+          return threadCPUSeconds() - start
+        }
+      }
+    }
+    return 2 * Double(m * k * n) * Double(reps) / seconds / 1e9
+  }
+}
+
+/// CPU seconds of the calling thread.
+func threadCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// The most resident memory this process has held, in MiB (Linux reports kibibytes).
+func peakResidentMegabytes() -> Double {
+  var usage = rusage()
+  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+  return Double(usage.ru_maxrss) / 1024
 }
 
 /// User plus system CPU time of this process.

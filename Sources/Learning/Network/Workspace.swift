@@ -72,11 +72,15 @@ public final class Workspace: @unchecked Sendable {
     }
   }
 
-  /// Accumulated forward and backward seconds of each top-level layer since ``profiling``
-  /// was switched on, with the layer's spec.
-  public var profile: [(layer: LayerSpec, forward: Double, backward: Double)] {
+  /// Accumulated forward and backward thread-CPU seconds of each top-level layer since
+  /// ``profiling`` was switched on, with the layer's spec and shapes.
+  public var profile: [LayerProfile] {
     guard let times = root.profile else { return [] }
-    return zip(network.plans, times).map { ($0.spec, $1.0, $1.1) }
+    return zip(network.plans, times).map {
+      LayerProfile(
+        layer: $0.spec, input: $0.input, output: $0.output, forwardSeconds: $1.0,
+        backwardSeconds: $1.1)
+    }
   }
 
   /// Sets every gradient to zero.
