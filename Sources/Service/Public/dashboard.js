@@ -134,7 +134,7 @@ async function recent(append) {
     for (const a of page.analyses) {
       const row = document.createElement("tr");
       row.id = "analysis-" + a.id;
-      const cells = ["#" + a.id, a.created_at.replace("T", " ").replace("Z", ""), a.tag || "–", a.model,
+      const cells = ["#" + a.id, a.created_at.replace("T", " ").replace(/(\.\d+)?Z$/, ""), a.tag || "–", a.model,
         `${a.width}×${a.height}`, String(a.faces.length), a.faces.map(f => f.dominant).join(", ") || "–"];
       row.innerHTML = cells.map(() => "<td></td>").join("");
       cells.forEach((c, i) => { row.children[i].textContent = c; });
