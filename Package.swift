@@ -67,13 +67,15 @@ let package = Package(
     ),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // Test models built with Learning, shared by the service's and the CLI's tests.
+    .target(name: "LearningTestSupport", dependencies: ["Learning", "Tensor"], path: "Tests/LearningTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ServiceTests",
       dependencies: [
-        "Service", "Learning", "TestSupport",
+        "Service", "Learning", "TestSupport", "LearningTestSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -83,7 +85,7 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport", "LearningTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,31 +1,14 @@
 import Foundation
 import Learning
+import LearningTestSupport
 import Tensor
 import TestSupport
 import Testing
 import Vision
 
-/// A 48×48 multinomial logistic regression scoring happy 20m − 10 and sad 10 − 20m from the mean
-/// pixel value m in 0…1 (white faces are happy, black ones sad), written to `url`.
+/// The brightness model (white faces are happy, black ones sad) written to `url`.
 func writeBrightnessModel(to url: URL) throws {
-  let pixels = 48 * 48
-  var weights = [Float](repeating: 0, count: 7 * pixels)
-  for j in 0..<pixels {
-    weights[Emotion.happy.index * pixels + j] = 20 / Float(pixels)
-    weights[Emotion.sad.index * pixels + j] = -20 / Float(pixels)
-  }
-  var intercepts = [Float](repeating: 0, count: 7)
-  intercepts[Emotion.happy.index] = -10
-  intercepts[Emotion.sad.index] = 10
-  let model = try ClassicalPipeline(
-    scaler: StandardScaler(
-      mean: [Float](repeating: 0, count: pixels), scale: [Float](repeating: 1, count: pixels)),
-    pca: nil,
-    classifier: .logisticRegression(
-      LogisticRegression(
-        multiclass: .multinomial, coefficients: Tensor(shape: [7, pixels], storage: weights),
-        intercepts: intercepts)))
-  try model.modelFile(classes: Emotion.names).write(to: url)
+  try BrightnessModel.pipeline().modelFile(classes: Emotion.names).write(to: url)
 }
 
 /// A uniform grey image of `level` written as PNG.

@@ -1,11 +1,10 @@
 import Foundation
 import Learning
-import Tensor
+import LearningTestSupport
 
-/// A tiny real model file for the service: a 48×48 multinomial logistic regression scoring
-/// happy 20m − 10 and sad 10 − 20m from the mean pixel value m in 0…1 (bright faces are happy,
-/// dark ones sad), with a made-up validation report and calibration in its card so the API's
-/// model listing has something to show.
+/// A tiny real model file for the service: the brightness model (bright faces happy, dark ones
+/// sad), with a made-up validation report and calibration in its card so the API's model
+/// listing has something to show.
 enum TinyModel {
   /// The card's validation confusion matrix: 10 images per class, 6 right, the rest called
   /// neutral (neutral's own row is all right).
@@ -19,23 +18,7 @@ enum TinyModel {
 
   /// Writes the model as `folder/name.safetensors`.
   static func write(to folder: URL, name: String) throws {
-    let pixels = 48 * 48
-    var weights = [Float](repeating: 0, count: 7 * pixels)
-    for j in 0..<pixels {
-      weights[Emotion.happy.index * pixels + j] = 20 / Float(pixels)
-      weights[Emotion.sad.index * pixels + j] = -20 / Float(pixels)
-    }
-    var intercepts = [Float](repeating: 0, count: 7)
-    intercepts[Emotion.happy.index] = -10
-    intercepts[Emotion.sad.index] = 10
-    let model = try ClassicalPipeline(
-      scaler: StandardScaler(
-        mean: [Float](repeating: 0, count: pixels), scale: [Float](repeating: 1, count: pixels)),
-      pca: nil,
-      classifier: .logisticRegression(
-        LogisticRegression(
-          multiclass: .multinomial, coefficients: Tensor(shape: [7, pixels], storage: weights),
-          intercepts: intercepts)))
+    let model = try BrightnessModel.pipeline()
     let report = ClassificationReport(
       try ConfusionMatrix(classes: Emotion.names, counts: confusion))
     var file = model.modelFile(
