@@ -67,11 +67,11 @@ let package = Package(
     ),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    // Test models built with Learning, shared by the service's and the CLI's tests.
+    // Test models built with Learning, shared by the Learning, service and CLI tests.
     .target(name: "LearningTestSupport", dependencies: ["Learning", "Tensor"], path: "Tests/LearningTestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport", "LearningTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ServiceTests",
       dependencies: [

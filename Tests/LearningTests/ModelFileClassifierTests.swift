@@ -1,33 +1,14 @@
 import Foundation
 import Learning
+import LearningTestSupport
 import Tensor
 import TestSupport
 import Testing
 import Vision
 
-/// A 48×48 multinomial logistic regression whose scores depend only on the mean pixel value m
-/// in 0…1: happy scores 20m − 10, sad 10 − 20m, the rest 0 (white faces are happy, black sad).
-func brightnessLogisticModel(pixels: Int = 48 * 48) throws -> ClassicalPipeline {
-  var weights = [Float](repeating: 0, count: 7 * pixels)
-  for j in 0..<pixels {
-    weights[Emotion.happy.index * pixels + j] = 20 / Float(pixels)
-    weights[Emotion.sad.index * pixels + j] = -20 / Float(pixels)
-  }
-  var intercepts = [Float](repeating: 0, count: 7)
-  intercepts[Emotion.happy.index] = -10
-  intercepts[Emotion.sad.index] = 10
-  return try ClassicalPipeline(
-    scaler: StandardScaler(
-      mean: [Float](repeating: 0, count: pixels), scale: [Float](repeating: 1, count: pixels)),
-    pca: nil,
-    classifier: .logisticRegression(
-      LogisticRegression(
-        multiclass: .multinomial, coefficients: Tensor(shape: [7, pixels], storage: weights),
-        intercepts: intercepts)))
-}
-
 @Suite struct ModelFileClassifierTests {
-  /// Softmax of the brightness model's scores at mean value `m`, in Double.
+  /// Softmax of the brightness model's scores at mean value `m`, in Double: happy scores
+  /// 20m − 10, sad 10 − 20m, the rest 0.
   func expected(mean m: Double) -> [Double] {
     var scores = [Double](repeating: 0, count: 7)
     scores[Emotion.happy.index] = 20 * m - 10
@@ -42,7 +23,7 @@ func brightnessLogisticModel(pixels: Int = 48 * 48) throws -> ClassicalPipeline 
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
     let url = dir.url.appendingPathComponent("bright.safetensors")
-    try brightnessLogisticModel().modelFile(classes: Emotion.names).write(
+    try BrightnessModel.pipeline().modelFile(classes: Emotion.names).write(
       to: url, precision: .float32)
     let classifier = try ModelFile.emotionClassifier(url.path)
     #expect(classifier is ClassicalClassifier)
@@ -108,7 +89,7 @@ func brightnessLogisticModel(pixels: Int = 48 * 48) throws -> ClassicalPipeline 
   }
 
   @Test func unusableModelsAreRejectedWithClearErrors() throws {
-    let model = try brightnessLogisticModel()
+    let model = try BrightnessModel.pipeline()
     #expect(throws: ClassifierLoadError.self) {
       try model.modelFile(classes: ["a", "b", "c", "d", "e", "f", "g"]).emotionClassifier(
         name: "x")
@@ -135,7 +116,7 @@ func brightnessLogisticModel(pixels: Int = 48 * 48) throws -> ClassicalPipeline 
       dualCoefficients: Tensor(shape: [7, 1], repeating: 0.5),
       intercepts: [Float](repeating: 0, count: 7), platt: [])
     let model = try ClassicalPipeline(
-      scaler: try brightnessLogisticModel().scaler, pca: nil, classifier: .svm(svm))
+      scaler: try BrightnessModel.pipeline().scaler, pca: nil, classifier: .svm(svm))
     let classifier = try model.modelFile(classes: Emotion.names).emotionClassifier(name: "svm")
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: nil)
     do {

@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 import Logging
 import Service
 import Synchronization
@@ -14,7 +15,7 @@ struct StorageTests {
 
   static func face(_ p: [Double], x: Int = 1) -> FaceResult {
     FaceResult(
-      box: FaceBox(x: x, y: 2, width: 30, height: 40), emotions: EmotionScores(probabilities: p)!)
+      box: PixelBox(x: x, y: 2, width: 30, height: 40), emotions: EmotionScores(probabilities: p)!)
   }
 
   static func result(_ faces: [FaceResult]) -> AnalysisResult {

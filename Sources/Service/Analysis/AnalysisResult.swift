@@ -1,20 +1,5 @@
 import Learning
 
-/// A face rectangle in image pixels (after EXIF orientation), top-left origin.
-public struct FaceBox: Codable, Sendable, Equatable, Hashable {
-  public var x: Int
-  public var y: Int
-  public var width: Int
-  public var height: Int
-
-  public init(x: Int, y: Int, width: Int, height: Int) {
-    self.x = x
-    self.y = y
-    self.width = width
-    self.height = height
-  }
-}
-
 /// The probability of each emotion for one face; the seven values sum to 1 (up to rounding).
 public struct EmotionScores: Codable, Sendable, Equatable {
   public var angry: Double
@@ -51,12 +36,12 @@ public struct EmotionScores: Codable, Sendable, Equatable {
 
 /// One analysed face: where it is, its emotion probabilities and the most probable emotion.
 public struct FaceResult: Codable, Sendable, Equatable {
-  public var box: FaceBox
+  public var box: PixelBox
   public var emotions: EmotionScores
   public var dominant: Emotion
 
   /// A face whose `dominant` emotion is derived from `emotions`.
-  public init(box: FaceBox, emotions: EmotionScores) {
+  public init(box: PixelBox, emotions: EmotionScores) {
     self.box = box
     self.emotions = emotions
     self.dominant = emotions.dominant

@@ -1,3 +1,5 @@
+import Learning
+
 /// What the service asks of the model: turn encoded image bytes into faces and emotions.
 ///
 /// The service depends only on this protocol, so routes, storage and the page are tested with a
@@ -19,9 +21,9 @@ public struct AnalyzeOptions: Sendable, Equatable {
   /// Keep at most this many faces (the largest first), nil for all.
   public var maxFaces: Int?
   /// Faces given by the caller (image pixels); when set, detection is skipped.
-  public var boxes: [FaceBox]?
+  public var boxes: [PixelBox]?
 
-  public init(model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [FaceBox]? = nil) {
+  public init(model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [PixelBox]? = nil) {
     self.model = model
     self.detect = detect
     self.maxFaces = maxFaces

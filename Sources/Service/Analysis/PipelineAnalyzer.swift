@@ -91,9 +91,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
         throw AnalyzerError.unusable(
           "\(boxes.count) boxes given but max_faces is \(pipelineOptions.maxFaces)")
       }
-      pipelineOptions.boxes = boxes.map {
-        PixelBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
-      }
+      pipelineOptions.boxes = boxes
     }
     let options = pipelineOptions
     let analysis = try await threads.run {
@@ -101,7 +99,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     }
     let faces = analysis.faces.map { face in
       FaceResult(
-        box: FaceBox(x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height),
+        box: face.box,
         emotions: EmotionScores(probabilities: face.emotions.values.map { Double($0) })!)
     }
     return AnalysisResult(width: analysis.width, height: analysis.height, faces: faces)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Learning
 
 /// Typed reads of query parameters; a present but malformed value is a 400 naming the parameter.
 struct QueryParameters {
@@ -64,7 +65,7 @@ struct QueryParameters {
   }
 
   /// `boxes=[[x,y,w,h],...]`: at most 256 boxes of non-negative whole numbers, positive sizes.
-  func boxes(_ name: String) throws(Problem) -> [FaceBox]? {
+  func boxes(_ name: String) throws(Problem) -> [PixelBox]? {
     guard let value = values[name[...]] else { return nil }
     let problem = Problem.badParameter(
       name, "expected JSON [[x,y,width,height],...] with whole numbers ≥ 0 and sizes ≥ 1")
@@ -72,13 +73,13 @@ struct QueryParameters {
       let json = try? JSONSerialization.jsonObject(with: Data(value.utf8)),
       let list = json as? [[Any]], list.count <= 256
     else { throw problem }
-    var boxes: [FaceBox] = []
+    var boxes: [PixelBox] = []
     for item in list {
       let numbers = item.compactMap { ($0 as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }
       guard item.count == 4, numbers.count == 4, numbers[0] >= 0, numbers[1] >= 0,
         numbers[2] >= 1, numbers[3] >= 1, numbers.allSatisfy({ $0 <= 1_000_000 })
       else { throw problem }
-      boxes.append(FaceBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3]))
+      boxes.append(PixelBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3]))
     }
     return boxes
   }

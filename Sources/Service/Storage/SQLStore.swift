@@ -216,7 +216,7 @@ public final class SQLStore: AnalysisStore {
       guard numbers.allSatisfy({ $0 != nil }), let dominant = row[19].string.flatMap(Emotion.init)
       else { throw StorageError(database: databaseName, message: "unexpected faces row") }
       let n = numbers.map { $0! }
-      let box = FaceBox(x: Int(n[0]), y: Int(n[1]), width: Int(n[2]), height: Int(n[3]))
+      let box = PixelBox(x: Int(n[0]), y: Int(n[1]), width: Int(n[2]), height: Int(n[3]))
       let scores = EmotionScores(probabilities: n[4...].map { Double($0) / Self.probabilityScale })!
       var face = FaceResult(box: box, emotions: scores)
       face.dominant = dominant

@@ -35,7 +35,7 @@ struct TestAnalyzer: EmotionAnalyzer {
     guard width >= 48, height >= 48 else {
       throw AnalyzerError.unusable("\(width)×\(height) is smaller than a 48×48 face")
     }
-    var boxes: [FaceBox]
+    var boxes: [PixelBox]
     if let given = options.boxes {
       for box in given where box.x + box.width > width || box.y + box.height > height {
         throw AnalyzerError.unusable("box \(box) is outside the \(width)×\(height) image")
@@ -43,11 +43,11 @@ struct TestAnalyzer: EmotionAnalyzer {
       boxes = given
     } else if options.detect {
       boxes = [
-        FaceBox(x: width / 4, y: height / 4, width: width / 2, height: height / 2),
-        FaceBox(x: 0, y: 0, width: width / 4, height: height / 4),
+        PixelBox(x: width / 4, y: height / 4, width: width / 2, height: height / 2),
+        PixelBox(x: 0, y: 0, width: width / 4, height: height / 4),
       ]
     } else {
-      boxes = [FaceBox(x: 0, y: 0, width: width, height: height)]
+      boxes = [PixelBox(x: 0, y: 0, width: width, height: height)]
     }
     if let maxFaces = options.maxFaces { boxes = Array(boxes.prefix(maxFaces)) }
     let modelSalt = options.model.utf8.reduce(0) { $0 &+ Int($1) }
