@@ -82,6 +82,12 @@ public final class CNNClassifier: @unchecked Sendable {
       labels: [Int](repeating: 0, count: count))
     lock.lock()
     defer { lock.unlock() }
+    // A batch is split between the workers, each keeping a core busy with single-threaded
+    // GEMMs (more OpenBLAS threads on top oversubscribe the cores and halve the speed); one
+    // image goes to one worker, whose GEMMs can then use all of them. OpenBLAS's setting is
+    // process-wide, so each call sets it.
+    let blasThreads = count == 1 ? replicas.workers : 1
+    if BLAS.threads != blasThreads { BLAS.setThreads(blasThreads) }
     let logits = try CNNTrainer.logits(
       images, replicas: replicas, crop: crop, normalization: normalization, flip: flip)
     return Self.softmax(logits, classes: card.classes.count, temperature: temperature)
