@@ -69,6 +69,8 @@ public final class CNNClassifier: @unchecked Sendable {
     temperature = card.calibration?.temperature ?? 1
     flip = card.architecture["test_time_flip"]?.boolValue ?? false
     replicas = try Replicas(network: network, workers: workers, maxBatch: maxBatch)
+    // A classifier never trains: its kernels' Winograd transforms are computed once.
+    for workspace in replicas.workspaces { workspace.frozenWeights = true }
   }
 
   /// Class probabilities of `count` grey images of the card's input size, `count × classes`.
@@ -82,12 +84,11 @@ public final class CNNClassifier: @unchecked Sendable {
       labels: [Int](repeating: 0, count: count))
     lock.lock()
     defer { lock.unlock() }
-    // A batch is split between the workers, each keeping a core busy with single-threaded
-    // GEMMs (more OpenBLAS threads on top oversubscribe the cores and halve the speed); one
-    // image goes to one worker, whose GEMMs can then use all of them. OpenBLAS's setting is
-    // process-wide, so each call sets it.
-    let blasThreads = count == 1 ? replicas.workers : 1
-    if BLAS.threads != blasThreads { BLAS.setThreads(blasThreads) }
+    // A batch is split between the workers, and a single image's convolutions between their
+    // threads, each keeping a core busy with single-threaded GEMMs: more OpenBLAS threads on
+    // top oversubscribe the cores and halve the speed. The setting is process-wide (another
+    // model may change it), so each call checks it.
+    if BLAS.threads != 1 { BLAS.setThreads(1) }
     let logits = try CNNTrainer.logits(
       images, replicas: replicas, crop: crop, normalization: normalization, flip: flip)
     return Self.softmax(logits, classes: card.classes.count, temperature: temperature)

@@ -40,6 +40,9 @@ final class Conv2DLayer: Layer {
   private let backWinograd: Bool
   /// Winograd-transformed kernels `[16][outputs][inputs]` of the current pass.
   private let transformed: FloatBuffer?
+  /// Whether `transformed` holds the Winograd transform of the current kernels (kept only
+  /// across evaluation calls with frozen weights).
+  private var transformedHoldsWeights = false
 
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
@@ -132,8 +135,11 @@ final class Conv2DLayer: Layer {
     let outPlane = geometry.outputHeight * geometry.outputWidth
     let k = geometry.patchSize
     if winograd && context.threads == 1, let transformed {
-      Winograd.transformWeights(
-        weight, outputs: outputs, channels: geometry.channels, into: transformed.pointer)
+      if !(context.frozenWeights && transformedHoldsWeights) {
+        Winograd.transformWeights(
+          weight, outputs: outputs, channels: geometry.channels, into: transformed.pointer)
+      }
+      transformedHoldsWeights = context.frozenWeights
       winogradConvolution(
         input, geometry: geometry, outputs: outputs, batch: n, kernels: transformed.pointer,
         into: output)
@@ -198,6 +204,8 @@ final class Conv2DLayer: Layer {
     _ input: UnsafeMutablePointer<Float>, _ dOut: UnsafeMutablePointer<Float>,
     _ context: StepContext, inputGradient wantInput: Bool
   ) {
+    // The backward pass reuses `transformed` for the flipped kernels.
+    transformedHoldsWeights = false
     let n = context.batch
     let inPlane = geometry.height * geometry.width
     let outPlane = geometry.outputHeight * geometry.outputWidth

@@ -12,6 +12,9 @@ struct StepContext {
   /// Threads a convolution may split its forward pass over (for small batches, where one
   /// GEMM per layer is too small for the batch to be split between workers).
   var threads: Int = 1
+  /// The weights do not change between calls (inference only), so layers may keep transforms
+  /// of them from one call to the next.
+  var frozenWeights = false
 }
 
 /// One layer instantiated inside a ``Workspace``: it owns its output and input-gradient

@@ -64,6 +64,11 @@ public final class Workspace: @unchecked Sendable {
     }
   }
 
+  /// Set when the network's weights will not change while this workspace is used (a served
+  /// model): evaluation passes then reuse the Winograd transforms of the convolution kernels
+  /// instead of recomputing them on every call. Training passes never reuse them.
+  public var frozenWeights = false
+
   /// Whether to time each top-level layer (see ``profile``).
   public var profiling: Bool {
     get { root.profile != nil }
@@ -105,7 +110,7 @@ public final class Workspace: @unchecked Sendable {
     }
     context = StepContext(
       batch: batch, training: training, imageOffset: imageOffset, seed: seed,
-      threads: max(1, min(threads, 8)))
+      threads: max(1, min(threads, 8)), frozenWeights: frozenWeights && !training)
     let shape = network.inputShape
     let plane = shape.planeSize
     if shape.channels == 1 {

@@ -18,9 +18,9 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   let threads: AnalysisThreads
 
   /// An analyzer over ready pipelines; `models[i].name` selects `pipelines[i]`. Analyses run on
-  /// `threads` threads of their own (default: 8, enough to keep both cores busy and to fill
-  /// classifier batches from concurrent requests).
-  public init(_ entries: [(info: ModelInfo, pipeline: EmotionPipeline)], threads: Int = 8) {
+  /// `threads` threads of their own (default: 32, so that up to 32 concurrent requests wait
+  /// for the classifier together and are classified as one batch; they block, not spin).
+  public init(_ entries: [(info: ModelInfo, pipeline: EmotionPipeline)], threads: Int = 32) {
     models = entries.map(\.info)
     pipelines = Dictionary(
       entries.map { ($0.info.name, $0.pipeline) }, uniquingKeysWith: { a, _ in a })
