@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Web service: requests/s and p50/p99 latency of POST /api/v1/analyze (raw JPEG body, store=true,
-# the default model: the shipped CNN) with a 48x48 FER2013 face and with a 1-megapixel photo, at
-# 1, 8 and 32 connections (wrk, same machine, 2 threads), against a fresh SQLite file. Beside it the
+# the default model: the shipped CNN, with its test-time flip on, then off) with a 48x48 FER2013
+# face and with a 1-megapixel photo, at 1, 8 and 32 connections (wrk, same machine, 2 threads), against a fresh SQLite file. Beside it the
 # CNN's own batch-64 images/s (`emocl bench cnn-infer`): the ceiling for whole-face requests.
 #
 # Peer: a Python service doing the same (Flask under gunicorn with 2 workers, OpenCV's Haar detector
@@ -62,14 +62,19 @@ EOF
 cp "$face" "$work/face.jpg"
 
 port="${EMOCL_BENCH_PORT:-$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-"$bin" serve --port "$port" --models "$models" --database "sqlite:$work/bench.sqlite" \
-  --log-level warning 2>"$work/server.log" &
-server=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+# Starts the server with the CNN's test-time flip on (the default: each face and its mirror
+# image) or off (half the network's work per face).
+start_server() {
+  "$bin" serve --port "$port" --models "$models" --database "sqlite:$work/bench.sqlite" \
+    --flip "$1" --log-level warning 2>"$work/server.log" &
+  server=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+}
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 cat >"$work/post.lua" <<'EOF'
 -- POST the file named by the first script argument as the raw body.
@@ -83,31 +88,34 @@ end
 EOF
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for flip in on off; do
+start_server "$flip"
 for name in face photo; do
   size="$("$python" -c "from PIL import Image; i = Image.open('$work/$name.jpg'); print(f'{i.width}x{i.height}')")"
   faces="$(curl -s --data-binary "@$work/$name.jpg" -H 'Content-Type: image/jpeg' \
     "http://127.0.0.1:$port/api/v1/analyze?store=false" | "$python" -c 'import json, sys; print(len(json.load(sys.stdin)["faces"]))')"
-  echo "-- POST /api/v1/analyze?store=true, $name $size ($faces face(s)), ${seconds}s per level"
+  echo "-- POST /api/v1/analyze?store=true, $name $size ($faces face(s)), flip $flip, ${seconds}s per level"
   for connections in 1 8 32; do
     threads=$((connections < 2 ? 1 : 2))
     wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s --latency \
       -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/analyze?store=true&tag=bench" \
       "$work/$name.jpg" >"$work/wrk.txt"
-    awk -v c="$connections" -v name="$name" '
+    awk -v c="$connections" -v name="$name/$flip" '
       /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
       /Requests\/sec/ { rps = $2 }
       /Non-2xx/ { bad += $5 }
       /Socket errors/ { gsub(",", ""); bad += $4 + $6 + $8 + $10 }
-      END { printf "%-6s %2d connections: %8.1f requests/s  p50 %8s  p99 %8s  errors %d\n", name, c, rps, p50, p99, bad + 0 }
+      END { printf "%-9s %2d connections: %8.1f requests/s  p50 %8s  p99 %8s  errors %d\n", name, c, rps, p50, p99, bad + 0 }
     ' "$work/wrk.txt" | tee -a "$work/results.txt"
   done
 done
-kill "$server"; wait "$server" 2>/dev/null || true; server=""
+stop_server
+done
 ceiling="$("$bin" bench cnn-infer --workers 2 --steps 3 --singles 10 --repeats 2 | awk '$1 == "infer_images_per_s" {print $2}')"
 echo "ceiling: CNN alone, batch 64, 2 workers: ${ceiling} images/s"
 echo "peer (fixed reference from issue 6, not measured in this run): Flask + gunicorn (2 workers) +" \
   "OpenCV Haar + fer: ${peer_face} requests/s (48x48 face), ${peer_photo} requests/s (1 MP photo)"
 best() { awk -v n="$1" '$1 == n { if ($4 > b) b = $4 } END { print b + 0 }' "$work/results.txt"; }
-awk -v o="$(best face)" -v t="$peer_face" 'BEGIN { printf "face   best requests/s: ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
-awk -v o="$(best photo)" -v t="$peer_photo" 'BEGIN { printf "photo  best requests/s: ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
+awk -v o="$(best face/on)" -v t="$peer_face" 'BEGIN { printf "face   best requests/s (flip on): ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
+awk -v o="$(best photo/on)" -v t="$peer_photo" 'BEGIN { printf "photo  best requests/s (flip on): ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,7 +7,9 @@ import Service
 /// (Haar face detection with OpenCV's cascades), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
-func makeServeAnalyzer(modelsDirectory: String?, logger: Logger) throws -> PipelineAnalyzer {
+func makeServeAnalyzer(modelsDirectory: String?, cnnFlip: Bool? = nil, logger: Logger) throws
+  -> PipelineAnalyzer
+{
   let folder: URL
   if let modelsDirectory {
     folder = URL(fileURLWithPath: modelsDirectory)
@@ -33,7 +35,8 @@ func makeServeAnalyzer(modelsDirectory: String?, logger: Logger) throws -> Pipel
   }
   do {
     return try PipelineAnalyzer.load(
-      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), logger: logger)
+      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), cnnFlip: cnnFlip,
+      logger: logger)
   } catch {
     throw ModelsLoadError("\(error)")
   }

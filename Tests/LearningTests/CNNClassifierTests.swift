@@ -61,6 +61,14 @@ import Testing
     for (a, b) in zip(try flipped.probabilities(pixels: pixels, count: 5), expectedFlip) {
       #expect(abs(a - b) < 1e-5)
     }
+
+    // The caller may turn the card's flip off: the plain crop's softmax again.
+    let unflipped = try CNNClassifier(file: flipFile, maxBatch: 2, workers: 2, flip: false)
+    #expect(!unflipped.flip)
+    let expectedPlain = CNNClassifier.softmax(logits.storage, classes: 7, temperature: 1)
+    for (a, b) in zip(try unflipped.probabilities(pixels: pixels, count: 5), expectedPlain) {
+      #expect(abs(a - b) < 1e-5)
+    }
   }
 
   @Test func aModelFileOfAnotherKindIsRefused() throws {

@@ -118,7 +118,10 @@ struct ConfigurationTests {
       "EMOCL_HOST": "0.0.0.0", "EMOCL_PORT": "9000", "EMOCL_MODELS": "/m",
       "EMOCL_DATABASE": "postgres://u:p%40ss@db:5433/emo?sslmode=require",
       "EMOCL_RETENTION_DAYS": "30", "EMOCL_RATE_LIMIT": "120/min", "EMOCL_MAX_BODY_MB": "2",
+      "EMOCL_FLIP": "off",
     ])
+    #expect(c.cnnFlip == false)
+    #expect(try ServiceConfiguration.fromEnvironment(["EMOCL_FLIP": "On"]).cnnFlip == true)
     #expect(c.host == "0.0.0.0" && c.port == 9000 && c.modelsDirectory == "/m")
     #expect(
       c.retentionDays == 30 && c.rateLimit == RateLimit(requests: 120, seconds: 60)
@@ -131,7 +134,7 @@ struct ConfigurationTests {
     #expect(p.database == "emo" && p.tls == .require)
     #expect(c.database.description == "postgres://u@db:5433/emo")
     let d = try ServiceConfiguration.fromEnvironment([:])
-    #expect(d == ServiceConfiguration())
+    #expect(d == ServiceConfiguration() && d.cnnFlip == nil)
     #expect(d.database == .sqlite(path: "data/emocl.sqlite"))
   }
 
@@ -153,7 +156,7 @@ struct ConfigurationTests {
       ["EMOCL_RATE_LIMIT": "5/week"], ["EMOCL_RATE_LIMIT": "x/s"],
       ["EMOCL_DATABASE": "mysql://x"], ["EMOCL_DATABASE": "postgres://host/"],
       ["EMOCL_DATABASE": "postgres://h/db?sslmode=maybe"], ["EMOCL_TLS_CERT": "a.pem"],
-      ["EMOCL_DATABASE": "sqlite:"],
+      ["EMOCL_DATABASE": "sqlite:"], ["EMOCL_FLIP": "maybe"],
     ])
   func bad(_ environment: [String: String]) {
     #expect(throws: ConfigurationError.self) {

@@ -19,10 +19,12 @@ public struct CNNEmotionClassifier: EmotionClassifier {
     self.name = name
   }
 
-  /// Loads a `cnn` model file; inference runs on up to two threads in batches of 64.
-  public init(modelFile file: ModelFile, name: String) throws {
+  /// Loads a `cnn` model file; inference runs on up to two threads in batches of 64. `flip`
+  /// overrides the card's test-time flip.
+  public init(modelFile file: ModelFile, name: String, flip: Bool? = nil) throws {
     let workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-    self.init(model: try CNNClassifier(file: file, maxBatch: 64, workers: workers), name: name)
+    self.init(
+      model: try CNNClassifier(file: file, maxBatch: 64, workers: workers, flip: flip), name: name)
   }
 
   public func probabilities(forFaces faces: [Image]) throws -> [[Float]] {

@@ -4,16 +4,19 @@ extension ModelFile {
   /// The model kinds `emotionClassifier(name:)` can load.
   public static var classifierKinds: [ModelKind] { [.cnn, .logreg, .svm] }
 
-  /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind.
+  /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind. `cnnFlip`
+  /// overrides a CNN card's test-time flip (other kinds ignore it).
   /// - Throws: `ClassifierLoadError` for a kind without a classifier or classes other than the
   ///   seven emotions; the model type's own errors for missing or misshapen tensors.
-  public func emotionClassifier(name: String) throws -> any EmotionClassifier {
+  public func emotionClassifier(name: String, cnnFlip: Bool? = nil) throws
+    -> any EmotionClassifier
+  {
     guard card.classes == Emotion.names else {
       throw ClassifierLoadError.wrongClasses(card.classes, path: path)
     }
     switch card.kind {
     case .cnn:
-      return try CNNEmotionClassifier(modelFile: self, name: name)
+      return try CNNEmotionClassifier(modelFile: self, name: name, flip: cnnFlip)
     case .logreg, .svm:
       return try ClassicalClassifier(modelFile: self, name: name)
     default:

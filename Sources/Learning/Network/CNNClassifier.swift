@@ -19,14 +19,15 @@ public final class CNNClassifier: @unchecked Sendable {
   /// Logits are divided by this before the softmax.
   public let temperature: Double
   /// Whether logits are averaged over each crop and its mirror image (card key
-  /// `architecture.test_time_flip`).
+  /// `architecture.test_time_flip`, unless the caller overrides it).
   public let flip: Bool
   private let replicas: Replicas
   private let lock = NSLock()
 
   /// Rebuilds the network of a `cnn` model file and loads its weights. `maxBatch` and
-  /// `workers` size the inference buffers (batches larger than `maxBatch` are split).
-  public init(file: ModelFile, maxBatch: Int = 64, workers: Int = 1) throws {
+  /// `workers` size the inference buffers (batches larger than `maxBatch` are split). `flip`
+  /// overrides the card's test-time flip (off halves the cost per image).
+  public init(file: ModelFile, maxBatch: Int = 64, workers: Int = 1, flip: Bool? = nil) throws {
     try file.requireKind(.cnn)
     let card = file.card
     let path = file.path
@@ -67,7 +68,7 @@ public final class CNNClassifier: @unchecked Sendable {
       mean: Float(card.input.mean[0] / (card.input.scale * 255)),
       std: Float(card.input.std[0] / (card.input.scale * 255)))
     temperature = card.calibration?.temperature ?? 1
-    flip = card.architecture["test_time_flip"]?.boolValue ?? false
+    self.flip = flip ?? card.architecture["test_time_flip"]?.boolValue ?? false
     replicas = try Replicas(network: network, workers: workers, maxBatch: maxBatch)
     // A classifier never trains: its kernels' Winograd transforms are computed once.
     for workspace in replicas.workspaces { workspace.frozenWeights = true }

@@ -30,11 +30,12 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   /// Loads each of `names` found as `NAME.safetensors` in `modelsDirectory`, with its card.
   /// A file that cannot be used (unreadable, a kind without a classifier, an SVM without
   /// probability calibration) is logged and left out. `preferredDefault` is the default model
-  /// when loaded, else the first loaded in the order of `names`.
+  /// when loaded, else the first loaded in the order of `names`. `cnnFlip` overrides the CNN
+  /// card's test-time flip.
   /// - Throws: `ModelsLoadError` when no model could be loaded, naming what was tried and why.
   public static func load(
     modelsDirectory: URL, names: [String] = modelNames, faceLocator: (any FaceLocating)?,
-    logger: Logger
+    cnnFlip: Bool? = nil, logger: Logger
   ) throws(ModelsLoadError) -> PipelineAnalyzer {
     var loaded: [(name: String, card: ModelCard, pipeline: EmotionPipeline)] = []
     var problems: [String] = []
@@ -46,7 +47,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
       }
       do {
         let file = try ModelFile.read(from: url)
-        let classifier = try file.emotionClassifier(name: name)
+        let classifier = try file.emotionClassifier(name: name, cnnFlip: cnnFlip)
         if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
           throw ModelsLoadError(
             "an SVM trained without probability calibration (the service needs probabilities)")
