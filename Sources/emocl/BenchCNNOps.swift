@@ -25,13 +25,9 @@ struct BenchCNNOps: ParsableCommand {
       var out = [Float](repeating: 0, count: channels * cols)
       func time(_ body: () -> Void) -> Double {
         body()
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        let start = Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        let start = threadCPUSeconds()
         for _ in 0..<reps { body() }
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return (Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9 - start) / Double(reps) * 1000
-          / Double(n)
+        return (threadCPUSeconds() - start) / Double(reps) * 1000 / Double(n)
       }
       let i2c = x.withUnsafeBufferPointer { xp in
         columns.withUnsafeMutableBufferPointer { cp in
