@@ -49,17 +49,22 @@ public struct EmoclService: Sendable {
   ) throws -> some ApplicationProtocol {
     let router = Router(context: EmoclRequestContext.self, options: [.autoGenerateHeadEndpoints])
     router.add(middleware: ProblemMiddleware(metrics: metrics))
-    router.add(middleware: APIGuardMiddleware(keys: keys, limiter: limiter))
-    addRoutes(to: router)
+    addRoutes(to: router, guard: APIGuardMiddleware(keys: keys, limiter: limiter))
 
+    // A connection that sends nothing — no request, or a request head that never completes —
+    // is closed after the idle timeout; a body that arrives too slowly is cut off by the body
+    // timeout in `body(_:limit:)`. Neither can hold a connection for ever.
+    let idle = configuration.idleTimeout.components
+    let http1 = HTTP1Channel.Configuration(
+      idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000))
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
       let tls = TLSConfiguration.makeServerConfiguration(
         certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
         privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-      server = try .tls(.http1(), tlsConfiguration: tls)
+      server = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
     } else {
-      server = .http1()
+      server = .http1(configuration: http1)
     }
     var app = Application(
       router: router, server: server,

@@ -28,8 +28,21 @@ public struct ServiceConfiguration: Sendable, Equatable {
   public var maxBatchBytes = 50 * 1024 * 1024
   /// Most images in one batch, default 32.
   public var maxBatchImages = 32
+  /// Most pixels decoded for one batch, default 200 million: once the images analysed so far
+  /// hold more, the rest of the batch is refused (413, `batch-too-large`) without decoding.
+  public var maxBatchPixels = 200_000_000
+  /// Most analyses waiting for a thread (beyond the 32 running); more are refused at once
+  /// with 503 and `Retry-After` instead of queueing without end. Default 256.
+  public var maxQueuedAnalyses = 256
   /// How long a read of the API-key table is reused (a revoked key stops working after this).
   public var keyRefreshInterval = Duration.seconds(1)
+  /// A connection that sends no complete request part for this long is closed: an idle
+  /// keep-alive connection, or a client that opens one and sends nothing or half a request head
+  /// (`EMOCL_IDLE_TIMEOUT`, seconds; default 30).
+  public var idleTimeout = Duration.seconds(30)
+  /// Most time a request body may take to arrive in full; slower is a 408 and the connection is
+  /// closed (`EMOCL_BODY_TIMEOUT`, seconds; default 60).
+  public var bodyTimeout = Duration.seconds(60)
   /// How long a database operation may take before it counts as the database being down.
   public var databaseTimeout = Duration.seconds(5)
 
@@ -51,12 +64,18 @@ public struct ServiceConfiguration: Sendable, Equatable {
     if let v = value("EMOCL_TLS_CERT") { c.tlsCertificate = v }
     if let v = value("EMOCL_TLS_KEY") { c.tlsKey = v }
     if let v = value("EMOCL_RETENTION_DAYS") {
-      c.retentionDays = try positive(v, "EMOCL_RETENTION_DAYS")
+      c.retentionDays = try positive(v, "EMOCL_RETENTION_DAYS", maximum: maxRetentionDays)
     }
     if let v = value("EMOCL_RATE_LIMIT") { c.rateLimit = try RateLimit.parse(v) }
+    if let v = value("EMOCL_IDLE_TIMEOUT") {
+      c.idleTimeout = .seconds(try positive(v, "EMOCL_IDLE_TIMEOUT", maximum: 3600))
+    }
+    if let v = value("EMOCL_BODY_TIMEOUT") {
+      c.bodyTimeout = .seconds(try positive(v, "EMOCL_BODY_TIMEOUT", maximum: 3600))
+    }
     if let v = value("EMOCL_FLIP") { c.cnnFlip = try onOff(v, "EMOCL_FLIP") }
     if let v = value("EMOCL_MAX_BODY_MB") {
-      c.maxBodyBytes = try positive(v, "EMOCL_MAX_BODY_MB") * 1024 * 1024
+      c.maxBodyBytes = try positive(v, "EMOCL_MAX_BODY_MB", maximum: maxBodyMegabytes) * 1024 * 1024
     }
     try c.validate()
     return c
@@ -70,7 +89,18 @@ public struct ServiceConfiguration: Sendable, Equatable {
     guard (tlsCertificate == nil) == (tlsKey == nil) else {
       throw ConfigurationError("TLS needs both a certificate (--tls-cert) and a key (--tls-key)")
     }
-    if let r = retentionDays, r < 1 { throw ConfigurationError("retention days must be ≥ 1") }
+    if let r = retentionDays, !(1...Self.maxRetentionDays).contains(r) {
+      throw ConfigurationError("retention days: expected 1...\(Self.maxRetentionDays), got \(r)")
+    }
+    let megabyte = 1024 * 1024
+    guard (1...Self.maxBodyMegabytes * megabyte).contains(maxBodyBytes),
+      (1...Self.maxBodyMegabytes * megabyte).contains(maxBatchBytes)
+    else {
+      throw ConfigurationError("body limits: expected 1...\(Self.maxBodyMegabytes) MB")
+    }
+    guard (1...1000).contains(maxBatchImages) else {
+      throw ConfigurationError("batch images: expected 1...1000, got \(maxBatchImages)")
+    }
     if let r = rateLimit, r.requests < 1 || r.seconds < 1 {
       throw ConfigurationError("rate limit must allow at least 1 request per period")
     }
@@ -83,9 +113,16 @@ public struct ServiceConfiguration: Sendable, Equatable {
     return p
   }
 
-  static func positive(_ text: String, _ name: String) throws(ConfigurationError) -> Int {
-    guard let v = Int(text), v >= 1 else {
-      throw ConfigurationError("\(name): expected a whole number ≥ 1, got \(text)")
+  /// The longest retention accepted: 100 years (a larger number would overflow the cut-off time).
+  public static let maxRetentionDays = 36_500
+  /// The largest body limit accepted, in MB.
+  public static let maxBodyMegabytes = 4096
+
+  static func positive(_ text: String, _ name: String, maximum: Int) throws(ConfigurationError)
+    -> Int
+  {
+    guard let v = Int(text), (1...maximum).contains(v) else {
+      throw ConfigurationError("\(name): expected a whole number in 1...\(maximum), got \(text)")
     }
     return v
   }

@@ -7,7 +7,9 @@ import Service
 /// (Haar face detection with OpenCV's cascades), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
-func makeServeAnalyzer(modelsDirectory: String?, cnnFlip: Bool? = nil, logger: Logger) throws
+func makeServeAnalyzer(
+  modelsDirectory: String?, cnnFlip: Bool? = nil, maxQueued: Int = 256, logger: Logger
+) throws
   -> PipelineAnalyzer
 {
   let folder: URL
@@ -36,7 +38,7 @@ func makeServeAnalyzer(modelsDirectory: String?, cnnFlip: Bool? = nil, logger: L
   do {
     return try PipelineAnalyzer.load(
       modelsDirectory: folder, faceLocator: try Predict.faceLocator(), cnnFlip: cnnFlip,
-      logger: logger)
+      maxQueued: maxQueued, logger: logger)
   } catch {
     throw ModelsLoadError("\(error)")
   }

@@ -10,7 +10,8 @@ struct Serve: AsyncParsableCommand {
     discussion: """
       Each option can also be set by an environment variable: EMOCL_HOST, EMOCL_PORT, \
       EMOCL_MODELS, EMOCL_DATABASE, EMOCL_TLS_CERT, EMOCL_TLS_KEY, EMOCL_RETENTION_DAYS, \
-      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_LOG_LEVEL. Options win over \
+      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_LOG_LEVEL; and without an option: \
+      EMOCL_IDLE_TIMEOUT (s, default 30), EMOCL_BODY_TIMEOUT (s, default 60). Options win over \
       variables.
       Not for use at work or in education in the EU (AI Act, Article 5(1)(f)).
       """)
@@ -62,7 +63,7 @@ struct Serve: AsyncParsableCommand {
     // Models first: a missing model folder is the likelier mistake and needs no database.
     let analyzer = try makeServeAnalyzer(
       modelsDirectory: configuration.modelsDirectory, cnnFlip: configuration.cnnFlip,
-      logger: logger)
+      maxQueued: configuration.maxQueuedAnalyses, logger: logger)
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
     let service = EmoclService(

@@ -157,6 +157,10 @@ struct ConfigurationTests {
       ["EMOCL_DATABASE": "mysql://x"], ["EMOCL_DATABASE": "postgres://host/"],
       ["EMOCL_DATABASE": "postgres://h/db?sslmode=maybe"], ["EMOCL_TLS_CERT": "a.pem"],
       ["EMOCL_DATABASE": "sqlite:"], ["EMOCL_FLIP": "maybe"],
+      // Numbers that would overflow later (cut-off times, byte counts) are refused up front.
+      ["EMOCL_RETENTION_DAYS": "200000000"], ["EMOCL_RETENTION_DAYS": "99999999999999999999"],
+      ["EMOCL_MAX_BODY_MB": "9223372036854775807"], ["EMOCL_MAX_BODY_MB": "4097"],
+      ["EMOCL_MAX_BODY_MB": "0"],
     ])
   func bad(_ environment: [String: String]) {
     #expect(throws: ConfigurationError.self) {

@@ -13,6 +13,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case invalidBox(index: Int, box: PixelBox, imageWidth: Int, imageHeight: Int)
   /// More caller-supplied boxes than `AnalysisOptions.maxFaces`.
   case tooManyBoxes(count: Int, limit: Int)
+  /// The faces' crops together cover more pixels than `AnalysisOptions.maxCropPixels`.
+  case workTooLarge(cropPixels: Int, limit: Int)
   /// Options out of range.
   case invalidOptions(String)
   /// Detection was requested but the pipeline has no face locator.
@@ -32,6 +34,7 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
     case .imageTooLarge: return "image_too_large"
     case .invalidBox: return "invalid_box"
     case .tooManyBoxes: return "too_many_boxes"
+    case .workTooLarge: return "work_too_large"
     case .invalidOptions: return "invalid_options"
     case .noFaceDetector: return "no_face_detector"
     case .detectionFailed: return "detection_failed"
@@ -53,6 +56,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         + "the \(imageWidth)x\(imageHeight) image"
     case .tooManyBoxes(let count, let limit):
       return "\(count) boxes given, more than the maximum of \(limit) faces"
+    case .workTooLarge(let cropPixels, let limit):
+      return "the face boxes cover \(cropPixels) pixels in all, more than the limit of \(limit) "
+        + "pixels per image; send fewer or smaller boxes"
     case .invalidOptions(let reason):
       return "invalid options: \(reason)"
     case .noFaceDetector:

@@ -23,6 +23,11 @@ public struct AnalysisOptions: Sendable, Equatable {
   public var margin: Double
   /// Largest `width * height` decoded; larger images fail with `imageTooLarge`.
   public var maxPixels: Int
+  /// Most pixels cropped and resized for one image, summed over its faces' crops (each clipped
+  /// to the image); more fail with `workTooLarge` before any is cropped. It bounds the work one
+  /// request can ask for with many large `boxes` (default 64 megapixels: every face of a
+  /// 50-megapixel photo fits).
+  public var maxCropPixels: Int
   /// Longest side of an image always classified whole when nearly square.
   public var faceCropMaxSide: Int
   /// Longest side of a nearly square image classified whole when no face is detected.
@@ -37,7 +42,8 @@ public struct AnalysisOptions: Sendable, Equatable {
   /// 50 megapixel limit.
   public init(
     detect: Bool = true, maxFaces: Int = 32, boxes: [PixelBox]? = nil, margin: Double = 0,
-    maxPixels: Int = DecodeOptions.defaultMaxPixels, faceCropMaxSide: Int = 96,
+    maxPixels: Int = DecodeOptions.defaultMaxPixels, maxCropPixels: Int = 64_000_000,
+    faceCropMaxSide: Int = 96,
     tightCropMaxSide: Int = 256, faceCropMaxAspect: Double = 1.25
   ) {
     self.detect = detect
@@ -45,6 +51,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     self.boxes = boxes
     self.margin = margin
     self.maxPixels = maxPixels
+    self.maxCropPixels = maxCropPixels
     self.faceCropMaxSide = faceCropMaxSide
     self.tightCropMaxSide = tightCropMaxSide
     self.faceCropMaxAspect = faceCropMaxAspect
@@ -61,6 +68,9 @@ public struct AnalysisOptions: Sendable, Equatable {
     }
     guard maxPixels >= 1 else {
       throw .invalidOptions("max pixels must be positive, got \(maxPixels)")
+    }
+    guard maxCropPixels >= 1 else {
+      throw .invalidOptions("max crop pixels must be positive, got \(maxCropPixels)")
     }
     guard faceCropMaxSide >= 0, tightCropMaxSide >= 0 else {
       throw .invalidOptions("face-crop sides must not be negative")

@@ -63,7 +63,9 @@ public struct EmotionPipeline: Sendable {
     }
     let grey = image.channels == 1 ? image : image.grey()
     let (boxes, mode) = try faceBoxes(in: grey, options: options)
-    let faces = try classify(boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin)
+    let faces = try classify(
+      boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin,
+      maxCropPixels: options.maxCropPixels)
     return ImageAnalysis(width: image.width, height: image.height, faces: faces, mode: mode)
   }
 
@@ -100,27 +102,39 @@ public struct EmotionPipeline: Sendable {
     return (Array(Self.largestFirst(clipped).prefix(options.maxFaces)), .detected)
   }
 
-  /// Crops, resizes and classifies `boxes` in one batched call.
-  func classify(_ boxes: [PixelBox], in grey: Image, margin: Double) throws(AnalysisError)
-    -> [FaceEmotions]
-  {
+  /// Crops, resizes and classifies `boxes` in one batched call. The crops together may cover
+  /// at most `maxCropPixels` pixels (checked before any is made).
+  func classify(
+    _ boxes: [PixelBox], in grey: Image, margin: Double, maxCropPixels: Int = Int.max
+  ) throws(AnalysisError) -> [FaceEmotions] {
     guard !boxes.isEmpty else { return [] }
     let size = classifier.inputSize
     guard size.width > 0, size.height > 0 else {
       throw .classifierFailed("classifier '\(classifier.name)' has input size \(size)")
     }
+    var regions: [PixelBox] = []
+    var cropPixels = 0
+    for box in boxes {
+      guard
+        let region = FaceCrop.region(
+          around: box, margin: margin, imageWidth: grey.width, imageHeight: grey.height)
+      else {
+        throw .undecodable(
+          ImageError.outOfBounds(
+            x: box.x, y: box.y, width: box.width, height: box.height, imageWidth: grey.width,
+            imageHeight: grey.height))
+      }
+      // Regions lie inside the image, so each area and the running sum stay far from overflow.
+      cropPixels += region.width * region.height
+      regions.append(region)
+    }
+    guard cropPixels <= maxCropPixels else {
+      throw .workTooLarge(cropPixels: cropPixels, limit: maxCropPixels)
+    }
     var crops: [Image] = []
     crops.reserveCapacity(boxes.count)
     do throws(ImageError) {
-      for box in boxes {
-        guard
-          let region = FaceCrop.region(
-            around: box, margin: margin, imageWidth: grey.width, imageHeight: grey.height)
-        else {
-          throw ImageError.outOfBounds(
-            x: box.x, y: box.y, width: box.width, height: box.height, imageWidth: grey.width,
-            imageHeight: grey.height)
-        }
+      for region in regions {
         let crop = try grey.cropped(
           x: region.x, y: region.y, width: region.width, height: region.height)
         crops.append(try crop.resized(width: size.width, height: size.height))

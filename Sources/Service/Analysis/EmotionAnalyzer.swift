@@ -41,10 +41,14 @@ public enum AnalyzerError: Error, Sendable, Equatable, CustomStringConvertible {
   case unusable(String)
   /// The requested model is not one of `EmotionAnalyzer.models` (400).
   case unknownModel(String)
+  /// Too many analyses already wait; the client should retry shortly (503, `Retry-After`).
+  case overloaded(String)
 
   public var description: String {
     switch self {
-    case .notAnImage(let m), .tooLarge(let m), .unusable(let m), .unknownModel(let m): m
+    case .notAnImage(let m), .tooLarge(let m), .unusable(let m), .unknownModel(let m),
+      .overloaded(let m):
+      m
     }
   }
 }

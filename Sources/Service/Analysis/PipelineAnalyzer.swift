@@ -20,11 +20,14 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   /// An analyzer over ready pipelines; `models[i].name` selects `pipelines[i]`. Analyses run on
   /// `threads` threads of their own (default: 32, so that up to 32 concurrent requests wait
   /// for the classifier together and are classified as one batch; they block, not spin).
-  public init(_ entries: [(info: ModelInfo, pipeline: EmotionPipeline)], threads: Int = 32) {
+  public init(
+    _ entries: [(info: ModelInfo, pipeline: EmotionPipeline)], threads: Int = 32,
+    maxQueued: Int = 256
+  ) {
     models = entries.map(\.info)
     pipelines = Dictionary(
       entries.map { ($0.info.name, $0.pipeline) }, uniquingKeysWith: { a, _ in a })
-    self.threads = AnalysisThreads(count: threads)
+    self.threads = AnalysisThreads(count: threads, maxQueued: maxQueued)
   }
 
   /// Loads each of `names` found as `NAME.safetensors` in `modelsDirectory`, with its card.
@@ -35,7 +38,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   /// - Throws: `ModelsLoadError` when no model could be loaded, naming what was tried and why.
   public static func load(
     modelsDirectory: URL, names: [String] = modelNames, faceLocator: (any FaceLocating)?,
-    cnnFlip: Bool? = nil, logger: Logger
+    cnnFlip: Bool? = nil, maxQueued: Int = 256, logger: Logger
   ) throws(ModelsLoadError) -> PipelineAnalyzer {
     var loaded: [(name: String, card: ModelCard, pipeline: EmotionPipeline)] = []
     var problems: [String] = []
@@ -78,7 +81,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
           ModelInfo(name: entry.name, card: entry.card, isDefault: entry.name == defaultName),
           entry.pipeline
         )
-      })
+      }, maxQueued: maxQueued)
   }
 
   public func analyze(imageBytes: [UInt8], options: AnalyzeOptions) async throws -> AnalysisResult {
@@ -95,8 +98,13 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
       pipelineOptions.boxes = boxes
     }
     let options = pipelineOptions
-    let analysis = try await threads.run {
-      try pipeline.analyze(encoded: imageBytes, options: options)
+    let analysis: ImageAnalysis
+    do {
+      analysis = try await threads.run {
+        try pipeline.analyze(encoded: imageBytes, options: options)
+      }
+    } catch let overloaded as AnalysisThreads.Overloaded {
+      throw AnalyzerError.overloaded(overloaded.description)
     }
     let faces = analysis.faces.map { face in
       FaceResult(

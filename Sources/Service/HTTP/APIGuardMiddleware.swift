@@ -1,7 +1,11 @@
 import Hummingbird
 
-/// Guards `/api/...`: API keys (when any exists) and the rate limit (when set). Other paths —
-/// the page, static files, `/healthz`, `/readyz`, `/metrics`, `/openapi.json` — stay open.
+/// Guards the `/api/...` routes: API keys (when any exists) and the rate limit (when set).
+///
+/// It is attached to the router group that holds every `/api/` route (see `RouteRegistrar`), so
+/// it runs for each request that resolves to one of them, whatever the spelling of the path.
+/// Other routes — the page, static files, `/healthz`, `/readyz`, `/metrics`, `/openapi.json` —
+/// stay open.
 struct APIGuardMiddleware: RouterMiddleware {
   typealias Context = EmoclRequestContext
   let keys: KeyCheck
@@ -11,7 +15,6 @@ struct APIGuardMiddleware: RouterMiddleware {
     _ request: Request, context: Context,
     next: (Request, Context) async throws -> Response
   ) async throws -> Response {
-    guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
     let decision = await keys.check(authorization: request.headers[.authorization])
     if let limiter {
       // A valid key is its own client; otherwise (no keys, or a bad one) the address is.

@@ -65,6 +65,8 @@ extension Problem {
     case .tooLarge(let m): Problem(.contentTooLarge, kind: "image-too-large", detail: m)
     case .unusable(let m): Problem(.unprocessableContent, kind: "unusable-image", detail: m)
     case .unknownModel(let m): Problem(.badRequest, kind: "unknown-model", detail: m)
+    case .overloaded(let m):
+      Problem(.serviceUnavailable, kind: "overloaded", detail: m, headers: [.retryAfter: "1"])
     }
   }
 }

@@ -64,20 +64,20 @@ struct QueryParameters {
     return String(value)
   }
 
-  /// `boxes=[[x,y,w,h],...]`: at most 256 boxes of non-negative whole numbers, positive sizes.
+  /// `boxes=[[x,y,w,h],...]`: at most 256 boxes of whole numbers (x, y ≥ 0; width, height ≥ 1;
+  /// each at most 1,000,000). Parsed strictly: JSON booleans, strings, fractions, exponents and
+  /// nulls are refused rather than coerced to numbers.
   func boxes(_ name: String) throws(Problem) -> [PixelBox]? {
     guard let value = values[name[...]] else { return nil }
     let problem = Problem.badParameter(
       name, "expected JSON [[x,y,width,height],...] with whole numbers ≥ 0 and sizes ≥ 1")
-    guard value.utf8.count <= 16_384,
-      let json = try? JSONSerialization.jsonObject(with: Data(value.utf8)),
-      let list = json as? [[Any]], list.count <= 256
+    guard value.utf8.count <= 16_384, let list = BoxListParser.parse(Array(value.utf8)),
+      list.count <= 256
     else { throw problem }
     var boxes: [PixelBox] = []
-    for item in list {
-      let numbers = item.compactMap { ($0 as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }
-      guard item.count == 4, numbers.count == 4, numbers[0] >= 0, numbers[1] >= 0,
-        numbers[2] >= 1, numbers[3] >= 1, numbers.allSatisfy({ $0 <= 1_000_000 })
+    for numbers in list {
+      guard numbers.count == 4, numbers[2] >= 1, numbers[3] >= 1,
+        numbers.allSatisfy({ $0 <= 1_000_000 })
       else { throw problem }
       boxes.append(PixelBox(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3]))
     }

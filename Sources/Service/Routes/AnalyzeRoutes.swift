@@ -19,7 +19,8 @@ extension EmoclService {
     guard let fallback = defaultModel else {
       throw Problem(
         .unprocessableContent, kind: "no-models",
-        detail: "no models are loaded (models folder: \(configuration.modelsDirectory ?? "Models"))")
+        detail: "no models are loaded (models folder: \(configuration.modelsDirectory ?? "Models"))"
+      )
     }
     let model = try query.string("model") ?? fallback
     guard analyzer.models.contains(where: { $0.name == model }) else {
@@ -43,8 +44,23 @@ extension EmoclService {
         .contentTooLarge, kind: "body-too-large",
         detail: "the body is \(length) bytes; the limit is \(limit)")
     }
+    let timeout = configuration.bodyTimeout
     do {
-      let buffer = try await request.body.collect(upTo: limit)
+      let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+        group.addTask { try await request.body.collect(upTo: limit) }
+        group.addTask {
+          try await Task.sleep(for: timeout)
+          return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let buffer = first else {
+          throw Problem(
+            .requestTimeout, kind: "body-timeout",
+            detail: "the request body did not arrive within \(timeout.components.seconds) s",
+            headers: [.connection: "close"])
+        }
+        return buffer
+      }
       return Array(buffer.readableBytesView)
     } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
       throw Problem(
@@ -73,8 +89,8 @@ extension EmoclService {
     }
   }
 
-  /// Analyses one image and, when asked, records it before answering.
-  func analyzeOne(image: [UInt8], name: String?, query: AnalyzeQuery) async throws
+  /// Analyses one image (nothing is stored): the answer without id and time.
+  func analyzeOnly(image: [UInt8], name: String?, query: AnalyzeQuery) async throws
     -> Wire.Analysis
   {
     guard !image.isEmpty else {
@@ -97,17 +113,26 @@ extension EmoclService {
     let elapsedMs =
       (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
     metrics.recordAnalysis(model: query.options.model, faces: result.faces.count)
-    var answer = Wire.Analysis(
+    return Wire.Analysis(
       image: name, result: result, model: query.options.model, elapsedMs: elapsedMs, id: nil,
       tag: query.tag, createdAt: nil)
-    if query.store {
-      let record = try await store.insert(
-        createdAt: now(), tag: query.tag, model: query.options.model, result: result,
-        elapsedMs: elapsedMs)
-      answer.id = record.id
-      answer.createdAt = record.createdAt
+  }
+
+  /// Records `answers` in one transaction when the query asks to store, filling in their ids
+  /// and times: all are stored or none (a failure is a 503 and a retry stores nothing twice).
+  func record(_ answers: inout [Wire.Analysis], query: AnalyzeQuery) async throws {
+    guard query.store, !answers.isEmpty else { return }
+    let createdAt = now()
+    let records = try await store.insert(
+      answers.map {
+        NewAnalysis(
+          createdAt: createdAt, tag: query.tag, model: $0.model, result: $0.result,
+          elapsedMs: $0.elapsedMs)
+      })
+    for (index, record) in zip(answers.indices, records) {
+      answers[index].id = record.id
+      answers[index].createdAt = record.createdAt
     }
-    return answer
   }
 
   /// The status for each failure of Learning's `EmotionPipeline`, for an analyzer built on it.
@@ -117,6 +142,8 @@ extension EmoclService {
       return Problem(.unsupportedMediaType, kind: "not-an-image", detail: error.description)
     case .imageTooLarge:
       return Problem(.contentTooLarge, kind: "image-too-large", detail: error.description)
+    case .workTooLarge:
+      return Problem(.unprocessableContent, kind: "work-too-large", detail: error.description)
     case .invalidBox, .tooManyBoxes, .invalidOptions, .noFaceDetector, .detectionFailed,
       .classifierFailed, .invalidClassifierOutput:
       return Problem(.unprocessableContent, kind: "unusable-image", detail: error.description)
@@ -148,7 +175,9 @@ extension EmoclService {
         detail: "send an image (image/jpeg, image/png, image/webp) or multipart/form-data, not "
           + (mediaType ?? "a body without Content-Type"))
     }
-    return try Wire.json(try await analyzeOne(image: image, name: name, query: query))
+    var answers = [try await analyzeOnly(image: image, name: name, query: query)]
+    try await record(&answers, query: query)
+    return try Wire.json(answers[0])
   }
 
   /// `POST /api/v1/analyze/batch`: up to `maxBatchImages` images in one multipart body; one
@@ -180,14 +209,36 @@ extension EmoclService {
       throw Problem(.badRequest, kind: "missing-image", detail: "the form has no image fields")
     }
     let start = ContinuousClock.now
-    var results: [Wire.BatchItem] = []
+    // Each image is analysed; those that succeed are then stored together, in one transaction.
+    var outcomes: [Result<Wire.Analysis, Problem>] = []
+    var pixels = 0
     for part in parts {
+      guard pixels <= configuration.maxBatchPixels else {
+        let problem = Problem(
+          .contentTooLarge, kind: "batch-too-large",
+          detail: "the images before this one already hold \(pixels) pixels; a batch may hold "
+            + "at most \(configuration.maxBatchPixels)")
+        metrics.recordError(kind: problem.kind)
+        outcomes.append(.failure(problem))
+        continue
+      }
       do {
-        results.append(
-          .analysis(try await analyzeOne(image: part.body, name: part.filename, query: query)))
+        let answer = try await analyzeOnly(image: part.body, name: part.filename, query: query)
+        pixels += answer.result.width * answer.result.height
+        outcomes.append(.success(answer))
       } catch let problem as Problem where problem.status != .serviceUnavailable {
         metrics.recordError(kind: problem.kind)
-        results.append(.failure(image: part.filename, problem: problem.body(instance: nil)))
+        outcomes.append(.failure(problem))
+      }
+    }
+    var answers = outcomes.compactMap { try? $0.get() }
+    try await record(&answers, query: query)
+    var stored = answers.makeIterator()
+    let results: [Wire.BatchItem] = zip(parts, outcomes).map { part, outcome in
+      switch outcome {
+      case .success: return .analysis(stored.next()!)
+      case .failure(let problem):
+        return .failure(image: part.filename, problem: problem.body(instance: nil))
       }
     }
     let elapsed = ContinuousClock.now - start

@@ -206,7 +206,14 @@ enum CSV {
     ] + Emotion.allCases.map(\.rawValue) + ["dominant"])
     .joined(separator: ",")
 
+  /// A text cell: quoted when it holds a separator, quote or line break, and neutralised when a
+  /// spreadsheet would read it as a formula (OWASP's rule: a cell that begins with `=`, `+`,
+  /// `-`, `@`, tab or carriage return gets a leading `'`). Numbers are written without this.
   static func field(_ value: String) -> String {
+    var value = value
+    if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+      value = "'" + value
+    }
     guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
       return value
     }

@@ -1,44 +1,35 @@
 import Hummingbird
 
-typealias Handler = @Sendable (Request, EmoclRequestContext) async throws -> Response
-
 extension EmoclService {
-  /// Every route. Each path answers other methods with 405 and an `Allow` header.
-  func addRoutes(to router: Router<EmoclRequestContext>) {
-    route(router, "/", [.get: page("index.html")])
-    route(router, "/dashboard", [.get: page("dashboard.html")])
-    route(router, "/models", [.get: page("models.html")])
-    route(router, "/static/:file", [.get: staticFile])
-    route(router, "/openapi.json", [.get: page("openapi.json")])
-    route(router, "/healthz", [.get: health])
-    route(router, "/readyz", [.get: ready])
-    route(router, "/metrics", [.get: metricsText])
-    route(router, "/api/v1/analyze", [.post: analyze])
-    route(router, "/api/v1/analyze/batch", [.post: analyzeBatch])
-    route(router, "/api/v1/models", [.get: listModels])
-    route(router, "/api/v1/analyses", [.get: listAnalyses])
-    route(router, "/api/v1/analyses/:id", [.delete: deleteAnalysis])
-    route(router, "/api/v1/stats", [.get: stats])
+  /// Every route, registered on `router` (the `/api/` ones behind `apiGuard`). Returns what was
+  /// registered, for `routes()` and the tests that check each route's guard.
+  @discardableResult
+  func addRoutes(to router: Router<EmoclRequestContext>, guard apiGuard: APIGuardMiddleware)
+    -> [RouteDescription]
+  {
+    var registrar = RouteRegistrar(router: router, guard: apiGuard)
+    registrar.add("/", [.get: page("index.html")])
+    registrar.add("/dashboard", [.get: page("dashboard.html")])
+    registrar.add("/models", [.get: page("models.html")])
+    registrar.add("/static/:file", [.get: staticFile])
+    registrar.add("/openapi.json", [.get: page("openapi.json")])
+    registrar.add("/healthz", [.get: health])
+    registrar.add("/readyz", [.get: ready])
+    registrar.add("/metrics", [.get: metricsText])
+    registrar.add("/api/v1/analyze", [.post: analyze])
+    registrar.add("/api/v1/analyze/batch", [.post: analyzeBatch])
+    registrar.add("/api/v1/models", [.get: listModels])
+    registrar.add("/api/v1/analyses", [.get: listAnalyses])
+    registrar.add("/api/v1/analyses/:id", [.delete: deleteAnalysis])
+    registrar.add("/api/v1/stats", [.get: stats])
+    return registrar.routes
   }
 
-  private func route(
-    _ router: Router<EmoclRequestContext>, _ path: RouterPath,
-    _ handlers: [HTTPRequest.Method: Handler]
-  ) {
-    for (method, handler) in handlers {
-      router.on(path, method: method) { request, context in try await handler(request, context) }
-    }
-    var allowed = handlers.keys.map(\.rawValue)
-    if handlers[.get] != nil { allowed.append("HEAD") }
-    let allow = allowed.sorted().joined(separator: ", ")
-    for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch]
-    where handlers[method] == nil {
-      router.on(path, method: method) { request, _ -> Response in
-        throw Problem(
-          .methodNotAllowed, kind: "method-not-allowed",
-          detail: "\(request.method) is not allowed here; use \(allow)", headers: [.allow: allow])
-      }
-    }
+  /// Every route the service answers, with its methods and whether it needs an API key: the
+  /// same registration `makeApplication()` performs, on a throwaway router.
+  public func routes() -> [RouteDescription] {
+    let router = Router(context: EmoclRequestContext.self)
+    return addRoutes(to: router, guard: APIGuardMiddleware(keys: keys, limiter: nil))
   }
 
   // MARK: Operations

@@ -7,10 +7,8 @@ public protocol AnalysisStore: Sendable {
   func migrate() async throws
   /// Succeeds when the database answers a trivial query.
   func ping() async throws
-  /// Records an analysis, all or nothing; returns it with its id.
-  func insert(
-    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double
-  ) async throws -> AnalysisRecord
+  /// Records analyses in one transaction, all or nothing; returns them with their ids, in order.
+  func insert(_ analyses: [NewAnalysis]) async throws -> [AnalysisRecord]
   /// Newest first (highest id first), at most `limit`, only ids below `before` when given.
   func list(_ filter: AnalysisFilter, before: Int64?, limit: Int) async throws -> [AnalysisRecord]
   /// Deletes one analysis; false when there is none with that id.
@@ -29,4 +27,20 @@ public protocol AnalysisStore: Sendable {
   /// Hex SHA-256 of every unrevoked key, and whether any key (revoked ones included) exists.
   /// Once a key has been created, `/api` needs a valid key even if all keys are revoked.
   func apiKeyHashes() async throws -> (active: Set<String>, anyExists: Bool)
+}
+
+extension AnalysisStore {
+  /// Records one analysis, all or nothing; returns it with its id.
+  public func insert(
+    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double
+  ) async throws -> AnalysisRecord {
+    let records = try await insert([
+      NewAnalysis(
+        createdAt: createdAt, tag: tag, model: model, result: result, elapsedMs: elapsedMs)
+    ])
+    guard let record = records.first else {
+      throw StorageError(database: databaseName, message: "the insert returned no record")
+    }
+    return record
+  }
 }

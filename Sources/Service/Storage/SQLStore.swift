@@ -1,3 +1,4 @@
+import Foundation
 import Learning
 import Logging
 import ServiceLifecycle
@@ -46,46 +47,20 @@ public final class SQLStore: AnalysisStore {
   static let probabilityScale = 1_000_000.0
   static let emotionColumns = Emotion.allCases.map { "p_\($0.rawValue)" }
 
-  private var schema: [String] {
-    let id =
-      backend.dialect == .sqlite
-      ? "id INTEGER PRIMARY KEY AUTOINCREMENT"
-      : "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
-    let probabilities = Self.emotionColumns.map { "\($0) INTEGER NOT NULL" }.joined(separator: ", ")
-    return [
-      """
-      CREATE TABLE IF NOT EXISTS analyses (\(id), created_at BIGINT NOT NULL, tag TEXT,
-        model TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
-        elapsed_ms DOUBLE PRECISION NOT NULL, face_count INTEGER NOT NULL)
-      """,
-      "CREATE INDEX IF NOT EXISTS analyses_created ON analyses (created_at)",
-      "CREATE INDEX IF NOT EXISTS analyses_tag ON analyses (tag, id)",
-      """
-      CREATE TABLE IF NOT EXISTS faces (analysis_id BIGINT NOT NULL, idx INTEGER NOT NULL,
-        created_at BIGINT NOT NULL, tag TEXT, x INTEGER NOT NULL, y INTEGER NOT NULL,
-        w INTEGER NOT NULL, h INTEGER NOT NULL, \(probabilities), dominant TEXT NOT NULL,
-        PRIMARY KEY (analysis_id, idx))
-      """,
-      "CREATE INDEX IF NOT EXISTS faces_created ON faces (created_at)",
-      "CREATE INDEX IF NOT EXISTS faces_tag_created ON faces (tag, created_at)",
-      """
-      CREATE TABLE IF NOT EXISTS api_keys (\(id), name TEXT NOT NULL, prefix TEXT NOT NULL,
-        hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT)
-      """,
-    ]
+  public func migrate() async throws {
+    let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    _ = try await Migrations.apply(on: backend, now: now)
   }
 
-  public func migrate() async throws {
-    let statements = schema
-    let dialect = backend.dialect
-    try await backend.transaction { session in
-      // Two servers starting together on one PostgreSQL would race on CREATE TABLE IF NOT
-      // EXISTS (it is not atomic there); the advisory lock makes them take turns.
-      if dialect == .postgres {
-        _ = try await session.query("SELECT pg_advisory_xact_lock(7265010)", [])
-      }
-      for statement in statements { _ = try await session.query(statement, []) }
-    }
+  /// Runs one SQL statement without parameters, for tests and maintenance within the package.
+  package func execute(_ sql: String) async throws -> Int {
+    try await backend.query(sql, []).count
+  }
+
+  /// The schema versions recorded in the database, oldest first.
+  public func schemaVersions() async throws -> [Int] {
+    try await backend.query("SELECT version FROM schema_migrations ORDER BY version", [])
+      .compactMap { $0.first?.int64.map(Int.init) }
   }
 
   public func ping() async throws {
@@ -94,65 +69,75 @@ public final class SQLStore: AnalysisStore {
 
   // MARK: Analyses
 
-  public func insert(
-    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double
-  ) async throws -> AnalysisRecord {
-    let faceRows = result.faces.map { face -> [SQLValue] in
+  public func insert(_ analyses: [NewAnalysis]) async throws -> [AnalysisRecord] {
+    guard !analyses.isEmpty else { return [] }
+    let ids: [Int64] = try await backend.transaction { session in
+      var ids: [Int64] = []
+      for analysis in analyses { ids.append(try await self.insert(analysis, in: session)) }
+      return ids
+    }
+    return zip(ids, analyses).map { id, analysis in
+      let storedFaces = analysis.result.faces.map { face in
+        var stored = face
+        stored.emotions = EmotionScores(
+          probabilities: face.emotions.probabilities.map {
+            Double(Self.toMillionths($0)) / Self.probabilityScale
+          })!
+        return stored
+      }
+      return AnalysisRecord(
+        id: id, createdAt: analysis.createdAt, tag: analysis.tag, model: analysis.model,
+        width: analysis.result.width, height: analysis.result.height,
+        elapsedMs: analysis.elapsedMs, faces: storedFaces)
+    }
+  }
+
+  /// Inserts one analysis and its faces inside the caller's transaction; returns its id.
+  private func insert(_ analysis: NewAnalysis, in session: any SQLSession) async throws -> Int64 {
+    let faceRows = analysis.result.faces.map { face -> [SQLValue] in
       [
         .integer(Int64(face.box.x)), .integer(Int64(face.box.y)),
         .integer(Int64(face.box.width)), .integer(Int64(face.box.height)),
       ] + face.emotions.probabilities.map { SQLValue.integer(Self.toMillionths($0)) }
         + [SQLValue.text(face.dominant.rawValue)]
     }
-    let id: Int64 = try await backend.transaction { session in
-      let rows = try await session.query(
-        """
-        INSERT INTO analyses (created_at, tag, model, width, height, elapsed_ms, face_count)
-        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
-        """,
-        [
-          .integer(createdAt), SQLValue(tag), .text(model), SQLValue(result.width),
-          SQLValue(result.height), .real(elapsedMs), SQLValue(faceRows.count),
-        ])
-      guard let id = rows.first?.first?.int64 else {
-        throw StorageError(database: self.databaseName, message: "INSERT returned no id")
-      }
-      // Up to 50 faces per statement keeps well under both databases' parameter limits.
-      var start = 0
-      while start < faceRows.count {
-        let chunk = faceRows[start..<min(start + 50, faceRows.count)]
-        var binds: [SQLValue] = [.integer(id), .integer(createdAt), SQLValue(tag)]
-        var tuples: [String] = []
-        for (offset, row) in chunk.enumerated() {
-          var placeholders = ["$1", "$\(binds.count + 1)", "$2", "$3"]
-          binds.append(.integer(Int64(start + offset)))
-          for value in row {
-            binds.append(value)
-            placeholders.append("$\(binds.count)")
-          }
-          tuples.append("(\(placeholders.joined(separator: ", ")))")
+    let rows = try await session.query(
+      """
+      INSERT INTO analyses (created_at, tag, model, width, height, elapsed_ms, face_count)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+      """,
+      [
+        .integer(analysis.createdAt), SQLValue(analysis.tag), .text(analysis.model),
+        SQLValue(analysis.result.width), SQLValue(analysis.result.height),
+        .real(analysis.elapsedMs), SQLValue(faceRows.count),
+      ])
+    guard let id = rows.first?.first?.int64 else {
+      throw StorageError(database: databaseName, message: "INSERT returned no id")
+    }
+    // Up to 50 faces per statement keeps well under both databases' parameter limits.
+    var start = 0
+    while start < faceRows.count {
+      let chunk = faceRows[start..<min(start + 50, faceRows.count)]
+      var binds: [SQLValue] = [.integer(id), .integer(analysis.createdAt), SQLValue(analysis.tag)]
+      var tuples: [String] = []
+      for (offset, row) in chunk.enumerated() {
+        var placeholders = ["$1", "$\(binds.count + 1)", "$2", "$3"]
+        binds.append(.integer(Int64(start + offset)))
+        for value in row {
+          binds.append(value)
+          placeholders.append("$\(binds.count)")
         }
-        let columns = (Self.emotionColumns + ["dominant"]).joined(separator: ", ")
-        _ = try await session.query(
-          """
-          INSERT INTO faces (analysis_id, idx, created_at, tag, x, y, w, h, \(columns))
-          VALUES \(tuples.joined(separator: ", "))
-          """, binds)
-        start += chunk.count
+        tuples.append("(\(placeholders.joined(separator: ", ")))")
       }
-      return id
+      let columns = (Self.emotionColumns + ["dominant"]).joined(separator: ", ")
+      _ = try await session.query(
+        """
+        INSERT INTO faces (analysis_id, idx, created_at, tag, x, y, w, h, \(columns))
+        VALUES \(tuples.joined(separator: ", "))
+        """, binds)
+      start += chunk.count
     }
-    let storedFaces = result.faces.map { face in
-      var stored = face
-      stored.emotions = EmotionScores(
-        probabilities: face.emotions.probabilities.map {
-          Double(Self.toMillionths($0)) / Self.probabilityScale
-        })!
-      return stored
-    }
-    return AnalysisRecord(
-      id: id, createdAt: createdAt, tag: tag, model: model, width: result.width,
-      height: result.height, elapsedMs: elapsedMs, faces: storedFaces)
+    return id
   }
 
   static func toMillionths(_ p: Double) -> Int64 {

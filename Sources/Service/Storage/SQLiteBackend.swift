@@ -12,10 +12,16 @@ final class SQLiteBackend: SQLBackend, @unchecked Sendable {
   private let db: OpaquePointer
   private let queue = DispatchQueue(label: "emocl.sqlite")
   private let lock = AsyncLock()
+  private let path: String
+  /// The file's device and inode when opened: if the path later names another file or none
+  /// (deleted, replaced), writes would go to an unlinked file and be lost, so every statement
+  /// fails instead and `/readyz` reports the database down.
+  private let identity: FileIdentity
 
   /// Opens (creating if needed) the database file at `path`.
   init(path: String) throws {
     databaseName = "SQLite \(path)"
+    self.path = path
     var handle: OpaquePointer?
     let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
     let rc = sqlite3_open_v2(path, &handle, flags, nil)
@@ -25,6 +31,11 @@ final class SQLiteBackend: SQLBackend, @unchecked Sendable {
       throw StorageError(database: "SQLite \(path)", message: "cannot open: \(message)")
     }
     db = handle
+    guard let identity = FileIdentity(path: path) else {
+      sqlite3_close_v2(handle)
+      throw StorageError(database: "SQLite \(path)", message: "cannot stat the database file")
+    }
+    self.identity = identity
     sqlite3_busy_timeout(db, 10_000)
     try switchToWAL()
     _ = try execute("PRAGMA synchronous=NORMAL", [])
@@ -48,7 +59,17 @@ final class SQLiteBackend: SQLBackend, @unchecked Sendable {
   }
 
   func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[SQLValue]] {
-    try await lock.withLock { try await self.onQueue { try self.execute(sql, binds) } }
+    try checkFile()
+    return try await lock.withLock { try await self.onQueue { try self.execute(sql, binds) } }
+  }
+
+  /// Throws when the path no longer names the file this connection opened.
+  private func checkFile() throws {
+    guard FileIdentity(path: path) == identity else {
+      throw StorageError(
+        database: databaseName,
+        message: "the database file was deleted or replaced since the server opened it")
+    }
   }
 
   func transaction<T: Sendable>(
@@ -56,7 +77,8 @@ final class SQLiteBackend: SQLBackend, @unchecked Sendable {
   )
     async throws -> T
   {
-    try await lock.withLock {
+    try checkFile()
+    return try await lock.withLock {
       // IMMEDIATE takes the write lock now, so two writers wait (busy_timeout) instead of
       // failing when a read transaction would need upgrading.
       try await self.onQueue { _ = try self.execute("BEGIN IMMEDIATE", []) }

@@ -5,6 +5,15 @@ import Synchronization
 final class FlakyStore: AnalysisStore {
   let inner: any AnalysisStore
   private let isDown = Mutex(false)
+  private let keyReads = Mutex(0)
+  private let insertsBeforeFailure = Mutex<Int?>(nil)
+
+  /// Makes any insert of more than `count` analyses at once fail, as a connection lost
+  /// half-way through a batch would (nil: never).
+  func failInserts(above count: Int?) { insertsBeforeFailure.withLock { $0 = count } }
+
+  /// How many times the API key table was read.
+  var keyReadCount: Int { keyReads.withLock { $0 } }
 
   init(_ inner: any AnalysisStore) { self.inner = inner }
 
@@ -26,12 +35,12 @@ final class FlakyStore: AnalysisStore {
     try check()
     try await inner.ping()
   }
-  func insert(
-    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double
-  ) async throws -> AnalysisRecord {
+  func insert(_ analyses: [NewAnalysis]) async throws -> [AnalysisRecord] {
     try check()
-    return try await inner.insert(
-      createdAt: createdAt, tag: tag, model: model, result: result, elapsedMs: elapsedMs)
+    if let failAfter = insertsBeforeFailure.withLock({ $0 }), analyses.count > failAfter {
+      throw StorageError(database: databaseName, message: "connection lost mid-batch")
+    }
+    return try await inner.insert(analyses)
   }
   func list(_ filter: AnalysisFilter, before: Int64?, limit: Int) async throws -> [AnalysisRecord] {
     try check()
@@ -64,6 +73,7 @@ final class FlakyStore: AnalysisStore {
     return try await inner.revokeKey(id: id, at: time)
   }
   func apiKeyHashes() async throws -> (active: Set<String>, anyExists: Bool) {
+    keyReads.withLock { $0 += 1 }
     try check()
     return try await inner.apiKeyHashes()
   }

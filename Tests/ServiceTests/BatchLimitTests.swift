@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Service
+import Synchronization
+import Testing
+
+/// A batch is stored all or nothing, its decoded pixels are bounded, and a full analysis queue
+/// sheds work at once.
+@Suite("Batch and queue limits")
+struct BatchLimitTests {
+  static func form(count: Int, width: Int = 640, height: Int = 480) -> MultipartBody {
+    var form = MultipartBody()
+    for i in 0..<count {
+      form.add(
+        name: "images", filename: "\(i).jpg", contentType: "image/jpeg",
+        body: TestImages.jpeg(width: width, height: height, seed: UInt8(i)))
+    }
+    return form
+  }
+
+  @Test("a batch whose storage fails stores nothing and answers 503; a retry stores each once")
+  func allOrNothing() async throws {
+    let harness = try Harness()
+    try await harness.test { client in
+      let form = Self.form(count: 3)
+      harness.store.failInserts(above: 1)
+      let failed = try await RouteTests.post(
+        client, "/api/v1/analyze/batch?tag=b", bytes: form.finished(),
+        contentType: form.contentType)
+      try RouteTests.expectProblem(failed, .serviceUnavailable, kind: "database-unavailable")
+      #expect(try await harness.sqlite.list(AnalysisFilter(), before: nil, limit: 9).isEmpty)
+      harness.store.failInserts(above: nil)
+      let retried = try await RouteTests.post(
+        client, "/api/v1/analyze/batch?tag=b", bytes: form.finished(),
+        contentType: form.contentType)
+      #expect(retried.status == .ok, "\(retried.text)")
+      let results = try #require(retried.object["results"] as? [[String: Any]])
+      let ids = results.compactMap { $0["id"] as? Int }
+      #expect(ids.count == 3)
+      let stored = try await harness.sqlite.list(AnalysisFilter(), before: nil, limit: 9)
+      #expect(Set(stored.map { Int($0.id) }) == Set(ids))
+    }
+  }
+
+  @Test("images after the batch's pixel budget are refused in their results, not decoded")
+  func pixelBudget() async throws {
+    // Each 640×480 image is 307,200 pixels; the budget is passed after the second.
+    let harness = try Harness(configure: { $0.maxBatchPixels = 500_000 })
+    try await harness.test { client in
+      let form = Self.form(count: 4)
+      let r = try await RouteTests.post(
+        client, "/api/v1/analyze/batch?store=false", bytes: form.finished(),
+        contentType: form.contentType)
+      #expect(r.status == .ok, "\(r.text)")
+      let results = try #require(r.object["results"] as? [[String: Any]])
+      #expect(results.count == 4)
+      #expect(results[0]["width"] as? Int == 640 && results[1]["width"] as? Int == 640)
+      for result in results[2...] {
+        let error = result["error"] as? [String: Any]
+        #expect(error?["status"] as? Int == 413)
+        #expect(error?["type"] as? String == "/problems/batch-too-large")
+      }
+    }
+  }
+
+  @Test("a full analysis queue refuses at once with Overloaded")
+  func queueBound() async throws {
+    let threads = AnalysisThreads(count: 1, maxQueued: 1, name: "test-queue")
+    let release = DispatchSemaphore(value: 0)
+    let started = DispatchSemaphore(value: 0)
+    async let first: Int = threads.run {
+      started.signal()
+      release.wait()
+      return 1
+    }
+    started.wait()
+    // The thread is busy; one job may wait.
+    async let second: Int = threads.run { 2 }
+    try await Task.sleep(for: .milliseconds(100))
+    await #expect(throws: AnalysisThreads.Overloaded.self) { try await threads.run { 3 } }
+    release.signal()
+    #expect(try await first == 1)
+    #expect(try await second == 2)
+    // Drained: new work is taken again.
+    #expect(try await threads.run { 4 } == 4)
+  }
+}

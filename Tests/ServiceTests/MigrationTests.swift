@@ -1,0 +1,53 @@
+import Foundation
+import Service
+import TestSupport
+import Testing
+
+/// The schema is versioned: `migrate()` records each step in `schema_migrations`, adopts a
+/// database made before versioning, is idempotent, and refuses a database newer than itself.
+@Suite("Schema migrations", .serialized)
+struct MigrationTests {
+  @Test("a new database gets every version once; migrating again changes nothing")
+  func fresh() async throws {
+    try await TestDatabases.each { url in
+      try await SQLStore.withStore(url, logger: Harness.logger) { store in
+        #expect(try await store.schemaVersions() == [1])
+        try await store.migrate()
+        try await store.migrate()
+        #expect(try await store.schemaVersions() == [1])
+      }
+    }
+  }
+
+  @Test("a database from before versioning keeps its rows and is recorded as version 1")
+  func adoptsUnversioned() async throws {
+    try await TestDatabases.each { url in
+      try await SQLStore.withStore(url, logger: Harness.logger) { store in
+        let record = try await store.insert(
+          createdAt: 1, tag: "old", model: "cnn",
+          result: AnalysisResult(width: 4, height: 4, faces: []), elapsedMs: 1)
+        // As the code before versioning left it: the tables, no version table.
+        _ = try await store.execute("DROP TABLE schema_migrations")
+        try await store.migrate()
+        #expect(try await store.schemaVersions() == [1])
+        let rows = try await store.list(AnalysisFilter(), before: nil, limit: 5)
+        #expect(rows.map(\.id) == [record.id])
+      }
+    }
+  }
+
+  @Test("a database newer than this build is refused with a message")
+  func refusesNewer() async throws {
+    try await TestDatabases.each { url in
+      try await SQLStore.withStore(url, logger: Harness.logger) { store in
+        _ = try await store.execute(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)")
+        await #expect {
+          try await store.migrate()
+        } throws: { error in
+          "\(error)".contains("version 99, newer than this emocl")
+        }
+      }
+    }
+  }
+}

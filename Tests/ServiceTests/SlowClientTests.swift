@@ -1,0 +1,107 @@
+import Foundation
+import Service
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Clients that connect and send nothing, half a request head, or a body byte by byte cannot
+/// hold a connection beyond the idle and body timeouts.
+@Suite("Slow clients", .serialized)
+struct SlowClientTests {
+  static func withServer(_ body: @Sendable (Int) async throws -> Void) async throws {
+    let harness = try Harness(configure: {
+      $0.idleTimeout = .seconds(1)
+      $0.bodyTimeout = .seconds(2)
+    })
+    defer { harness.directory.cleanup() }
+    try await LiveServerTests.withServer(harness.service) { port, _ in try await body(port) }
+  }
+
+  /// Connects, sends `bytes` (in `chunks` spaced by `pause`), and returns what the server sent
+  /// and how long until it closed the connection.
+  static func hold(
+    port: Int, chunks: [[UInt8]], pause: Duration
+  ) throws -> (response: String, seconds: Double) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    #expect(connected == 0)
+    let start = ContinuousClock.now
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    for chunk in chunks {
+      // MSG_NOSIGNAL: a write after the server closed must not kill the test process.
+      let sent = chunk.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      Thread.sleep(
+        forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds)
+          / 1e18)
+      // Read what has arrived so far: a reset after the server closes would discard it.
+      let n = buffer.withUnsafeMutableBytes {
+        recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+      }
+      if n > 0 { response += buffer[0..<n] }
+      if sent < 0 || n == 0 { break }
+    }
+    while true {
+      let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+      if n <= 0 { break }
+      response += buffer[0..<n]
+    }
+    let elapsed = ContinuousClock.now - start
+    return (
+      String(decoding: response, as: UTF8.self),
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    )
+  }
+
+  @Test("a connection that sends nothing is closed after the idle timeout")
+  func silent() async throws {
+    try await Self.withServer { port in
+      let (response, seconds) = try Self.hold(port: port, chunks: [], pause: .zero)
+      #expect(response.isEmpty)
+      #expect(seconds >= 0.8 && seconds < 5, "closed after \(seconds) s")
+    }
+  }
+
+  @Test("a request head that never completes is closed after the idle timeout")
+  func halfHead() async throws {
+    try await Self.withServer { port in
+      let head = Array("GET /api/v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8)
+      // One byte of the head every 0.3 s for 6 s: the head never completes.
+      let chunks = [head] + Array(repeating: Array("a".utf8), count: 20)
+      let (_, seconds) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(300))
+      // The sends take 6 s; the server must have closed long before the last one.
+      #expect(seconds < 8, "closed after \(seconds) s")
+    }
+  }
+
+  @Test("a body that trickles in is cut off with 408 after the body timeout")
+  func slowBody() async throws {
+    try await Self.withServer { port in
+      let head = Array(
+        "POST /api/v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+          .utf8)
+      // 30 chunks of 10 bytes, one every 0.25 s (7.5 s): each arrives within the idle timeout,
+      // but the whole body never does within the 2 s body timeout.
+      let chunks = [head] + Array(repeating: [UInt8](repeating: 0xFF, count: 10), count: 30)
+      let start = ContinuousClock.now
+      let (response, _) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(250))
+      #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(200))")
+      #expect(response.contains("/problems/body-timeout"))
+      #expect(ContinuousClock.now - start < .seconds(12))
+    }
+  }
+}
