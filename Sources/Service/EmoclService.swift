@@ -33,7 +33,9 @@ public struct EmoclService: Sendable {
     self.logger = logger
     self.now = now
     publicFiles = PublicFiles.load(logger: logger)
-    keys = KeyCheck(store: store, refreshInterval: configuration.keyRefreshInterval)
+    keys = KeyCheck(
+      store: store, refreshInterval: configuration.keyRefreshInterval,
+      retryAfterFailure: configuration.keyRetryAfterFailure)
     limiter = configuration.rateLimit.map { RateLimiter($0) }
   }
 
@@ -112,8 +114,4 @@ public struct EmoclService: Sendable {
     try await group.run()
   }
 
-  /// The model used when `?model=` is absent.
-  var defaultModel: String? {
-    (analyzer.models.first(where: \.isDefault) ?? analyzer.models.first)?.name
-  }
 }

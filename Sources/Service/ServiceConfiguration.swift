@@ -36,6 +36,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
   public var maxQueuedAnalyses = 256
   /// How long a read of the API-key table is reused (a revoked key stops working after this).
   public var keyRefreshInterval = Duration.seconds(1)
+  /// After a failed read of the API-key table, how long requests use the keys read before (or
+  /// answer 503 at once) instead of asking the database again.
+  public var keyRetryAfterFailure = Duration.seconds(2)
   /// A connection that sends no complete request part for this long is closed: an idle
   /// keep-alive connection, or a client that opens one and sends nothing or half a request head
   /// (`EMOCL_IDLE_TIMEOUT`, seconds; default 30).

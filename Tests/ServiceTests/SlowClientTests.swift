@@ -11,10 +11,13 @@ import Testing
 /// hold a connection beyond the idle and body timeouts.
 @Suite("Slow clients", .serialized)
 struct SlowClientTests {
-  static func withServer(_ body: @Sendable (Int) async throws -> Void) async throws {
+  static func withServer(
+    idle: Duration = .seconds(1), bodyTimeout: Duration = .seconds(2),
+    _ body: @Sendable (Int) async throws -> Void
+  ) async throws {
     let harness = try Harness(configure: {
-      $0.idleTimeout = .seconds(1)
-      $0.bodyTimeout = .seconds(2)
+      $0.idleTimeout = idle
+      $0.bodyTimeout = bodyTimeout
     })
     defer { harness.directory.cleanup() }
     try await LiveServerTests.withServer(harness.service) { port, _ in try await body(port) }
@@ -90,12 +93,13 @@ struct SlowClientTests {
 
   @Test("a body that trickles in is cut off with 408 after the body timeout")
   func slowBody() async throws {
-    try await Self.withServer { port in
+    // An idle timeout well above the pause between chunks, so only the body timeout can end it.
+    try await Self.withServer(idle: .seconds(5)) { port in
       let head = Array(
         "POST /api/v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
           .utf8)
-      // 30 chunks of 10 bytes, one every 0.25 s (7.5 s): each arrives within the idle timeout,
-      // but the whole body never does within the 2 s body timeout.
+      // 30 chunks of 10 bytes, one every 0.25 s (7.5 s): each arrives well within the idle
+      // timeout, but the whole body never does within the 2 s body timeout.
       let chunks = [head] + Array(repeating: [UInt8](repeating: 0xFF, count: 10), count: 30)
       let start = ContinuousClock.now
       let (response, _) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(250))

@@ -90,14 +90,18 @@ struct KillDurabilityTests {
           }
         }
       }
-      // Let the clients store for a while, then kill the server mid-flight.
-      try await Task.sleep(for: .milliseconds(1500))
+      // Let the clients store at least 40 analyses (however slow the machine), then kill the
+      // server mid-flight.
+      let deadline = ContinuousClock.now + .seconds(60)
+      while acknowledged.all.count < 40, ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(50))
+      }
       kill(server.processIdentifier, SIGKILL)
       server.waitUntilExit()
       try await group.waitForAll()
     }
     let ids = acknowledged.all
-    #expect(ids.count >= 20, "only \(ids.count) analyses were stored before the kill")
+    #expect(ids.count >= 40, "only \(ids.count) analyses were stored before the kill")
     let (again, port2) = try await start(models: directory, database: database)
     defer {
       again.terminate()

@@ -12,6 +12,13 @@ public protocol EmotionAnalyzer: Sendable {
   func analyze(imageBytes: [UInt8], options: AnalyzeOptions) async throws -> AnalysisResult
 }
 
+extension EmotionAnalyzer {
+  /// The model used when `?model=` is absent: the first marked default, else the first.
+  public var defaultModel: String? {
+    (models.first(where: \.isDefault) ?? models.first)?.name
+  }
+}
+
 /// How to analyse one image (the query parameters of `POST /api/v1/analyze`).
 public struct AnalyzeOptions: Sendable, Equatable {
   /// Model name, one of `EmotionAnalyzer.models` (e.g. `cnn`, `svm`, `logreg`).

@@ -1,7 +1,5 @@
 import Hummingbird
 
-typealias Handler = @Sendable (Request, EmoclRequestContext) async throws -> Response
-
 /// Registers routes on the router and remembers each one.
 ///
 /// Every path under `/api/` is added to one router group that carries the API guard (keys and
@@ -10,6 +8,11 @@ typealias Handler = @Sendable (Request, EmoclRequestContext) async throws -> Res
 /// `/api/v1/x/`, absolute-form targets, `HEAD` and `OPTIONS` alike — instead of comparing the raw
 /// path's spelling, which the router normalises differently (it drops empty segments).
 struct RouteRegistrar {
+  /// A route's handler: any response generator — a typed `Wire` body (encoded as JSON), a
+  /// `CSVDocument`, or a `Response` built by hand.
+  typealias Handler =
+    @Sendable (Request, EmoclRequestContext) async throws -> any ResponseGenerator
+
   private let router: Router<EmoclRequestContext>
   private let api: RouterGroup<EmoclRequestContext>
   private(set) var routes: [RouteDescription] = []
@@ -53,11 +56,11 @@ struct RouteRegistrar {
       if guarded {
         let relative = String(path.dropFirst(Self.apiPrefix.count))
         api.on(RouterPath(relative), method: method) { request, context in
-          try await handler(request, context)
+          try await handler(request, context).response(from: request, context: context)
         }
       } else {
         router.on(RouterPath(path), method: method) { request, context in
-          try await handler(request, context)
+          try await handler(request, context).response(from: request, context: context)
         }
       }
     }

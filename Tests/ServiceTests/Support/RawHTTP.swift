@@ -24,13 +24,19 @@ enum RawHTTP {
       text += "Content-Length: \(body.count)\r\n"
     }
     text += "\r\n"
-    let response = try exchange(port: port, request: Array(text.utf8) + body)
-    let line = String(decoding: response.prefix(while: { $0 != 13 && $0 != 10 }), as: UTF8.self)
-    let parts = line.split(separator: " ")
-    guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]) else {
-      throw Failure(description: "no status line for \(method) \(target): \(line.debugDescription)")
+    // A server that answers before reading the whole body (401) may close with unread bytes,
+    // and the reset can discard its answer on our side; such an empty exchange is tried again.
+    var line = ""
+    for _ in 0..<3 {
+      let response = try exchange(port: port, request: Array(text.utf8) + body)
+      line = String(decoding: response.prefix(while: { $0 != 13 && $0 != 10 }), as: UTF8.self)
+      let parts = line.split(separator: " ")
+      if parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]) {
+        return code
+      }
+      guard line.isEmpty else { break }
     }
-    return code
+    throw Failure(description: "no status line for \(method) \(target): \(line.debugDescription)")
   }
 
   /// Writes `request` and reads until the server closes the connection.
@@ -38,7 +44,7 @@ enum RawHTTP {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
     defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()

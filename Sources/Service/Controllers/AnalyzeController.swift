@@ -1,7 +1,20 @@
 import Hummingbird
 import Learning
 
-extension EmoclService {
+/// `POST /api/v1/analyze` and `POST /api/v1/analyze/batch`: images in, faces and emotions out,
+/// recorded when asked (a batch in one transaction).
+struct AnalyzeController: Sendable {
+  let configuration: ServiceConfiguration
+  let analyzer: any EmotionAnalyzer
+  let store: any AnalysisStore
+  let metrics: ServiceMetrics
+  let now: @Sendable () -> Int64
+
+  func addRoutes(to routes: inout RouteRegistrar) {
+    routes.add("/api/v1/analyze", [.post: analyze])
+    routes.add("/api/v1/analyze/batch", [.post: analyzeBatch])
+  }
+
   /// Content types accepted as a raw image body.
   static let rawImageTypes: Set<String> = [
     "image/jpeg", "image/png", "image/webp", "image/jpg", "application/octet-stream",
@@ -16,7 +29,7 @@ extension EmoclService {
 
   func analyzeQuery(_ request: Request) throws -> AnalyzeQuery {
     let query = QueryParameters(request)
-    guard let fallback = defaultModel else {
+    guard let fallback = analyzer.defaultModel else {
       throw Problem(
         .unprocessableContent, kind: "no-models",
         detail: "no models are loaded (models folder: \(configuration.modelsDirectory ?? "Models"))"
@@ -151,7 +164,7 @@ extension EmoclService {
   }
 
   /// `POST /api/v1/analyze`: one image, raw or as the multipart field `image`.
-  func analyze(_ request: Request, _ context: EmoclRequestContext) async throws -> Response {
+  func analyze(_ request: Request, _ context: EmoclRequestContext) async throws -> Wire.Analysis {
     let query = try analyzeQuery(request)
     let mediaType = Self.mediaType(request)
     let image: [UInt8]
@@ -177,12 +190,12 @@ extension EmoclService {
     }
     var answers = [try await analyzeOnly(image: image, name: name, query: query)]
     try await record(&answers, query: query)
-    return try Wire.json(answers[0])
+    return answers[0]
   }
 
   /// `POST /api/v1/analyze/batch`: up to `maxBatchImages` images in one multipart body; one
   /// result or problem per image, in order.
-  func analyzeBatch(_ request: Request, _ context: EmoclRequestContext) async throws -> Response {
+  func analyzeBatch(_ request: Request, _ context: EmoclRequestContext) async throws -> Wire.Batch {
     let query = try analyzeQuery(request)
     guard Self.mediaType(request) == "multipart/form-data" else {
       throw Problem(
@@ -242,11 +255,10 @@ extension EmoclService {
       }
     }
     let elapsed = ContinuousClock.now - start
-    return try Wire.json(
-      Wire.Batch(
-        model: query.options.model,
-        elapsedMs: Double(elapsed.components.seconds) * 1000
-          + Double(elapsed.components.attoseconds) / 1e15,
-        results: results))
+    return Wire.Batch(
+      model: query.options.model,
+      elapsedMs: Double(elapsed.components.seconds) * 1000
+        + Double(elapsed.components.attoseconds) / 1e15,
+      results: results)
   }
 }

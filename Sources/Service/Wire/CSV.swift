@@ -1,0 +1,62 @@
+import Learning
+
+/// CSV (RFC 4180) of stored records: one row per face, and one row with empty face columns for
+/// a record without faces.
+enum CSV {
+  static let header =
+    ([
+      "id", "created_at", "tag", "model", "width", "height", "elapsed_ms", "face", "x", "y",
+      "box_width", "box_height",
+    ] + Emotion.allCases.map(\.rawValue) + ["dominant"])
+    .joined(separator: ",")
+
+  /// A text cell: quoted when it holds a separator, quote or line break, and neutralised when a
+  /// spreadsheet would read it as a formula (OWASP's rule: a cell that begins with `=`, `+`,
+  /// `-`, `@`, tab or carriage return gets a leading `'`). Numbers are written without this.
+  static func field(_ value: String) -> String {
+    var value = value
+    if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+      value = "'" + value
+    }
+    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+      return value
+    }
+    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  static func records(_ records: [AnalysisRecord]) -> String {
+    var lines = [header]
+    for r in records {
+      let common = [
+        String(r.id), RFC3339.format(micros: r.createdAt), field(r.tag ?? ""), field(r.model),
+        String(r.width), String(r.height), String(r.elapsedMs),
+      ]
+      if r.faces.isEmpty {
+        lines.append((common + [String](repeating: "", count: 5 + 7 + 1)).joined(separator: ","))
+      }
+      for (i, face) in r.faces.enumerated() {
+        let b = face.box
+        let row =
+          common + [String(i), String(b.x), String(b.y), String(b.width), String(b.height)]
+          + face.emotions.probabilities.map { String($0) } + [face.dominant.rawValue]
+        lines.append(row.joined(separator: ","))
+      }
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
+
+  static func stats(_ buckets: [StatsBucket]) -> String {
+    let names = Emotion.allCases.map(\.rawValue)
+    var lines = [
+      (["start", "faces"] + names.map { "mean_\($0)" } + names.map { "dominant_\($0)" })
+        .joined(separator: ",")
+    ]
+    for b in buckets {
+      let row =
+        [RFC3339.format(micros: b.start), String(b.faces)]
+        + b.meanProbabilities.map { String($0) } + b.dominantCounts.map { String($0) }
+      lines.append(row.joined(separator: ","))
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
+}
