@@ -1,6 +1,7 @@
 import ArgumentParser
+import Classical
+import Datasets
 import Foundation
-import Learning
 import Tensor
 
 /// Options every classical `train` subcommand shares: data, validation, augmentation, output.

@@ -1,7 +1,10 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Learning
+import NeuralNet
+import Reporting
 import Tensor
+import Training
 
 /// `emocl train cnn`: train the convolutional network, with checkpoints, resume, a CSV log
 /// and learning curves in `~/.cache/emocl/runs/NAME/`.

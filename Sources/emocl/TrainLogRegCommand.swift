@@ -1,5 +1,5 @@
 import ArgumentParser
-import Learning
+import Classical
 
 /// `emocl train logreg`: L2 logistic regression on standardised pixels.
 struct TrainLogReg: ParsableCommand {

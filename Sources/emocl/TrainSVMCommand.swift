@@ -1,5 +1,5 @@
 import ArgumentParser
-import Learning
+import Classical
 
 /// `emocl train svm`: standardise → PCA → kernel SVM.
 struct TrainSVM: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Classical
+import Datasets
 import Foundation
-import Learning
 import Tensor
 
 /// `emocl tune <model>`: choose hyper-parameters on a held-out part of the training data.

@@ -1,5 +1,5 @@
 import Hummingbird
-import Learning
+import Pipeline
 
 extension EmoclService {
   /// Content types accepted as a raw image body.

@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
 import Hummingbird
-import Learning
 
 /// The JSON bodies of the API (see `Public/openapi.json`): snake_case keys, RFC 3339 times, and
 /// `null` written out where the document says a key is nullable.

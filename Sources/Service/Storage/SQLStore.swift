@@ -1,5 +1,6 @@
-import Learning
+import Datasets
 import Logging
+import Pipeline
 import ServiceLifecycle
 
 /// The one `AnalysisStore`: the same SQL on SQLite or PostgreSQL (only table definitions and the

@@ -1,4 +1,3 @@
-import Learning
 
 /// A stored analysis: the result of one image, never the image itself.
 public struct AnalysisRecord: Sendable, Equatable {
