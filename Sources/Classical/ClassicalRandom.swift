@@ -1,18 +1,14 @@
 import Foundation
+import Tensor
 
-/// A small seeded generator (SplitMix64) so randomised algorithms are reproducible.
+/// A small seeded generator (Tensor's SplitMix64 stream) so randomised algorithms are
+/// reproducible, with the Gaussian samples the PCA sketch draws.
 struct ClassicalRandom: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+  private var stream: SplitMix64
 
-  init(seed: UInt64) { state = seed }
+  init(seed: UInt64) { stream = SplitMix64(seed: seed) }
 
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+  mutating func next() -> UInt64 { stream.next() }
 
   /// A standard normal sample (Box–Muller).
   mutating func gaussian() -> Float {

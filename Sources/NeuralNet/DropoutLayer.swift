@@ -1,3 +1,5 @@
+import Tensor
+
 /// Inverted dropout with masks hashed from (step seed, layer, image, element): the same image
 /// gets the same mask however the batch is split between workers, and a resumed run draws the
 /// same masks. Identity in evaluation.

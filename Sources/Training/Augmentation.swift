@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Tensor
 
 /// Random distortions applied to each training image on the fly, and the crop both training
 /// and evaluation use. Training images are a random affine view (flip, rotation, scale, shift)

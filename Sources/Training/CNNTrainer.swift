@@ -73,7 +73,7 @@ public final class CNNTrainer: @unchecked Sendable {
   public let runDirectory: URL?
   public let stepsPerEpoch: Int
   public let schedule: LearningRateSchedule
-  private let train: TrainingImages
+  let train: TrainingImages
   private let validation: TrainingImages?
   private let optimizer: Optimizer
   private let replicas: Replicas

@@ -21,23 +21,16 @@ struct BenchClassical: ParsableCommand {
   @Option(help: "Threads (BLAS and concurrent sub-problems).")
   var threads: Int = 2
 
-  /// Process CPU seconds (all threads).
-  static func cpuSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-  }
-
   func run() throws {
     let images = try LabeledImages.load(directory: URL(fileURLWithPath: directory))
-    let standardized = try StandardScaler.fit(classicalFeatures(images)).transform(
-      classicalFeatures(images))
+    let standardized = try StandardScaler.fit(images.pixelFeatures).transform(
+      images.pixelFeatures)
     let clock = ContinuousClock()
     func timed(_ task: String, _ body: () throws -> Void) rethrows {
-      let (startCPU, start) = (Self.cpuSeconds(), clock.now)
+      let (startCPU, start) = (processCPUSeconds(), clock.now)
       try body()
       let wall = seconds(clock.now - start)
-      print(String(format: "%@\t%.2f\t%.2f", task, wall, Self.cpuSeconds() - startCPU))
+      print(String(format: "%@\t%.2f\t%.2f", task, wall, processCPUSeconds() - startCPU))
     }
     print("task\twall_s\tcpu_s")
     var components: Tensor? = nil

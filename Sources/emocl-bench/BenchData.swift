@@ -48,13 +48,8 @@ struct BenchData: ParsableCommand {
     }
     let images = first.images
     print("images \(images.count) \(images.width)x\(images.height)")
-    print("first_load_s \(Self.seconds(firstTime))")
-    print("cached_load_s \(Self.seconds(best))")
-    print("listing_s \(Self.seconds(listing))")
-  }
-
-  static func seconds(_ duration: Duration) -> String {
-    let (whole, attoseconds) = duration.components
-    return String(format: "%.3f", Double(whole) + Double(attoseconds) * 1e-18)
+    print("first_load_s \(String(format: "%.3f", seconds(firstTime)))")
+    print("cached_load_s \(String(format: "%.3f", seconds(best)))")
+    print("listing_s \(String(format: "%.3f", seconds(listing)))")
   }
 }

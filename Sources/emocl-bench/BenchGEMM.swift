@@ -86,12 +86,6 @@ struct BenchGEMM: ParsableCommand {
     return best
   }
 
-  /// A duration in seconds.
-  static func seconds(_ duration: Duration) -> Double {
-    let (whole, attoseconds) = duration.components
-    return Double(whole) + Double(attoseconds) * 1e-18
-  }
-
   /// One decimal place, without Foundation's formatter.
   static func fixed(_ value: Double) -> String {
     let tenths = Int((value * 10).rounded())

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import NeuralNet
+import Tensor
 import Pipeline
 import Vision
 
@@ -83,7 +83,7 @@ struct BenchPipelineScenes: ParsableCommand {
       }
       direct += try classifier.probabilities(forFaces: batch).map { Self.argmax($0) }
     }
-    let directSeconds = Self.seconds(clock.now - directStart)
+    let directSeconds = seconds(clock.now - directStart)
 
     // Scenes through the pipeline.
     var pipelinePredictions: [Int?] = []
@@ -120,7 +120,7 @@ struct BenchPipelineScenes: ParsableCommand {
         try drawn.writePNG(toFile: "\(scenesDir)/scene-\(n)-\(Emotion.allCases[labels[n]]).png")
       }
     }
-    let sceneSeconds = Self.seconds(clock.now - sceneStart)
+    let sceneSeconds = seconds(clock.now - sceneStart)
 
     let total = crops.count
     let detected = pipelinePredictions.indices.filter { pipelinePredictions[$0] != nil }
@@ -206,23 +206,5 @@ struct BenchPipelineScenes: ParsableCommand {
     var best = 0
     for k in row.indices where row[k] > row[best] { best = k }
     return best
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    let (whole, atto) = duration.components
-    return Double(whole) + Double(atto) * 1e-18
-  }
-
-  /// Deterministic 64-bit generator (SplitMix64) for the sample and the scenes.
-  struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
   }
 }

@@ -68,21 +68,3 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
 
   private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
-
-/// SplitMix64: seeds ``Xoshiro256`` and hashes counters into independent random streams
-/// (dropout masks, per-image augmentation) that do not depend on thread scheduling.
-public enum SplitMix64 {
-  /// Advances `state` and returns the next output.
-  public static func next(_ state: inout UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    return mix(state)
-  }
-
-  /// The SplitMix64 finaliser: a bijective 64-bit hash with good avalanche.
-  @inlinable public static func mix(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
