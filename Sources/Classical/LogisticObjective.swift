@@ -76,12 +76,8 @@ struct LogisticObjective {
         var probabilities = [Double](repeating: 0, count: k)
         for i in 0..<n {
           let row = i * k
-          var top = -Double.infinity
-          for c in 0..<k { top = max(top, Double(z[row + c])) }
-          var sum = 0.0
-          for c in 0..<k {
-            probabilities[c] = exp(Double(z[row + c]) - top)
-            sum += probabilities[c]
+          let (top, sum) = logSumExpParts(count: k) { Double(z[row + $0]) } exponential: {
+            probabilities[$0] = $1
           }
           let weight = Double(normalizedWeights[i])
           loss += weight * (log(sum) + top - Double(z[row + targets[i]]))

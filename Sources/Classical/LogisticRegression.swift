@@ -222,9 +222,7 @@ public struct LogisticRegression: Sendable, Equatable {
         var values = [Double](repeating: 0, count: k)
         switch multiclass {
         case .multinomial:
-          var top = -Double.infinity
-          for c in 0..<k { top = max(top, Double(z[row + c])) }
-          for c in 0..<k { values[c] = exp(Double(z[row + c]) - top) }
+          _ = logSumExpParts(count: k) { Double(z[row + $0]) } exponential: { values[$0] = $1 }
         case .oneVsRest:
           for c in 0..<k { values[c] = 1 / (1 + exp(-Double(z[row + c]))) }
         }

@@ -97,15 +97,13 @@ public final class CNNClassifier: @unchecked Sendable {
   /// Row-wise softmax of `logits / temperature`.
   public static func softmax(_ logits: [Float], classes: Int, temperature: Double) -> [Float] {
     var out = logits
+    var terms = [Double](repeating: 0, count: classes)
     for row in 0..<(logits.count / max(1, classes)) {
       let base = row * classes
-      var top = -Double.infinity
-      for c in 0..<classes { top = max(top, Double(logits[base + c]) / temperature) }
-      var sum = 0.0
-      for c in 0..<classes { sum += exp(Double(logits[base + c]) / temperature - top) }
-      for c in 0..<classes {
-        out[base + c] = Float(exp(Double(logits[base + c]) / temperature - top) / sum)
-      }
+      let (_, sum) = logSumExpParts(count: classes) {
+        Double(logits[base + $0]) / temperature
+      } exponential: { terms[$0] = $1 }
+      for c in 0..<classes { out[base + c] = Float(terms[c] / sum) }
     }
     return out
   }

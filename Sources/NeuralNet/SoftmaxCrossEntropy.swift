@@ -54,11 +54,9 @@ public struct SoftmaxCrossEntropy: Sendable, Hashable, Codable {
         }
       }
       if best == y { correct += 1 }
-      var sumExp = 0.0
-      for c in 0..<classes {
-        p[c] = Foundation.exp(Double(logits[c * batch + i]) - maxLogit)
-        sumExp += p[c]
-      }
+      let (_, sumExp) = logSumExpParts(count: classes) {
+        Double(logits[$0 * batch + i])
+      } exponential: { p[$0] = $1 }
       let logSum = Foundation.log(sumExp)
       let wy = Double(classWeights?[y] ?? 1)
       var smooth = 0.0

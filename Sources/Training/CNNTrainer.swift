@@ -44,9 +44,7 @@ public struct Evaluation: Sendable {
       let row = i * k
       var best = 0
       for c in 1..<k where logits[row + c] > logits[row + best] { best = c }
-      let top = Double(logits[row + best])
-      var sum = 0.0
-      for c in 0..<k { sum += exp(Double(logits[row + c]) - top) }
+      let (top, sum) = logSumExpParts(count: k) { Double(logits[row + $0]) }
       total -= Double(logits[row + labels[i]]) - top - log(sum)
       predicted[i] = best
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Temperature scaling (Guo et al., 2017): one scalar `T` dividing the logits, fitted on
 /// held-out data by minimising the negative log-likelihood; it changes confidences, never the
@@ -12,10 +13,9 @@ public enum TemperatureScaling {
     var total = 0.0
     for (i, label) in labels.enumerated() {
       let row = i * classes
-      var top = -Double.infinity
-      for c in 0..<classes { top = max(top, Double(logits[row + c]) / temperature) }
-      var sum = 0.0
-      for c in 0..<classes { sum += exp(Double(logits[row + c]) / temperature - top) }
+      let (top, sum) = logSumExpParts(count: classes) {
+        Double(logits[row + $0]) / temperature
+      }
       total -= Double(logits[row + label]) / temperature - top - log(sum)
     }
     return total / Double(max(1, labels.count))
