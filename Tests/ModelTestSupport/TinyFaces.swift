@@ -5,11 +5,11 @@ import Tensor
 /// Tiny generated "faces" for evaluation and report tests: a `side × side` grey image of class
 /// `c` is dim noise with a bright 3×3 block at a place only class `c` uses, so a linear model
 /// separates the classes.
-enum TinyFaces {
-  static let side = 12
+public enum TinyFaces {
+  public static let side = 12
 
   /// The pixels of image `k` of class `c`.
-  static func pixels(class c: Int, index k: Int) -> [UInt8] {
+  public static func pixels(class c: Int, index k: Int) -> [UInt8] {
     let (bx, by) = ((c % 4) * 3, (c / 4) * 6 + 1)
     return (0..<(side * side)).map { p in
       let (y, x) = (p / side, p % side)
@@ -22,7 +22,7 @@ enum TinyFaces {
   /// `perClass` images of each of the 7 classes, named `class/imgK.png`. With `mislabelled`,
   /// image 2 of class c shows class c + 1's pattern, so a model that learned the patterns
   /// gets those wrong.
-  static func images(perClass: Int, offset: Int = 0, mislabelled: Bool = false) throws
+  public static func images(perClass: Int, offset: Int = 0, mislabelled: Bool = false) throws
     -> LabeledImages
   {
     var pixels: [UInt8] = []
@@ -41,15 +41,15 @@ enum TinyFaces {
   }
 
   /// The input spec of models trained on these images (pixels scaled to 0…1).
-  static let input = InputSpec(width: side, height: side, channels: 1)
+  public static let input = InputSpec(width: side, height: side, channels: 1)
 
   /// Feature rows as `train logreg` makes them.
-  static func features(_ images: LabeledImages) -> Tensor {
+  public static func features(_ images: LabeledImages) -> Tensor {
     Tensor(shape: [images.count, images.imageByteCount], storage: images.floatPixels())
   }
 
   /// A logistic regression (no PCA) fitted on `images`.
-  static func logisticRegression(_ images: LabeledImages) throws -> ClassicalPipeline {
+  public static func logisticRegression(_ images: LabeledImages) throws -> ClassicalPipeline {
     var options = LogisticRegression.Options()
     options.maxIterations = 50
     options.threads = 1
@@ -61,7 +61,7 @@ enum TinyFaces {
 
   /// An RBF SVM on `components` principal components fitted on `images`, with or without
   /// Platt scaling.
-  static func svm(_ images: LabeledImages, components: Int = 6, probability: Bool = false) throws
+  public static func svm(_ images: LabeledImages, components: Int = 6, probability: Bool = false) throws
     -> ClassicalPipeline
   {
     var pca = PCA.Options()
@@ -79,7 +79,7 @@ enum TinyFaces {
   }
 
   /// `pipeline`'s model file for these images' input, with a training record.
-  static func modelFile(_ pipeline: ClassicalPipeline) -> ModelFile {
+  public static func modelFile(_ pipeline: ClassicalPipeline) -> ModelFile {
     pipeline.modelFile(
       classes: Emotion.names, input: input,
       training: TrainingInfo(data: "generated", command: "test", seconds: 1.5))

@@ -1,3 +1,4 @@
+import ModelTestSupport
 import Datasets
 import Pipeline
 import Testing

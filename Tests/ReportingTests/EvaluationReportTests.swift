@@ -1,3 +1,4 @@
+import ModelTestSupport
 import Classical
 import Datasets
 import Foundation
