@@ -41,7 +41,9 @@ let package = Package(
     .target(
       name: "CCodecs",
       path: "Sources/CCodecs",
-      linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]
+      linkerSettings: [
+        .linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
+      ]
     ),
     // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
     .target(name: "Tensor", dependencies: ["CBLAS"]),
@@ -102,8 +104,10 @@ let package = Package(
     .target(
       name: "ModelTestSupport", dependencies: ["Tensor", "Datasets", "Classical"],
       path: "Tests/ModelTestSupport"),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "DatasetsTests", dependencies: ["Datasets", "Tensor", "Vision", "TestSupport"],
       exclude: ["Fixtures"]),

@@ -76,7 +76,9 @@ struct LogisticObjective {
         var probabilities = [Double](repeating: 0, count: k)
         for i in 0..<n {
           let row = i * k
-          let (top, sum) = logSumExpParts(count: k) { Double(z[row + $0]) } exponential: {
+          let (top, sum) = logSumExpParts(count: k) {
+            Double(z[row + $0])
+          } exponential: {
             probabilities[$0] = $1
           }
           let weight = Double(normalizedWeights[i])

@@ -222,7 +222,11 @@ public struct LogisticRegression: Sendable, Equatable {
         var values = [Double](repeating: 0, count: k)
         switch multiclass {
         case .multinomial:
-          _ = logSumExpParts(count: k) { Double(z[row + $0]) } exponential: { values[$0] = $1 }
+          _ = logSumExpParts(count: k) {
+            Double(z[row + $0])
+          } exponential: {
+            values[$0] = $1
+          }
         case .oneVsRest:
           for c in 0..<k { values[c] = 1 / (1 + exp(-Double(z[row + c]))) }
         }

@@ -172,8 +172,8 @@ private func randomizedComponents(
   // Range of Xc: Q [n, l] orthonormal, refined by (Xc Xcᵀ)^q power iterations.
   var q = centered.matmul(sketch)
   try lapack { () throws(TensorError) in
-      try orthonormalizeColumns(&q.storage, rows: n, columns: l)
-    }
+    try orthonormalizeColumns(&q.storage, rows: n, columns: l)
+  }
   for _ in 0..<powerIterations {
     var z = centered.matmul(q, transposeSelf: true)  // [d, l]
     try lapack { () throws(TensorError) in

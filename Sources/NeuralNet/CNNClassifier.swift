@@ -102,7 +102,9 @@ public final class CNNClassifier: @unchecked Sendable {
       let base = row * classes
       let (_, sum) = logSumExpParts(count: classes) {
         Double(logits[base + $0]) / temperature
-      } exponential: { terms[$0] = $1 }
+      } exponential: {
+        terms[$0] = $1
+      }
       for c in 0..<classes { out[base + c] = Float(terms[c] / sum) }
     }
     return out

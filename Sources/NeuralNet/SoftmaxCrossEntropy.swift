@@ -56,7 +56,9 @@ public struct SoftmaxCrossEntropy: Sendable, Hashable, Codable {
       if best == y { correct += 1 }
       let (_, sumExp) = logSumExpParts(count: classes) {
         Double(logits[$0 * batch + i])
-      } exponential: { p[$0] = $1 }
+      } exponential: {
+        p[$0] = $1
+      }
       let logSum = Foundation.log(sumExp)
       let wy = Double(classWeights?[y] ?? 1)
       var smooth = 0.0

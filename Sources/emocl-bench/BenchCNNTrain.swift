@@ -114,7 +114,8 @@ struct BenchCNNTrain: ParsableCommand {
         b.withUnsafeBufferPointer { bp in
           func product() {
             sgemm(
-              .none, .none, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n,
+              .none, .none, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!,
+              ldb: n,
               c: cp.baseAddress!, ldc: n)
           }
           product()

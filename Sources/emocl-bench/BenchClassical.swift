@@ -48,7 +48,9 @@ struct BenchClassical: ParsableCommand {
         var options = PCA.Options()
         options.threads = threads
         options.solver = task == "pca" ? .full : .randomized
-        try timed(task) { components = try PCA.fit(standardized, options: options).transform(standardized) }
+        try timed(task) {
+          components = try PCA.fit(standardized, options: options).transform(standardized)
+        }
       case "svm":
         var pca = PCA.Options()
         pca.threads = threads

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import Tensor
 import Pipeline
+import Tensor
 import Vision
 
 /// `emocl-bench pipeline-scenes`: how much accuracy the whole pipeline (detect → margin crop →

@@ -10,7 +10,9 @@ enum ImportScanner {
       var words = line.split(separator: " ").filter { !$0.isEmpty }
       while let first = words.first, first.hasPrefix("@") { words.removeFirst() }
       guard words.first == "import", words.count >= 2 else { continue }
-      let kinds: Set<Substring> = ["struct", "class", "enum", "protocol", "func", "var", "typealias"]
+      let kinds: Set<Substring> = [
+        "struct", "class", "enum", "protocol", "func", "var", "typealias",
+      ]
       let path = kinds.contains(words[1]) && words.count >= 3 ? words[2] : words[1]
       modules.insert(String(path.split(separator: ".")[0]))
     }

@@ -45,7 +45,11 @@ struct PackageManifest: Equatable {
       if let deps = call.range(of: "dependencies:"),
         let open = call.range(of: "[", range: deps.upperBound..<call.endIndex)
       {
-        let list = String(call[open.upperBound..<Self.balanced(call, from: open.upperBound, open: "[", close: "]").lowerBound])
+        let list = String(
+          call[
+            open
+              .upperBound..<Self.balanced(call, from: open.upperBound, open: "[", close: "]")
+              .lowerBound])
         var rest = Substring(list)
         while let product = rest.range(of: ".product(") {
           let end = Self.balanced(list, from: product.upperBound)

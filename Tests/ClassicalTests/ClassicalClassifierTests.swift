@@ -1,7 +1,7 @@
-import ModelTestSupport
 import Classical
 import Datasets
 import Foundation
+import ModelTestSupport
 import Pipeline
 import Tensor
 import TestSupport

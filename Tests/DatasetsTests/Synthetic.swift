@@ -1,6 +1,5 @@
 import Datasets
 
-
 /// A synthetic set: image `i` has every pixel `i % 256` except pixel (row r, column c) =
 /// `(r * width + c + i) % 256`, so rows and images are all distinguishable.
 func syntheticImages(counts: [Int], width: Int = 4, height: Int = 3) throws -> LabeledImages {

@@ -61,7 +61,8 @@ public enum TinyFaces {
 
   /// An RBF SVM on `components` principal components fitted on `images`, with or without
   /// Platt scaling.
-  public static func svm(_ images: LabeledImages, components: Int = 6, probability: Bool = false) throws
+  public static func svm(_ images: LabeledImages, components: Int = 6, probability: Bool = false)
+    throws
     -> ClassicalPipeline
   {
     var pca = PCA.Options()

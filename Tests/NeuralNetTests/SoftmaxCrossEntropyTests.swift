@@ -1,6 +1,6 @@
-import Tensor
 import Foundation
 import NeuralNet
+import Tensor
 import Testing
 
 @Suite struct SoftmaxCrossEntropyTests {

@@ -1,5 +1,5 @@
-import ModelTestSupport
 import Datasets
+import ModelTestSupport
 import Pipeline
 import Testing
 import Vision

@@ -1,7 +1,6 @@
 import Datasets
 import Pipeline
 
-
 /// The probability of each emotion for one face; the seven values sum to 1 (up to rounding).
 public struct EmotionScores: Codable, Sendable, Equatable {
   public var angry: Double

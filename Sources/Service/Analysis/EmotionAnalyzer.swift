@@ -1,6 +1,5 @@
 import Pipeline
 
-
 /// What the service asks of the model: turn encoded image bytes into faces and emotions.
 ///
 /// The service depends only on this protocol, so routes, storage and the page are tested with a

@@ -1,4 +1,3 @@
-
 /// A stored analysis: the result of one image, never the image itself.
 public struct AnalysisRecord: Sendable, Equatable {
   /// Assigned by the database; increases with insertion order.
