@@ -19,8 +19,7 @@ extension EmoclService {
     guard let fallback = defaultModel else {
       throw Problem(
         .unprocessableContent, kind: "no-models",
-        detail: "no models are loaded (models folder: \(configuration.modelsDirectory ?? "Models"))"
-      )
+        detail: "no models are loaded (models folder: \(configuration.modelsDirectory ?? "Models"))")
     }
     let model = try query.string("model") ?? fallback
     guard analyzer.models.contains(where: { $0.name == model }) else {
