@@ -141,7 +141,8 @@ let package = Package(
     .testTarget(
       name: "ServiceTests",
       dependencies: [
-        "Service", "Datasets", "Pipeline", "Classical", "TestSupport", "ModelTestSupport",
+        "Service", "Datasets", "Pipeline", "Classical", "Vision", "TestSupport", "ModelTestSupport",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -154,7 +155,7 @@ let package = Package(
     .testTarget(
       name: "emoclTests",
       dependencies: [
-        "emocl", "Datasets", "Classical", "NeuralNet", "Pipeline", "Reporting", "Vision",
+        "emocl", "Datasets", "Classical", "NeuralNet", "Pipeline", "Reporting", "Vision", "Tensor",
         "TestSupport", "ModelTestSupport",
       ],
       exclude: ["Fixtures"]),

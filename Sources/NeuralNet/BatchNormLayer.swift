@@ -1,3 +1,5 @@
+import Tensor
+
 /// Batch normalisation per channel; each channel of a `[C, n, H, W]` batch is one contiguous
 /// run of `n·H·W` values. Training normalises with the batch mean and biased variance and
 /// keeps them (``batchMean``, ``batchVariance``) for ``Network/updateRunningStatistics(from:)``;

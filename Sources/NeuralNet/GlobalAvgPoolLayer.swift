@@ -1,3 +1,5 @@
+import Tensor
+
 /// Mean of each plane: `[C, n, H, W] → [C, n, 1, 1]` (the planes are contiguous runs).
 final class GlobalAvgPoolLayer: Layer {
   let planes: Int

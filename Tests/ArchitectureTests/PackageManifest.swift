@@ -45,21 +45,20 @@ struct PackageManifest: Equatable {
       if let deps = call.range(of: "dependencies:"),
         let open = call.range(of: "[", range: deps.upperBound..<call.endIndex)
       {
-        let list = String(
-          call[
-            open
-              .upperBound..<Self.balanced(call, from: open.upperBound, open: "[", close: "]")
-              .lowerBound])
-        var rest = Substring(list)
-        while let product = rest.range(of: ".product(") {
-          let end = Self.balanced(list, from: product.upperBound)
-          let inner = String(rest[product.upperBound..<end.lowerBound])
+        let close = Self.balanced(call, from: open.upperBound, open: "[", close: "]")
+        let list = String(call[open.upperBound..<close.lowerBound])
+        // `.product(name: "P", package: "p")` entries hold no brackets of their own.
+        let productCall = try! NSRegularExpression(pattern: "\\.product\\([^)]*\\)")
+        let whole = NSRange(list.startIndex..., in: list)
+        for match in productCall.matches(in: list, range: whole) {
+          let inner = (list as NSString).substring(with: match.range)
           if let productName = Self.stringArgument("name", in: inner) {
             products.insert(productName)
           }
-          rest = rest[..<product.lowerBound] + rest[end.upperBound...]
         }
-        targets = Set(Self.stringLiterals(in: String(rest)))
+        let rest = productCall.stringByReplacingMatches(
+          in: list, range: whole, withTemplate: "")
+        targets = Set(Self.stringLiterals(in: rest))
       }
       found.append(
         Target(name: name, isTest: isTest, path: path, targets: targets, products: products))

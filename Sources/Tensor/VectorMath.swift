@@ -1,16 +1,19 @@
 /// Reductions over contiguous Float runs with 16 independent SIMD lanes (the compiler does not
 /// reassociate a scalar Float sum, so a plain loop would not vectorise), accumulated in Float
 /// within a lane and summed in Double at the end.
-enum VectorMath {
-  typealias V = SIMD16<Float>
+public enum VectorMath {
+  /// Sixteen Float lanes.
+  public typealias V = SIMD16<Float>
 
-  @inline(__always)
-  static func load(_ p: UnsafePointer<Float>) -> V {
+  /// Sixteen floats from `p` (any alignment).
+  @inlinable @inline(__always)
+  public static func load(_ p: UnsafePointer<Float>) -> V {
     UnsafeRawPointer(p).loadUnaligned(as: V.self)
   }
 
   /// `Σ x[i]`.
-  static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Double {
+  @inlinable
+  public static func sum(_ x: UnsafePointer<Float>, _ count: Int) -> Double {
     var acc0 = V()
     var acc1 = V()
     var i = 0
@@ -28,7 +31,9 @@ enum VectorMath {
   }
 
   /// `Σ (x[i] − center)²`.
-  static func sumOfSquares(_ x: UnsafePointer<Float>, _ count: Int, around center: Float) -> Double
+  @inlinable
+  public static func sumOfSquares(_ x: UnsafePointer<Float>, _ count: Int, around center: Float)
+    -> Double
   {
     var acc0 = V()
     var acc1 = V()
@@ -51,7 +56,8 @@ enum VectorMath {
   }
 
   /// `(Σ dy[i], Σ dy[i]·(x[i] − center))`, the two reductions of a batch-norm backward pass.
-  static func sumAndCenteredDot(
+  @inlinable
+  public static func sumAndCenteredDot(
     _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, center: Float
   ) -> (Double, Double) {
     var s0 = V()
@@ -81,7 +87,8 @@ enum VectorMath {
 
   /// Like ``sumAndCenteredDot(_:_:_:center:)`` with `dy` zeroed where `gate ≤ 0` (the
   /// gradient through a ReLU whose output is `gate`).
-  static func gatedSumAndCenteredDot(
+  @inlinable
+  public static func gatedSumAndCenteredDot(
     _ dy: UnsafePointer<Float>, gate: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
     _ count: Int, center: Float
   ) -> (Double, Double) {
