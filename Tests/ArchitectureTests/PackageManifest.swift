@@ -7,6 +7,7 @@ struct PackageManifest: Equatable {
   /// One `.target`, `.executableTarget`, `.systemLibrary` or `.testTarget` call.
   struct Target: Equatable {
     var name: String
+    /// A test target or a test helper under `Tests/`: outside the layer order.
     var isTest: Bool
     /// The folder its sources are in, relative to the package root.
     var path: String
@@ -37,9 +38,12 @@ struct PackageManifest: Equatable {
       searchStart = body.upperBound
       let call = String(code[range.upperBound..<body.upperBound])
       guard let name = Self.stringArgument("name", in: call) else { continue }
-      let isTest = kind == ".testTarget("
+      let testTarget = kind == ".testTarget("
       let path =
-        Self.stringArgument("path", in: call) ?? (isTest ? "Tests/\(name)" : "Sources/\(name)")
+        Self.stringArgument("path", in: call)
+        ?? (testTarget ? "Tests/\(name)" : "Sources/\(name)")
+      // Test helpers (`.target`s under Tests/) are test code: outside the layers.
+      let isTest = testTarget || path.hasPrefix("Tests/")
       var targets = Set<String>()
       var products = Set<String>()
       if let deps = call.range(of: "dependencies:"),
