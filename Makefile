@@ -53,6 +53,7 @@ run: build
 	.build/release/emocl serve --host $(HOST) --port $(PORT) --models Models --database sqlite:data/emocl.sqlite
 
 bench: build
+	swift build $(SWIFT_FLAGS) --product emocl-bench
 	bash Scripts/bench.sh
 
 format:

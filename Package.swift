@@ -1,13 +1,23 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers, each using only those before it (see README "Architecture"):
-// CBLAS, CCodecs, CFreeType (C shims) -> Tensor -> Vision -> Learning -> (Service) -> emocl (CLI).
+// Layers, each using only those before it (docs/architecture.md; Tests/ArchitectureTests checks
+// this file and every import line against the same order):
+// C shims -> Tensor -> Vision -> Datasets -> Classical, NeuralNet -> Training, Pipeline
+//   -> Reporting -> Service -> emocl, emocl-bench.
 let package = Package(
   name: "Emocl",
   platforms: [.macOS(.v15)],
   products: [
-    .library(name: "EmoclKit", targets: ["Tensor", "Vision", "Learning"]),
+    // Everything the CLI does, as a library (without the web service's dependencies).
+    .library(
+      name: "EmoclKit",
+      targets: [
+        "Tensor", "Vision", "Datasets", "Classical", "NeuralNet", "Training", "Pipeline",
+        "Reporting",
+      ]),
+    // The web service, for a program that embeds it.
+    .library(name: "EmoclService", targets: ["Service"]),
     .executable(name: "emocl", targets: ["emocl"]),
   ],
   dependencies: [
@@ -31,21 +41,36 @@ let package = Package(
     .target(
       name: "CCodecs",
       path: "Sources/CCodecs",
-      linkerSettings: [.linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp")]
+      linkerSettings: [
+        .linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
+      ]
     ),
     // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
     .target(name: "Tensor", dependencies: ["CBLAS"]),
     // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection, drawing.
     .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "Tensor"]),
-    // 4. Learning: datasets, models, layers, optimisers, metrics, model files, charts.
-    .target(name: "Learning", dependencies: ["Tensor", "Vision"]),
-    // 5. Service: the Hummingbird web app, its page and its storage (SQLite via Debian's
+    // 4. Datasets: emotions, labelled image sets, model files (safetensors + model card) and the
+    //    metrics a card records.
+    .target(name: "Datasets", dependencies: ["Tensor", "Vision"]),
+    // 5. The two model families, side by side: classical (scaler, PCA, logistic regression, SVM,
+    //    and their training recipe) and the CNN engine (layers, workspace, inference).
+    .target(name: "Classical", dependencies: ["Tensor", "Datasets"]),
+    .target(name: "NeuralNet", dependencies: ["Tensor", "Datasets"]),
+    // 6. Training the CNN (trainer, optimisers, augmentation, calibration, recipe) beside the
+    //    photo pipeline (image -> faces -> emotions with any model).
+    .target(name: "Training", dependencies: ["Tensor", "Datasets", "NeuralNet"]),
+    .target(
+      name: "Pipeline", dependencies: ["Tensor", "Vision", "Datasets", "Classical", "NeuralNet"]),
+    // 7. Reporting: charts and the HTML evaluation report.
+    .target(
+      name: "Reporting", dependencies: ["Tensor", "Vision", "Datasets", "Classical", "Pipeline"]),
+    // 8. Service: the Hummingbird web app, its page and its storage (SQLite via Debian's
     //    libsqlite3, or PostgreSQL).
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
     .target(
       name: "Service",
       dependencies: [
-        "Vision", "Learning", "CSQLite",
+        "Vision", "Datasets", "Pipeline", "CSQLite",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -56,26 +81,68 @@ let package = Package(
       ],
       resources: [.copy("Public")]
     ),
-    // 6. The CLI.
+    // 9. The CLI, and the benchmarks `make bench` runs (an executable that is not a product).
     .executableTarget(
       name: "emocl",
       dependencies: [
-        "Tensor", "Vision", "Learning", "Service",
+        "Tensor", "Vision", "Datasets", "Classical", "NeuralNet", "Training", "Pipeline",
+        "Reporting", "Service",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    .executableTarget(
+      name: "emocl-bench",
+      dependencies: [
+        "Tensor", "Vision", "Datasets", "Classical", "NeuralNet", "Training", "Pipeline",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    // Test models built with Learning, shared by the Learning, service and CLI tests.
-    .target(name: "LearningTestSupport", dependencies: ["Learning", "Tensor"], path: "Tests/LearningTestSupport"),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "LearningTests", dependencies: ["Learning", "Vision", "TestSupport", "LearningTestSupport"], exclude: ["Fixtures"]),
+    // Tiny models and generated faces shared by the model, pipeline, report, service and CLI tests.
+    .target(
+      name: "ModelTestSupport", dependencies: ["Tensor", "Datasets", "Classical"],
+      path: "Tests/ModelTestSupport"),
+    .testTarget(
+      name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "VisionTests", dependencies: ["Vision", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "DatasetsTests", dependencies: ["Datasets", "Tensor", "Vision", "TestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ClassicalTests",
+      dependencies: [
+        "Classical", "Datasets", "Pipeline", "Tensor", "Vision", "TestSupport", "ModelTestSupport",
+      ],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "NeuralNetTests",
+      dependencies: ["NeuralNet", "Training", "Datasets", "Tensor", "Vision", "TestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "TrainingTests",
+      dependencies: ["Training", "NeuralNet", "Datasets", "Tensor", "TestSupport"]),
+    .testTarget(
+      name: "PipelineTests",
+      dependencies: [
+        "Pipeline", "Classical", "NeuralNet", "Datasets", "Tensor", "Vision", "TestSupport",
+        "ModelTestSupport",
+      ]),
+    .testTarget(
+      name: "ReportingTests",
+      dependencies: [
+        "Reporting", "Pipeline", "Classical", "Datasets", "Tensor", "Vision", "TestSupport",
+        "ModelTestSupport",
+      ]),
+    // Package.swift and the import lines against the layer order of docs/architecture.md.
+    .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "ServiceTests",
       dependencies: [
-        "Service", "Learning", "TestSupport", "LearningTestSupport",
+        "Service", "Datasets", "Pipeline", "Classical", "Vision", "TestSupport", "ModelTestSupport",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -85,7 +152,13 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport", "LearningTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "emoclTests",
+      dependencies: [
+        "emocl", "Datasets", "Classical", "NeuralNet", "Pipeline", "Reporting", "Vision", "Tensor",
+        "TestSupport", "ModelTestSupport",
+      ],
+      exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

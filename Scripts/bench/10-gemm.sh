@@ -5,12 +5,12 @@
 # slow a current NumPy: they are unset for the NumPy command alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin="${EMOCL_BIN:-$PWD/.build/release/emocl}"
+bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"
 threads="${EMOCL_BENCH_THREADS:-1,2}"
 repeats="${EMOCL_BENCH_REPEATS:-7}"  # best of this many timed batches, after a warm-up
 
-ours="$("$bin" bench gemm --threads "$threads" --repeats "$repeats")"
+ours="$("$bin" gemm --threads "$threads" --repeats "$repeats")"
 theirs="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" Scripts/bench/gemm_numpy.py --threads "$threads" --repeats "$repeats")"
 
 grep '^#' <<<"$ours" || true

@@ -2,9 +2,10 @@
 # JPEG decode throughput on FER2013 val images (48x48 grey), bytes already in memory, one thread:
 # emocl (TurboJPEG, straight to grey) against Pillow and OpenCV (cv2.imdecode GRAYSCALE).
 set -euo pipefail
+: "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 folder="${EMOCL_SHARED:-$PWD/../shared}/datasets/fer2013/val"
 if [ ! -d "$folder" ]; then echo "skipped: no $folder"; exit 0; fi
-ours=$("$EMOCL_BIN" bench decode "$folder" --count 3000 --repeats 5 2>/dev/null)
+ours=$("$EMOCL_BENCH_BIN" decode "$folder" --count 3000 --repeats 5 2>/dev/null)
 read -r pillow opencv < <(OPENCV_NUM_THREADS=1 "$EMOCL_PYTHON" - "$folder" <<'PY'
 import glob, io, sys, time
 import cv2, numpy as np

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Loading FER2013 train (28,709 48x48 JPEGs) into one uint8 array of grey pixels.
-# Ours: `emocl bench data` (first load decodes with a fresh, empty cache; the cached load reads
+# Ours: `emocl-bench data` (first load decodes with a fresh, empty cache; the cached load reads
 # the binary cache). Peer: Pillow decoding every file with a multiprocessing pool of 2 into a
 # NumPy array. Both list the same files in the same order; both find them in the OS page cache
 # after the first of the two runs, so the peer runs first and warms it for both.
@@ -13,10 +13,11 @@ if [ ! -d "$dir" ]; then
   exit 0
 fi
 : "${EMOCL_BIN:=$PWD/.build/release/emocl}"
+: "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 : "${EMOCL_PYTHON:?set EMOCL_PYTHON (make bench does)}"
 
 peer=$("$EMOCL_PYTHON" Scripts/bench/20-data-peer.py "$dir")
-ours=$("$EMOCL_BIN" bench data "$dir")
+ours=$("$EMOCL_BENCH_BIN" data "$dir")
 echo "$ours" | sed -n 's/^images /images: /p'
 first=$(echo "$ours" | awk '/^first_load_s/ {print $2}')
 cached=$(echo "$ours" | awk '/^cached_load_s/ {print $2}')

@@ -8,13 +8,13 @@
 # EMOCL_BENCH_CLASSICAL_TASKS picks a subset (the full run takes several minutes per side).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin="${EMOCL_BIN:-$PWD/.build/release/emocl}"
+bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"
 data="${EMOCL_SHARED:-../shared}/datasets/fer2013/train"
 tasks="${EMOCL_BENCH_CLASSICAL_TASKS:-logreg,pca,pca-randomized,svm}"
 threads="${EMOCL_BENCH_THREADS:-2}"
 
-ours="$("$bin" bench classical "$data" --tasks "$tasks" --threads "$threads")"
+ours="$("$bin" classical "$data" --tasks "$tasks" --threads "$threads")"
 theirs="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" Scripts/bench/30-classical-peer.py "$data" --tasks "$tasks" --threads "$threads")"
 
 awk -F'\t' '

@@ -1,4 +1,4 @@
-"""Peer of `emocl bench cnn-train` / `cnn-infer`: the same VGG-style CNN in PyTorch (CPU).
+"""Peer of `emocl-bench cnn-train` / `cnn-infer`: the same VGG-style CNN in PyTorch (CPU).
 
 Prints `train_images_per_s`, `train_peak_rss_mb`, `infer_images_per_s` (batch 64) and `latency_ms`
 (batch 1), each the best of --repeats timed blocks after a warm-up, with --threads intra-op

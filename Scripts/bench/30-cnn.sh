@@ -9,7 +9,7 @@
 # sgemm rate. The load average is printed: other processes on the cores distort both sides.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin="${EMOCL_BIN:-$PWD/.build/release/emocl}"
+bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"
 repeats="${EMOCL_BENCH_REPEATS:-3}"
 
@@ -18,8 +18,8 @@ value() { awk -v k="$1" '$1 == k {print $2}' <<<"$2"; }
 for threads in 1 2; do
   echo "-- $threads thread(s)"
   theirs="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" Scripts/bench/30-cnn-torch.py --threads "$threads" --repeats "$repeats")"
-  ours="$("$bin" bench cnn-train --workers "$threads" --steps 5 --repeats "$repeats")
-$("$bin" bench cnn-infer --workers "$threads" --latency-threads "$threads" --repeats "$repeats")"
+  ours="$("$bin" cnn-train --workers "$threads" --steps 5 --repeats "$repeats")
+$("$bin" cnn-infer --workers "$threads" --latency-threads "$threads" --repeats "$repeats")"
   for key in train_images_per_s infer_images_per_s latency_ms train_peak_rss_mb; do
     o="$(value "$key" "$ours")"
     t="$(value "$key" "$theirs")"
@@ -31,5 +31,5 @@ $("$bin" bench cnn-infer --workers "$threads" --latency-threads "$threads" --rep
   done
 done
 echo "-- where training time goes (2 workers)"
-"$bin" bench cnn-train --workers 2 --steps 5 --repeats "$repeats" --profile | sed -n '/^profile/,$p'
+"$bin" cnn-train --workers 2 --steps 5 --repeats "$repeats" --profile | sed -n '/^profile/,$p'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

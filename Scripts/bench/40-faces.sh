@@ -7,6 +7,7 @@
 # 2 threads; the median of 7 runs after a warm-up. Then emocl's precision defaults alone
 # (DetectionOptions.default: 640-px working copy, eye check), which have no OpenCV peer.
 set -euo pipefail
+: "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 photo="${EMOCL_SHARED:-$PWD/../shared}/datasets/photos/08_couple.jpg"
 if [ ! -f "$photo" ]; then echo "skipped: no $photo"; exit 0; fi
 work="$(mktemp -d)"
@@ -22,7 +23,7 @@ for w, h in [(640, 480), (1920, 1080)]:
 PY
 for size in 640x480 1920x1080; do
   w=${size%x*}; h=${size#*x}; raw="$work/$size.gray"
-  ours=$("$EMOCL_BIN" bench faces --raw "$raw" --width "$w" --height "$h" --scale-factor 1.1 \
+  ours=$("$EMOCL_BENCH_BIN" faces --raw "$raw" --width "$w" --height "$h" --scale-factor 1.1 \
     --min-neighbors 3 --min-size 24 --threads 2 --repeats 7 | awk '{print $2 " " $6}')
   peer=$(OPENCV_NUM_THREADS=2 "$EMOCL_PYTHON" - "$raw" "$w" "$h" <<'PY'
 import sys, time, statistics, cv2, numpy as np
@@ -40,7 +41,7 @@ PY
 )
   read -r ours_ms ours_faces <<<"$ours"
   read -r peer_ms peer_faces <<<"$peer"
-  defaults=$("$EMOCL_BIN" bench faces --raw "$raw" --width "$w" --height "$h" --defaults \
+  defaults=$("$EMOCL_BENCH_BIN" faces --raw "$raw" --width "$w" --height "$h" --defaults \
     --threads 2 --repeats 7 | awk '{print $2 " ms, " $6 " faces"}')
   echo "$size scale 1.1 min 24: emocl $ours_ms ms ($ours_faces faces), OpenCV $peer_ms ms" \
     "($peer_faces faces), ratio emocl/OpenCV $(python3 -c "print(f'{$ours_ms/$peer_ms:.2f}')")"

@@ -15,6 +15,7 @@ shared="${EMOCL_SHARED:-$(cd .. && pwd)/shared}"
 photos="$shared/datasets/photos"
 if [ ! -d "$photos" ]; then echo "skipped: $photos not found (set EMOCL_SHARED)"; exit 0; fi
 : "${EMOCL_BIN:=$PWD/.build/release/emocl}"
+: "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 : "${EMOCL_PYTHON:=$(bash Scripts/bench-venv.sh)}"
 model="${EMOCL_PIPELINE_MODEL:-}"
 if [ -z "$model" ]; then
@@ -39,7 +40,7 @@ PY
 echo "model: $model; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for size in 640x480 1155x866 1920x1080; do
   file="$work/$size.jpg"
-  ours="$("$EMOCL_BIN" bench pipeline-stages --image "$file" --model "$model" --repeats 9)"
+  ours="$("$EMOCL_BENCH_BIN" pipeline-stages --image "$file" --model "$model" --repeats 9)"
   value() { awk -F'\t' -v k="$1" '$1 == k {print $2}' <<<"$ours"; }
   peer="$(OPENCV_NUM_THREADS=2 "$EMOCL_PYTHON" - "$file" <<'PY'
 import sys, time, statistics, cv2, numpy as np

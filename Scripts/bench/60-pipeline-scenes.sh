@@ -13,8 +13,9 @@ if [ ! -d "$dir" ]; then
   exit 0
 fi
 : "${EMOCL_BIN:=$PWD/.build/release/emocl}"
+: "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 model="${EMOCL_SCENE_MODEL:-cnn}"
-if ! out=$("$EMOCL_BIN" bench pipeline-scenes --data "$dir" --model "$model" --limit 600 2>&1); then
+if ! out=$("$EMOCL_BENCH_BIN" pipeline-scenes --data "$dir" --model "$model" --limit 600 2>&1); then
   echo "skipped: $(echo "$out" | tail -1)"
   exit 0
 fi

@@ -2,7 +2,7 @@
 # Web service: requests/s and p50/p99 latency of POST /api/v1/analyze (raw JPEG body, store=true,
 # the default model: the shipped CNN, with its test-time flip on, then off) with a 48x48 FER2013
 # face and with a 1-megapixel photo, at 1, 8 and 32 connections (wrk, same machine, 2 threads), against a fresh SQLite file. Beside it the
-# CNN's own batch-64 images/s (`emocl bench cnn-infer`): the ceiling for whole-face requests.
+# CNN's own batch-64 images/s (`emocl-bench cnn-infer`): the ceiling for whole-face requests.
 #
 # Peer: a Python service doing the same (Flask under gunicorn with 2 workers, OpenCV's Haar detector
 # and the `fer` package's model) was measured on this machine once, as issue 6 records: 60 requests/s
@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${EMOCL_BIN:-$PWD/.build/release/emocl}"
+bench_bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"
 seconds="${EMOCL_BENCH_SECONDS:-10}"
 models="${EMOCL_MODELS:-$PWD/Models}"
@@ -111,7 +112,7 @@ for name in face photo; do
 done
 stop_server
 done
-ceiling="$("$bin" bench cnn-infer --workers 2 --steps 3 --singles 10 --repeats 2 | awk '$1 == "infer_images_per_s" {print $2}')"
+ceiling="$("$bench_bin" cnn-infer --workers 2 --steps 3 --singles 10 --repeats 2 | awk '$1 == "infer_images_per_s" {print $2}')"
 echo "ceiling: CNN alone, batch 64, 2 workers: ${ceiling} images/s"
 echo "peer (fixed reference from issue 6, not measured in this run): Flask + gunicorn (2 workers) +" \
   "OpenCV Haar + fer: ${peer_face} requests/s (48x48 face), ${peer_photo} requests/s (1 MP photo)"

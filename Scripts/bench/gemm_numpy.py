@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""NumPy's float32 GEMM throughput at the shapes of `emocl bench gemm`, as the peer figure of
+"""NumPy's float32 GEMM throughput at the shapes of `emocl-bench gemm`, as the peer figure of
 Scripts/bench/10-gemm.sh. Same output format: tab-separated shape, m, n, k, threads, gflops.
 Threads are limited with threadpoolctl; timing is the best of several repeats after a warm-up,
 with short calls batched to about 50 ms like the Swift side."""

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Learning
+import Reporting
 
 /// `emocl dataset`: inspect image-folder datasets (`<dir>/<class>/<image>`).
 struct DatasetCommand: ParsableCommand {

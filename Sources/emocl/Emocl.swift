@@ -1,5 +1,5 @@
 import ArgumentParser
-import Learning
+import Datasets
 
 /// The `emocl` command: train, evaluate, predict, serve and report.
 @main
@@ -15,7 +15,6 @@ struct Emocl: AsyncParsableCommand {
       Predict.self,
       Report.self,
       DatasetCommand.self,
-      Bench.self,
       Serve.self,
       Keys.self,
     ]

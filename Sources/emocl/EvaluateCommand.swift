@@ -1,6 +1,7 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Learning
+import Pipeline
 
 /// `emocl evaluate`: a model's metrics and confusion matrix on a labelled image folder.
 struct Evaluate: ParsableCommand {

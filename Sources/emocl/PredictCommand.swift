@@ -1,6 +1,7 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Learning
+import Pipeline
 import Vision
 
 /// `emocl predict IMAGE...`: emotions per face for each photo, as JSON or text tables.

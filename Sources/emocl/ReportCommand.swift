@@ -1,6 +1,8 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Learning
+import Pipeline
+import Reporting
 
 /// `emocl report`: one HTML page comparing the shipped models, with its charts as files.
 struct Report: ParsableCommand {

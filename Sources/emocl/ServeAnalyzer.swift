@@ -1,5 +1,5 @@
+import Datasets
 import Foundation
-import Learning
 import Logging
 import Service
 

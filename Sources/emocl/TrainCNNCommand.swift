@@ -1,7 +1,10 @@
 import ArgumentParser
+import Datasets
 import Foundation
-import Learning
+import NeuralNet
+import Reporting
 import Tensor
+import Training
 
 /// `emocl train cnn`: train the convolutional network, with checkpoints, resume, a CSV log
 /// and learning curves in `~/.cache/emocl/runs/NAME/`.
@@ -126,47 +129,16 @@ struct TrainCNN: ParsableCommand {
       trainer: trainer, validation: validation, directory: directory, sources: sources)
   }
 
+  /// Calibrates and assembles the model file (`CNNTrainer.modelFile`) and writes it.
   private func finish(
     trainer: CNNTrainer, validation: TrainingImages?, directory: URL, sources: RunSources
   ) throws {
-    var metrics: ClassificationReport?
-    var calibration: Calibration?
-    if let validation {
-      // Final metrics with test-time flip (the mean of each crop's and its mirror's logits).
-      let plain = try trainer.evaluate(validation)
-      let evaluation = try trainer.evaluate(validation, flip: true)
-      let k = validation.classes.count
-      let t = TemperatureScaling.fit(
-        logits: evaluation.logits, labels: validation.labels, classes: k)
-      let before = TemperatureScaling.expectedCalibrationError(
-        logits: evaluation.logits, labels: validation.labels, classes: k)
-      let after = TemperatureScaling.expectedCalibrationError(
-        logits: evaluation.logits, labels: validation.labels, classes: k, temperature: t)
-      metrics = evaluation.report
-      calibration = Calibration(temperature: t, eceBefore: before, eceAfter: after)
-      log(
-        String(
-          format: "validation: accuracy %.4f macro-F1 %.4f (without flip: %.4f, %.4f)",
-          evaluation.report.accuracy, evaluation.report.macroF1, plain.report.accuracy,
-          plain.report.macroF1))
-      log(String(format: "temperature %.3f, ECE %.4f -> %.4f", t, before, after))
-      log(evaluation.report.table())
-    }
-    let seconds = trainer.progress.history.reduce(0) { $0 + $1.seconds }
     let commands =
       (try? String(contentsOf: directory.appendingPathComponent("command.txt"), encoding: .utf8))?
       .split(separator: "\n").map(String.init) ?? []
-    let training = TrainingInfo(
-      data: sources.data!, command: commands.joined(separator: " && "), seconds: seconds)
-    let config = trainer.config
-    let normalization = config.normalization!
-    let file = try CNNClassifier.modelFile(
-      network: trainer.network,
-      classes: trainer.network.classes == 7
-        ? Emotion.names : (0..<trainer.network.classes).map(String.init),
-      sourceWidth: 48, sourceHeight: 48, normalization: normalization, training: training,
-      metrics: metrics, calibration: calibration, flip: validation != nil,
-      extraArchitecture: ["training_config": try Self.json(config)])
+    let file = try trainer.modelFile(
+      validation: validation, data: TrainingCommand.path(sources.data!),
+      command: commands.joined(separator: " && "), log: log)
     let url = URL(fileURLWithPath: sources.out!)
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -201,10 +173,6 @@ struct TrainCNN: ParsableCommand {
       learningRate: lr, warmupEpochs: warmup, labelSmoothing: labelSmoothing,
       classBalance: ClassBalance(mode: mode, power: mode == .none ? 0 : balancePower),
       augmentation: augmentation, seed: seed, workers: threads, columnTarget: columnTarget)
-  }
-
-  static func json<T: Encodable>(_ value: T) throws -> JSONValue {
-    try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
   }
 
   static func defaultRunName() -> String {

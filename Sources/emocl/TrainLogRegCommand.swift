@@ -1,5 +1,5 @@
 import ArgumentParser
-import Learning
+import Classical
 
 /// `emocl train logreg`: L2 logistic regression on standardised pixels.
 struct TrainLogReg: ParsableCommand {
@@ -50,7 +50,7 @@ struct TrainLogReg: ParsableCommand {
     options.threads = common.threads
     try runClassicalTraining(common, command: commandLine) { images in
       try ClassicalPipeline.fit(
-        features: classicalFeatures(images), labels: images.labels,
+        features: images.pixelFeatures, labels: images.labels,
         classCount: images.classes.count, pca: nil, classifier: .logisticRegression(options))
     } describe: { _, report in
       guard let lr = report.logisticRegression else { return }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Learning
+import Classical
 
 /// `emocl train svm`: standardise → PCA → kernel SVM.
 struct TrainSVM: ParsableCommand {
@@ -32,7 +32,7 @@ struct TrainSVM: ParsableCommand {
     let pcaOptions = svm.pcaOptions(threads: common.threads)
     try runClassicalTraining(common, command: commandLine) { images in
       try ClassicalPipeline.fit(
-        features: classicalFeatures(images), labels: images.labels,
+        features: images.pixelFeatures, labels: images.labels,
         classCount: images.classes.count, pca: pcaOptions, classifier: .svm(options))
     } describe: { model, report in
       guard let fit = report.svm, case .svm(let svc) = model.classifier else { return }

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Classical
+import Datasets
 import Foundation
-import Learning
 import Tensor
 
 /// `emocl tune <model>`: choose hyper-parameters on a held-out part of the training data.
@@ -75,9 +76,9 @@ struct TuneSVM: ParsableCommand {
     }
     let (fitting, held) = try images.split(fraction: fraction, seed: seed &+ 1)
     print("tune: fitting on \(fitting.count), scoring on \(held.count) images")
-    let scaler = try StandardScaler.fit(classicalFeatures(fitting))
-    var x = try scaler.transform(classicalFeatures(fitting))
-    var heldX = try scaler.transform(classicalFeatures(held))
+    let scaler = try StandardScaler.fit(fitting.pixelFeatures)
+    var x = try scaler.transform(fitting.pixelFeatures)
+    var heldX = try scaler.transform(held.pixelFeatures)
     if let pcaOptions = svm.pcaOptions(threads: threads) {
       let start = clock.now
       let pca = try PCA.fit(x, options: pcaOptions)

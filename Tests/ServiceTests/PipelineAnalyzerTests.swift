@@ -1,6 +1,7 @@
+import Datasets
 import Foundation
 import HummingbirdTesting
-import Learning
+import Pipeline
 import Service
 import TestSupport
 import Testing

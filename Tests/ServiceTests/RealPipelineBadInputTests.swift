@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Learning
+import Pipeline
 import Service
 import TestSupport
 import Testing

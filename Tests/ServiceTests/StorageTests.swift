@@ -1,6 +1,6 @@
 import Foundation
-import Learning
 import Logging
+import Pipeline
 import Service
 import Synchronization
 import TestSupport

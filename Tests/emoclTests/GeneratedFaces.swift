@@ -1,5 +1,6 @@
+import Classical
+import Datasets
 import Foundation
-import Learning
 import Tensor
 import TestSupport
 import Vision

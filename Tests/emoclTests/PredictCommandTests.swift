@@ -1,6 +1,7 @@
+import Datasets
 import Foundation
-import Learning
-import LearningTestSupport
+import ModelTestSupport
+import Pipeline
 import Tensor
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
-import Learning
+import Datasets
+import Pipeline
 
 /// The probability of each emotion for one face; the seven values sum to 1 (up to rounding).
 public struct EmotionScores: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import Learning
+import Pipeline
 import Vision
 
 /// Batches faces across concurrent requests: each caller's faces wait in a queue, and one worker

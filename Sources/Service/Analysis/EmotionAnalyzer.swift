@@ -1,4 +1,4 @@
-import Learning
+import Pipeline
 
 /// What the service asks of the model: turn encoded image bytes into faces and emotions.
 ///

@@ -1,4 +1,4 @@
-import Learning
+import Datasets
 
 /// A model the service can run, as `GET /api/v1/models` and the model page show it: read from
 /// the model file's card (`ModelCard`), see `init(name:card:isDefault:)`.

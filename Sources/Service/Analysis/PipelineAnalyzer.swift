@@ -1,6 +1,7 @@
+import Datasets
 import Foundation
-import Learning
 import Logging
+import Pipeline
 
 /// The real analyzer: Learning's `EmotionPipeline` (decode with EXIF orientation → grey → find
 /// faces → crop → classify), one pipeline per model name, as `emocl predict` runs it. Pipeline

@@ -1,5 +1,5 @@
 import Hummingbird
-import Learning
+import Pipeline
 
 /// `POST /api/v1/analyze` and `POST /api/v1/analyze/batch`: images in, faces and emotions out,
 /// recorded when asked (a batch in one transaction).

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import Learning
+import Pipeline
 
 /// Typed reads of query parameters; a present but malformed value is a 400 naming the parameter.
 struct QueryParameters {

@@ -1,6 +1,7 @@
+import Datasets
 import Foundation
-import Learning
 import Logging
+import Pipeline
 import ServiceLifecycle
 
 /// The one `AnalysisStore`: the same SQL on SQLite or PostgreSQL (only table definitions and the

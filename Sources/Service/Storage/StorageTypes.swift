@@ -1,5 +1,3 @@
-import Learning
-
 /// A stored analysis: the result of one image, never the image itself.
 public struct AnalysisRecord: Sendable, Equatable {
   /// Assigned by the database; increases with insertion order.

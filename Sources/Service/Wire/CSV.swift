@@ -1,4 +1,4 @@
-import Learning
+import Datasets
 
 /// CSV (RFC 4180) of stored records: one row per face, and one row with empty face columns for
 /// a record without faces.

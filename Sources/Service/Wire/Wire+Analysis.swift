@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Learning
+import Datasets
 
 extension Wire {
   /// The answer to one analysed image.

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Learning
+import Datasets
 
 extension Wire {
   /// The loaded models and the default one.

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Learning
+import Datasets
 
 extension Wire {
   /// Faces and mean emotions in one hour or day.

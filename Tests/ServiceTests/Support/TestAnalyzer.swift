@@ -1,4 +1,5 @@
-import Learning
+import Datasets
+import Pipeline
 import Service
 
 /// A deterministic stand-in for the model, for route tests: it reads only the size fields of

@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
-import Learning
-import LearningTestSupport
+import ModelTestSupport
 
 /// A tiny real model file for the service: the brightness model (bright faces happy, dark ones
 /// sad), with a made-up validation report and calibration in its card so the API's model

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Pipeline
+import Tensor
+import Vision
+
+/// `emocl-bench pipeline-scenes`: how much accuracy the whole pipeline (detect → margin crop →
+/// resize → classify) keeps on faces it has not seen cropped. Each FER2013 validation face is
+/// enlarged to 120–200 px and pasted at a random place into a generated 640×480 scene (plain,
+/// noisy or smooth-blotchy background); the pipeline's answer for the detected box best
+/// overlapping the pasted face is compared with classifying the 48×48 crop directly.
+struct BenchPipelineScenes: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pipeline-scenes",
+    abstract: "Pipeline accuracy on FER faces pasted into generated scenes vs. on the crops."
+  )
+
+  @Option(help: "FER2013 validation folder (<class>/<image>.jpg).")
+  var data: String = "../shared/datasets/fer2013/val"
+
+  @Option(help: "Model name or path.")
+  var model: String = "cnn"
+
+  @Option(help: "Directory searched first for model names.")
+  var models: String?
+
+  @Option(help: "Use this many faces (a seeded random sample over all classes); 0 for all.")
+  var limit: Int = 1000
+
+  @Option(help: "Seed of the sample and the scenes.")
+  var seed: UInt64 = 1
+
+  @Option(help: "Crop margin per side, as a fraction of the face box (default: the pipeline's).")
+  var margin: Double?
+
+  @Flag(help: "Detect without the eye check of the default detection options.")
+  var noEyeCheck = false
+
+  @Option(help: "Write the first N scenes, annotated, as PNG into --scenes-dir.")
+  var saveScenes: Int = 0
+
+  @Option(help: "Directory for --save-scenes.")
+  var scenesDir: String = "scenes"
+
+  /// A detection counts as the pasted face from this intersection over union.
+  static let matchThreshold = 0.3
+
+  func validate() throws {
+    guard limit >= 0 else { throw ValidationError("--limit must be >= 0") }
+  }
+
+  func run() throws {
+    let classifier = try ModelFile.emotionClassifier(
+      model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+    var locator = try HaarFaceLocator.standard()
+    if noEyeCheck { locator.options.requireEye = false }
+    let pipeline = EmotionPipeline(classifier: classifier, faceLocator: locator)
+    var options = AnalysisOptions()
+    if let margin { options.margin = margin }
+    let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
+    var random = SplitMix64(seed: seed)
+    var indices = Array(0..<dataset.count)
+    for i in indices.indices.reversed() where i > 0 {
+      indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
+    }
+    if limit > 0 { indices = Array(indices.prefix(limit)) }
+    let crops = indices.map { i in
+      Image(
+        width: dataset.width, height: dataset.height, channels: 1,
+        pixels: Array(dataset.imagePixels(i)))
+    }
+    let labels = indices.map { dataset.labels[$0] }
+    let clock = ContinuousClock()
+
+    // Direct: the crops resized to the model's input, in batches.
+    let size = classifier.inputSize
+    var direct: [Int] = []
+    let directStart = clock.now
+    for start in stride(from: 0, to: crops.count, by: 256) {
+      let batch = try crops[start..<min(start + 256, crops.count)].map {
+        try $0.resized(width: size.width, height: size.height)
+      }
+      direct += try classifier.probabilities(forFaces: batch).map { Self.argmax($0) }
+    }
+    let directSeconds = seconds(clock.now - directStart)
+
+    // Scenes through the pipeline.
+    var pipelinePredictions: [Int?] = []
+    var ious: [Double] = []
+    var extraBoxes = 0
+    var kinds = [Int](repeating: 0, count: 3)
+    var kindDetected = [Int](repeating: 0, count: 3)
+    let sceneStart = clock.now
+    for (n, crop) in crops.enumerated() {
+      let kind = n % 3
+      let (scene, pasted) = try Self.scene(with: crop, kind: kind, random: &random)
+      let analysis = try pipeline.analyze(scene, options: options)
+      let best = analysis.faces.enumerated().max {
+        $0.element.box.intersectionOverUnion(pasted) < $1.element.box.intersectionOverUnion(pasted)
+      }
+      let iou = best.map { $0.element.box.intersectionOverUnion(pasted) } ?? 0
+      kinds[kind] += 1
+      if let best, iou >= Self.matchThreshold {
+        pipelinePredictions.append(best.element.dominant.index)
+        ious.append(iou)
+        kindDetected[kind] += 1
+        extraBoxes += analysis.faces.count - 1
+      } else {
+        pipelinePredictions.append(nil)
+        extraBoxes += analysis.faces.count
+      }
+      if n < saveScenes {
+        try FileManager.default.createDirectory(
+          atPath: scenesDir, withIntermediateDirectories: true)
+        var drawn = try analysis.annotated(scene, font: try? Font.dejaVuSans())
+        drawn.strokeRectangle(
+          x: pasted.x - 3, y: pasted.y - 3, width: pasted.width + 6, height: pasted.height + 6,
+          thickness: 1, colour: .white)
+        try drawn.writePNG(toFile: "\(scenesDir)/scene-\(n)-\(Emotion.allCases[labels[n]]).png")
+      }
+    }
+    let sceneSeconds = seconds(clock.now - sceneStart)
+
+    let total = crops.count
+    let detected = pipelinePredictions.indices.filter { pipelinePredictions[$0] != nil }
+    let directCorrect = (0..<total).filter { direct[$0] == labels[$0] }.count
+    let pipelineCorrect = detected.filter { pipelinePredictions[$0] == labels[$0] }.count
+    let directOnDetected = detected.filter { direct[$0] == labels[$0] }.count
+    let agree = detected.filter { pipelinePredictions[$0] == direct[$0] }.count
+    func percent(_ a: Int, _ b: Int) -> String {
+      b == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(a) / Double(b))
+    }
+    print("model\t\(classifier.name)")
+    print("margin\t\(options.margin)")
+    print("eye_check\t\(locator.options.requireEye)")
+    print("faces\t\(total)\t(FER2013 val sample, seed \(seed))")
+    print(
+      "detected\t\(detected.count)\t\(percent(detected.count, total))\t(IoU >= \(Self.matchThreshold) with the pasted face)"
+    )
+    for (k, name) in ["plain", "noise", "blotches"].enumerated() {
+      print(
+        "detected_\(name)\t\(kindDetected[k])/\(kinds[k])\t\(percent(kindDetected[k], kinds[k]))")
+    }
+    let meanIoU = ious.isEmpty ? 0 : ious.reduce(0, +) / Double(ious.count)
+    print(String(format: "mean_iou\t%.3f", meanIoU))
+    print("extra_boxes\t\(extraBoxes)\t(detections not matching the pasted face)")
+    print("accuracy_crops\t\(percent(directCorrect, total))\t(48x48 crops classified directly)")
+    print(
+      "accuracy_pipeline\t\(percent(pipelineCorrect, total))\t(scenes; a missed face counts as wrong)"
+    )
+    print(
+      "accuracy_pipeline_detected\t\(percent(pipelineCorrect, detected.count))\t(scenes whose face was detected)"
+    )
+    print(
+      "accuracy_crops_detected\t\(percent(directOnDetected, detected.count))\t(the same faces, crops)"
+    )
+    print(
+      "agreement_detected\t\(percent(agree, detected.count))\t(same dominant emotion, pipeline vs crop)"
+    )
+    print(String(format: "crops_ms_per_face\t%.3f", 1000 * directSeconds / Double(max(total, 1))))
+    print(String(format: "scene_ms_per_image\t%.1f", 1000 * sceneSeconds / Double(max(total, 1))))
+  }
+
+  /// A 640×480 grey scene with `face` enlarged to 120–200 px pasted at a random place; `kind`
+  /// 0 is a plain background of random grey, 1 per-pixel uniform noise, 2 smooth blotches
+  /// (a random 8×6 image enlarged) with mild noise.
+  static func scene(with face: Image, kind: Int, random: inout SplitMix64) throws
+    -> (Image, PixelBox)
+  {
+    let (width, height) = (640, 480)
+    var scene: Image
+    switch kind {
+    case 0:
+      let level = UInt8(random.next() % 256)
+      scene = Image(
+        width: width, height: height, channels: 1,
+        pixels: [UInt8](repeating: level, count: width * height))
+    case 1:
+      scene = Image(
+        width: width, height: height, channels: 1,
+        pixels: (0..<(width * height)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+    default:
+      let coarse = Image(
+        width: 8, height: 6, channels: 1,
+        pixels: (0..<48).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+      scene = try coarse.resized(width: width, height: height)
+      for i in scene.pixels.indices {
+        let noise = Int(random.next() % 31) - 15
+        scene.pixels[i] = UInt8(max(0, min(255, Int(scene.pixels[i]) + noise)))
+      }
+    }
+    let side = 120 + Int(random.next() % 81)
+    let enlarged = try face.resized(width: side, height: side)
+    let x = Int(random.next() % UInt64(width - side + 1))
+    let y = Int(random.next() % UInt64(height - side + 1))
+    for row in 0..<side {
+      for column in 0..<side {
+        scene.pixels[(y + row) * width + x + column] = enlarged.pixels[row * side + column]
+      }
+    }
+    return (scene, PixelBox(x: x, y: y, width: side, height: side))
+  }
+
+  static func argmax(_ row: [Float]) -> Int {
+    var best = 0
+    for k in row.indices where row[k] > row[best] { best = k }
+    return best
+  }
+}

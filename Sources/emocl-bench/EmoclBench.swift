@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `emocl-bench <name>`: the Swift side of each `make bench` section (Scripts/bench/NN-name.sh).
+/// A separate executable, not a product: it measures the machine rather than serving users.
+@main
+struct EmoclBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "emocl-bench",
+    abstract: "Benchmarks run by `make bench` beside their peers.",
+    subcommands: [
+      BenchGEMM.self,
+      BenchDecode.self,
+      BenchData.self,
+      BenchClassical.self,
+      BenchCNNTrain.self,
+      BenchCNNInfer.self,
+      BenchCNNOps.self,
+      BenchFaces.self,
+      BenchPipelineScenes.self,
+      BenchPipelineStages.self,
+    ]
+  )
+}

@@ -1,0 +1,91 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The layer order of docs/architecture.md, from the bottom up: a target may depend on and
+/// import targets of earlier layers only.
+let emoclLayers: [[String]] = [
+  ["CBLAS", "CCodecs", "CFreeType", "CSQLite"],
+  ["Tensor"],
+  ["Vision"],
+  ["Datasets"],
+  ["Classical", "NeuralNet"],
+  ["Training", "Pipeline"],
+  ["Reporting"],
+  ["Service"],
+  ["emocl", "emocl-bench"],
+]
+
+@Suite struct ArchitectureTests {
+  /// Package.swift and every import line under Sources/ and Tests/.
+  func emoclCheck() throws -> LayerCheck {
+    let root = SharedData.repositoryRoot
+    let manifest = PackageManifest(
+      parsing: try String(
+        contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8))
+    var imports: [String: [String: Set<String>]] = [:]
+    for target in manifest.targets {
+      let folder = root.appendingPathComponent(target.path)
+      imports[target.name] = try ImportScanner.imports(under: folder).reduce(into: [:]) {
+        $0[String($1.key.dropFirst(root.path.count + 1))] = $1.value
+      }
+    }
+    return LayerCheck(layers: emoclLayers, manifest: manifest, imports: imports)
+  }
+
+  @Test func packageKeepsToItsLayers() throws {
+    let check = try emoclCheck()
+    #expect(check.manifest.targets.count > 20)
+    #expect(check.manifest.byName["Pipeline"]?.targets.contains("NeuralNet") == true)
+    #expect(check.manifest.byName["Service"]?.products.contains("Hummingbird") == true)
+    #expect(check.imports["Pipeline"]?.isEmpty == false)
+    #expect(check.violations() == [])
+  }
+
+  @Test func everyLayeredTargetExists() throws {
+    let names = Set(try emoclCheck().manifest.targets.map(\.name))
+    #expect(Set(emoclLayers.flatMap { $0 }).subtracting(names) == [])
+  }
+
+  /// The checker itself fails on a package that breaks each rule.
+  @Test func checkerFindsViolations() {
+    let manifest = PackageManifest(
+      parsing: """
+        let package = Package(
+          name: "Bad",
+          targets: [
+            .target(name: "Low", dependencies: ["High"]),  // upward
+            .target(name: "High", dependencies: ["Low", .product(name: "Web", package: "web")]),
+            .target(name: "Stray", path: "Elsewhere/Stray"),
+            .testTarget(name: "LowTests", dependencies: ["Low"]),
+          ]
+        )
+        """)
+    #expect(manifest.byName["High"]?.products == ["Web"])
+    #expect(manifest.byName["Stray"]?.path == "Elsewhere/Stray")
+    #expect(manifest.byName["LowTests"]?.isTest == true)
+    let check = LayerCheck(
+      layers: [["Low"], ["High"]], manifest: manifest,
+      imports: [
+        "Low": ["Sources/Low/A.swift": ["Foundation", "Web"]],
+        "LowTests": ["Tests/LowTests/T.swift": ["Low", "High"]],
+      ])
+    let problems = check.violations()
+    #expect(problems.contains("Low (layer 0) depends on High (layer 1), not a lower layer"))
+    #expect(problems.contains("Stray is in no layer"))
+    #expect(problems.contains("Sources/Low/A.swift imports Web, which Low does not declare"))
+    #expect(
+      problems.contains("Tests/LowTests/T.swift imports High, which LowTests does not declare"))
+    #expect(problems.contains { $0.hasPrefix("dependency cycle: ") })
+    #expect(!problems.contains { $0.contains("Foundation") })
+  }
+
+  @Test func importScannerReadsEveryForm() {
+    // Built from pieces so that this file itself holds no import-like lines.
+    let text = [
+      "import Foundation", "@preconcurrency import Dispatch", "import struct Tensor.Tensor",
+      "// import Commented", "let x = \"import Quoted\"",
+    ].joined(separator: "\n")
+    #expect(ImportScanner.imports(in: text) == ["Foundation", "Dispatch", "Tensor"])
+  }
+}
