@@ -55,8 +55,10 @@ struct SlowClientTests {
       let n = buffer.withUnsafeMutableBytes {
         recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
       }
+      let failed = n < 0 && errno != EAGAIN && errno != EWOULDBLOCK
       if n > 0 { response += buffer[0..<n] }
-      if sent < 0 || n == 0 { break }
+      // Closed by the server: a failed send, an end of stream, or a reset.
+      if sent < 0 || n == 0 || failed { break }
     }
     while true {
       let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -91,21 +93,24 @@ struct SlowClientTests {
     }
   }
 
-  @Test("a body that trickles in is cut off with 408 after the body timeout")
+  @Test("a body that trickles in is cut off after the body timeout (408, connection closed)")
   func slowBody() async throws {
     // An idle timeout well above the pause between chunks, so only the body timeout can end it.
     try await Self.withServer(idle: .seconds(5)) { port in
       let head = Array(
         "POST /api/v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
           .utf8)
-      // 30 chunks of 10 bytes, one every 0.25 s (7.5 s): each arrives well within the idle
+      // 40 chunks of 10 bytes, one every 0.25 s (10 s): each arrives well within the idle
       // timeout, but the whole body never does within the 2 s body timeout.
-      let chunks = [head] + Array(repeating: [UInt8](repeating: 0xFF, count: 10), count: 30)
-      let start = ContinuousClock.now
-      let (response, _) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(250))
-      #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(200))")
-      #expect(response.contains("/problems/body-timeout"))
-      #expect(ContinuousClock.now - start < .seconds(12))
+      let chunks = [head] + Array(repeating: [UInt8](repeating: 0xFF, count: 10), count: 40)
+      let (response, seconds) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(250))
+      // The server answers 408 and closes; a close with our bytes still unread may reset the
+      // connection before the answer reaches us, so the close itself is what must come early.
+      #expect(seconds < 8, "the connection was held for \(seconds) s")
+      if !response.isEmpty {
+        #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(200))")
+        #expect(response.contains("/problems/body-timeout"))
+      }
     }
   }
 }

@@ -51,35 +51,36 @@ struct AnalyzeController: Sendable {
   }
 
   /// The request body, refusing early when `Content-Length` already says it is too large.
-  func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+  ///
+  /// The body must arrive within `bodyTimeout`: the deadline is checked as each chunk arrives,
+  /// so a client that trickles bytes has its connection closed at its first chunk past the
+  /// deadline (the 408 is logged and counted; the client may not see it), and one that stops
+  /// sending is closed by the idle timeout.
+  func body(_ request: Request, context: EmoclRequestContext, limit: Int) async throws -> [UInt8] {
     if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
       throw Problem(
         .contentTooLarge, kind: "body-too-large",
         detail: "the body is \(length) bytes; the limit is \(limit)")
     }
     let timeout = configuration.bodyTimeout
-    do {
-      let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-        group.addTask { try await request.body.collect(upTo: limit) }
-        group.addTask {
-          try await Task.sleep(for: timeout)
-          return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let buffer = first else {
-          throw Problem(
-            .requestTimeout, kind: "body-timeout",
-            detail: "the request body did not arrive within \(timeout.components.seconds) s",
-            headers: [.connection: "close"])
-        }
-        return buffer
+    let deadline = ContinuousClock.now + timeout
+    var bytes: [UInt8] = []
+    for try await chunk in request.body {
+      guard ContinuousClock.now <= deadline else {
+        context.closeConnection()
+        throw Problem(
+          .requestTimeout, kind: "body-timeout",
+          detail: "the request body did not arrive within \(timeout.components.seconds) s",
+          headers: [.connection: "close"])
       }
-      return Array(buffer.readableBytesView)
-    } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-      throw Problem(
-        .contentTooLarge, kind: "body-too-large",
-        detail: "the body exceeds the limit of \(limit) bytes")
+      guard bytes.count + chunk.readableBytes <= limit else {
+        throw Problem(
+          .contentTooLarge, kind: "body-too-large",
+          detail: "the body exceeds the limit of \(limit) bytes")
+      }
+      bytes.append(contentsOf: chunk.readableBytesView)
     }
+    return bytes
   }
 
   /// `Content-Type` without parameters, lowercased.
@@ -171,7 +172,7 @@ struct AnalyzeController: Sendable {
     var name: String?
     switch mediaType {
     case "multipart/form-data"?:
-      let bytes = try await body(request, limit: configuration.maxBodyBytes)
+      let bytes = try await body(request, context: context, limit: configuration.maxBodyBytes)
       let parts = try Self.imageParts(
         bytes, contentType: request.headers[.contentType] ?? "", maxParts: 16)
       guard let part = parts.first else {
@@ -181,7 +182,7 @@ struct AnalyzeController: Sendable {
       image = part.body
       name = part.filename
     case let type? where Self.rawImageTypes.contains(type) || type.hasPrefix("image/"):
-      image = try await body(request, limit: configuration.maxBodyBytes)
+      image = try await body(request, context: context, limit: configuration.maxBodyBytes)
     default:
       throw Problem(
         .unsupportedMediaType, kind: "not-an-image",
@@ -203,7 +204,7 @@ struct AnalyzeController: Sendable {
         detail: "a batch is multipart/form-data with one 'images' file field per image")
     }
     let limit = configuration.maxBatchImages
-    let bytes = try await body(request, limit: configuration.maxBatchBytes)
+    let bytes = try await body(request, context: context, limit: configuration.maxBatchBytes)
     let parts: [MultipartPart]
     do {
       // Room for a few non-image fields; more image parts than the limit is refused below.
