@@ -21,53 +21,24 @@ public struct StandardScaler: Sendable, Equatable {
     self.scale = scale
   }
 
-  /// Fits the statistics of `features` `[samples, features]`, accumulating in Double.
+  /// Fits the statistics of `features` `[samples, features]` (Tensor's `ColumnStandardizer`,
+  /// accumulating in Double).
   public static func fit(_ features: Tensor) throws -> StandardScaler {
     try validateFeatures(features)
-    let (rows, width) = (features.shape[0], features.shape[1])
-    var sum = [Double](repeating: 0, count: width)
-    var sumSquares = [Double](repeating: 0, count: width)
-    features.storage.withUnsafeBufferPointer { x in
-      // First pass: means. Second pass: squared deviations (stable for pixel-sized offsets).
-      for row in 0..<rows {
-        let base = row * width
-        for column in 0..<width { sum[column] += Double(x[base + column]) }
-      }
-      let means = sum.map { $0 / Double(rows) }
-      for row in 0..<rows {
-        let base = row * width
-        for column in 0..<width {
-          let deviation = Double(x[base + column]) - means[column]
-          sumSquares[column] += deviation * deviation
-        }
-      }
-      sum = means
-    }
-    let scale = sumSquares.map { squares -> Float in
-      let deviation = (squares / Double(rows)).squareRoot()
-      return deviation > 1e-12 ? Float(deviation) : 1
-    }
-    return try StandardScaler(mean: sum.map { Float($0) }, scale: scale)
+    let fitted = ColumnStandardizer(fitting: features)
+    return try StandardScaler(mean: fitted.means.storage, scale: fitted.scales.storage)
   }
 
   /// `features` `[samples, features]` standardised with the fitted statistics.
   public func transform(_ features: Tensor) throws -> Tensor {
     try validateFeatures(features, expectedWidth: mean.count)
-    var result = features
-    let width = mean.count
-    let inverse = scale.map { 1 / $0 }
-    result.storage.withUnsafeMutableBufferPointer { x in
-      mean.withUnsafeBufferPointer { mean in
-        inverse.withUnsafeBufferPointer { inverse in
-          for row in 0..<features.shape[0] {
-            let base = row * width
-            for column in 0..<width {
-              x[base + column] = (x[base + column] - mean[column]) * inverse[column]
-            }
-          }
-        }
-      }
+    do {
+      let standardizer = try ColumnStandardizer(
+        means: Tensor(shape: [mean.count], storage: mean),
+        scales: Tensor(shape: [scale.count], storage: scale))
+      return standardizer.transform(features)
+    } catch {
+      throw ClassicalError.invalidParameters("scaler statistics: \(error)")
     }
-    return result
   }
 }

@@ -67,10 +67,34 @@ public struct ColumnStandardizer: Sendable, Equatable {
   }
 
   /// Fits means and population standard deviations (`ddof` 0, as scikit-learn) to the columns
-  /// of `data`, `[samples, features]`.
+  /// of `data`, `[samples, features]`, accumulating in Double in two passes (means, then squared
+  /// deviations: stable for pixel-sized offsets). A deviation of at most 1e-12 (a constant
+  /// feature) gets scale 1.
   public init(fitting data: Tensor) {
-    means = data.columnMeans()
-    scales = data.columnStandardDeviations().map { $0 > 0 && $0.isFinite ? $0 : 1 }
+    precondition(data.rank == 2, "ColumnStandardizer fits a [samples, features] matrix")
+    let (rows, width) = (data.shape[0], data.shape[1])
+    var means = [Double](repeating: 0, count: width)
+    var sumSquares = [Double](repeating: 0, count: width)
+    data.storage.withUnsafeBufferPointer { x in
+      for row in 0..<rows {
+        let base = row * width
+        for column in 0..<width { means[column] += Double(x[base + column]) }
+      }
+      for column in 0..<width { means[column] /= Double(rows) }
+      for row in 0..<rows {
+        let base = row * width
+        for column in 0..<width {
+          let deviation = Double(x[base + column]) - means[column]
+          sumSquares[column] += deviation * deviation
+        }
+      }
+    }
+    let scales = sumSquares.map { squares -> Float in
+      let deviation = (squares / Double(rows)).squareRoot()
+      return deviation > 1e-12 ? Float(deviation) : 1
+    }
+    self.means = Tensor(shape: [width], storage: means.map { Float($0) })
+    self.scales = Tensor(shape: [width], storage: scales)
   }
 
   /// Number of features.
@@ -83,10 +107,24 @@ public struct ColumnStandardizer: Sendable, Equatable {
     return result
   }
 
-  /// Standardises `data` in place.
+  /// Standardises `data` in place: `(x − mean) · (1 / scale)` per feature.
   public func transformInPlace(_ data: inout Tensor) {
-    data.subtractRowInPlace(means)
-    data.divideInPlace(scales, alongAxis: data.rank - 1)
+    let width = features
+    precondition(data.shape.last == width, "data's last axis must hold \(width) features")
+    let inverse = scales.storage.map { 1 / $0 }
+    let rows = data.count / max(1, width)
+    data.storage.withUnsafeMutableBufferPointer { x in
+      means.storage.withUnsafeBufferPointer { mean in
+        inverse.withUnsafeBufferPointer { inverse in
+          for row in 0..<rows {
+            let base = row * width
+            for column in 0..<width {
+              x[base + column] = (x[base + column] - mean[column]) * inverse[column]
+            }
+          }
+        }
+      }
+    }
   }
 
   /// `data * scales + means`: standardised rows back in original units.
