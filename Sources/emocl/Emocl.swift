@@ -1,5 +1,6 @@
 import ArgumentParser
 import Learning
+import Tensor
 
 /// The `emocl` command: train, evaluate, predict, serve and report.
 @main
@@ -18,6 +19,13 @@ struct Emocl: AsyncParsableCommand {
       Bench.self,
       Serve.self,
       Keys.self,
+      Info.self,
     ]
   )
+
+  /// Runs with the best BLAS kernels the CPU supports (which may re-execute the program first).
+  static func main() async {
+    BLASKernel.ensureBest()
+    await main(nil)
+  }
 }
