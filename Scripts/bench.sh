@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export EMOCL_PYTHON="$(bash Scripts/bench-venv.sh)"
 export EMOCL_BIN="$PWD/.build/release/emocl"
+bash Scripts/bench-info.sh
 for section in Scripts/bench/*.sh; do
   echo "== $(basename "$section" .sh)"
   bash "$section"

@@ -2,6 +2,7 @@
 # JPEG decode throughput on FER2013 val images (48x48 grey), bytes already in memory, one thread:
 # emocl (TurboJPEG, straight to grey) against Pillow and OpenCV (cv2.imdecode GRAYSCALE).
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 folder="${EMOCL_SHARED:-$PWD/../shared}/datasets/fer2013/val"
 if [ ! -d "$folder" ]; then echo "skipped: no $folder"; exit 0; fi
 ours=$("$EMOCL_BIN" bench decode "$folder" --count 3000 --repeats 5 2>/dev/null)

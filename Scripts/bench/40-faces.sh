@@ -7,6 +7,7 @@
 # 2 threads; the median of 7 runs after a warm-up. Then emocl's precision defaults alone
 # (DetectionOptions.default: 640-px working copy, eye check), which have no OpenCV peer.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 photo="${EMOCL_SHARED:-$PWD/../shared}/datasets/photos/08_couple.jpg"
 if [ ! -f "$photo" ]; then echo "skipped: no $photo"; exit 0; fi
 work="$(mktemp -d)"

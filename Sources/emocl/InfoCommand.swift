@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// `emocl info`: what to paste into a bug report.
 struct Info: ParsableCommand {
@@ -29,6 +30,9 @@ struct Info: ParsableCommand {
   @Option(help: "Seconds of sgemm to measure; 0 skips the measurement.")
   var speedSeconds: Double = 1
 
+  @Flag(help: "Print only the OpenBLAS cores this CPU runs, best first, one per line.")
+  var supportedCores = false
+
   func validate() throws {
     guard speedSeconds >= 0, speedSeconds <= 60 else {
       throw ValidationError("--speed-seconds must be between 0 and 60")
@@ -36,6 +40,10 @@ struct Info: ParsableCommand {
   }
 
   func run() throws {
+    if supportedCores {
+      print(BLASCore.supported(by: .current).map(\.rawValue).joined(separator: "\n"))
+      return
+    }
     let report = InfoReport.gather(
       modelsOption: models, databaseOption: database,
       speedSeconds: speedSeconds > 0 ? speedSeconds : nil)
