@@ -60,12 +60,13 @@ public enum BLASKernelPlanner {
   }
 
   /// The cores to try, best first: those the CPU supports, with OpenBLAS's own choice among
-  /// them by tier if it is not one of Emocl's.
+  /// them by tier if it is not one of Emocl's (first among its tier: OpenBLAS chose it knowing
+  /// the CPU model).
   public static func candidates(cpu: CPUFeatures, libraryCore: String) -> [String] {
     var names = BLASCore.supported(by: cpu).map(\.rawValue)
     if !names.contains(where: { same($0, libraryCore) }) {
       let tier = BLASCore.tier(of: libraryCore) ?? Int.max
-      let index = names.firstIndex { BLASCore.tier(of: $0)! < tier } ?? names.endIndex
+      let index = names.firstIndex { BLASCore.tier(of: $0)! <= tier } ?? names.endIndex
       names.insert(libraryCore, at: index)
     }
     return names

@@ -48,7 +48,8 @@ public struct SystemReport: Sendable, Equatable, Codable {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     return SystemReport(
       cpu: .current, cores: cores, blasLibrary: library,
-      blasConfiguration: configuration, blasPath: loadedLibrary(containing: "blas"),
+      blasConfiguration: configuration,
+      blasPath: loadedLibrary(containing: "openblas") ?? loadedLibrary(containing: "blas"),
       blasThreads: BLAS.threads, kernel: BLASKernel.status,
       supportedCores: BLASCore.supported(by: .current).map(\.rawValue),
       sgemm: measureSpeed ? SGEMMSpeed.measure(seconds: seconds, threads: max(cores, 1)) : nil)
