@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import Testing
 
@@ -29,6 +30,15 @@ import Testing
     let noXSAVE = CPUFeatures.decode(
       leaf1: leaf1, leaf7: Self.leaf7, leaf7Sub1: Self.leaf7Sub1, xcr0: Self.fullState)
     #expect(noXSAVE == [.sse42])
+  }
+
+  @Test func featuresAreEncodedInAStableOrder() throws {
+    let cpu = CPUFeatures(
+      vendor: "GenuineIntel", model: "x", features: [.avx2, .sse42, .fma, .avx])
+    let data = try JSONEncoder().encode(cpu)
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["features"] as? [String] == ["SSE4.2", "AVX", "FMA", "AVX2"])
+    #expect(try JSONDecoder().decode(CPUFeatures.self, from: data) == cpu)
   }
 
   @Test func thisMachineIsConsistent() {

@@ -53,6 +53,7 @@ import Testing
     let kernel = try #require(system["kernel"] as? [String: Any])
     let selfTest = try #require(kernel["selfTest"] as? [String: Any])
     #expect(selfTest["failure"] == nil)
+    #expect(selfTest["passed"] as? Bool == true)
     return (
       try #require(kernel["core"] as? String), try #require(kernel["choice"] as? [String: Any])
     )

@@ -103,6 +103,24 @@ public struct BLASSelfTestResult: Sendable, Equatable, Codable {
     self.checks = checks
     self.failure = failure
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case checks, failure, passed
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    checks = try container.decode(Int.self, forKey: .checks)
+    failure = try container.decodeIfPresent(String.self, forKey: .failure)
+  }
+
+  /// Encodes ``passed`` too, for readers of `emocl info --format json`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(checks, forKey: .checks)
+    try container.encodeIfPresent(failure, forKey: .failure)
+    try container.encode(passed, forKey: .passed)
+  }
 }
 
 /// Deterministic numbers in [-1, 1) for the self-test (a 64-bit LCG).

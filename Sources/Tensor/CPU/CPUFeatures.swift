@@ -25,6 +25,17 @@ public struct CPUFeatures: Sendable, Equatable, Codable {
     self.features = features
   }
 
+  /// Encodes ``features`` in a stable order (``CPUFeature``'s).
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(vendor, forKey: .vendor)
+    try container.encode(model, forKey: .model)
+    try container.encode(family, forKey: .family)
+    try container.encode(modelNumber, forKey: .modelNumber)
+    try container.encode(stepping, forKey: .stepping)
+    try container.encode(features.sorted(), forKey: .features)
+  }
+
   /// Whether every one of `required` is usable.
   public func has(_ required: CPUFeature...) -> Bool { required.allSatisfy(features.contains) }
 
