@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The service's storage tests run against this PostgreSQL too (started by `pg-start`).
 PG_TEST_URL := postgres://emocl_test:emocl_test@127.0.0.1:5432/emocl_test?sslmode=disable
 
-.PHONY: deps test-deps apt-install build test run bench format clean pg-start
+.PHONY: deps test-deps apt-install build test test-kernels run bench format clean pg-start
 
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
@@ -38,7 +38,21 @@ build: deps
 # --disable-testable-imports `swift test` compiles every module again with -enable-testing.
 # OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
 test: test-deps pg-start
-	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) --disable-testable-imports 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) --disable-testable-imports 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; [ $$status = 0 ] || exit $$status
+	@$(MAKE) --no-print-directory test-kernels
+	@echo "== the whole suite (above, in .build/test.log):"; grep -E "Test run with|Executed .* tests" .build/test.log | tail -n 2
+
+# Emocl may run any OpenBLAS core this CPU supports (the best, or the next down when one fails
+# its self-test), and older OpenBLAS releases can compute wrong results on some CPUs: the Tensor
+# tests again under each of them, with OPENBLAS_CORETYPE set.
+test-kernels:
+	swift build $(SWIFT_FLAGS) --product emocl
+	@for core in $$("$$(swift build $(SWIFT_FLAGS) --show-bin-path)/emocl" info --supported-cores); do \
+	  echo "== Tensor tests with OPENBLAS_CORETYPE=$$core"; \
+	  OPENBLAS_CORETYPE=$$core OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) --disable-testable-imports \
+	    --filter TensorTests >.build/test-kernel-$$core.log 2>&1; status=$$?; tail -n 2 .build/test-kernel-$$core.log; \
+	  [ $$status = 0 ] || { echo "Tensor tests fail with OPENBLAS_CORETYPE=$$core: .build/test-kernel-$$core.log"; exit 1; }; \
+	done
 
 # Starts the local PostgreSQL and makes a fresh test database (Scripts/pg-start.sh).
 pg-start: test-deps

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 export EMOCL_PYTHON="$(bash Scripts/bench-venv.sh)"
 export EMOCL_BIN="$PWD/.build/release/emocl"
 export EMOCL_BENCH_BIN="$PWD/.build/release/emocl-bench"
+bash Scripts/bench-info.sh
 for section in Scripts/bench/*.sh; do
   echo "== $(basename "$section" .sh)"
   bash "$section"

@@ -4,6 +4,7 @@
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, which this machine may set for the old system OpenBLAS,
 # slow a current NumPy: they are unset for the NumPy command alone.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"

@@ -3,6 +3,7 @@
 # emocl (TurboJPEG, straight to grey) against Pillow and OpenCV (cv2.imdecode GRAYSCALE).
 set -euo pipefail
 : "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 folder="${EMOCL_SHARED:-$PWD/../shared}/datasets/fer2013/val"
 if [ ! -d "$folder" ]; then echo "skipped: no $folder"; exit 0; fi
 ours=$("$EMOCL_BENCH_BIN" decode "$folder" --count 3000 --repeats 5 2>/dev/null)

@@ -5,6 +5,7 @@
 # NumPy array. Both list the same files in the same order; both find them in the OS page cache
 # after the first of the two runs, so the peer runs first and warms it for both.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 shared="${EMOCL_SHARED:-$(cd .. && pwd)/shared}"
 dir="$shared/datasets/fer2013/train"

@@ -7,6 +7,7 @@
 # Wall and CPU seconds are both printed: on a shared machine CPU seconds compare more fairly.
 # EMOCL_BENCH_CLASSICAL_TASKS picks a subset (the full run takes several minutes per side).
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"

@@ -8,6 +8,7 @@
 # training time goes: per layer kind, thread-CPU ms per image and GFLOP/s beside one thread's
 # sgemm rate. The load average is printed: other processes on the cores distort both sides.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"

@@ -8,6 +8,7 @@
 # (DetectionOptions.default: 640-px working copy, eye check), which have no OpenCV peer.
 set -euo pipefail
 : "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 photo="${EMOCL_SHARED:-$PWD/../shared}/datasets/photos/08_couple.jpg"
 if [ ! -f "$photo" ]; then echo "skipped: no $photo"; exit 0; fi
 work="$(mktemp -d)"

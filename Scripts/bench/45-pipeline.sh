@@ -10,6 +10,7 @@
 # Then the face count on every shared photo: ours with the defaults, OpenCV's CascadeClassifier
 # with its default parameters. Model: $EMOCL_PIPELINE_MODEL (default: cnn, else svm, else logreg).
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 shared="${EMOCL_SHARED:-$(cd .. && pwd)/shared}"
 photos="$shared/datasets/photos"

@@ -5,6 +5,7 @@
 # the detected box matching the pasted face. Peer: the same model on the 48x48 crops directly.
 # Model: $EMOCL_SCENE_MODEL (a name or path; default cnn).
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 shared="${EMOCL_SHARED:-$(cd .. && pwd)/shared}"
 dir="$shared/datasets/fer2013/val"

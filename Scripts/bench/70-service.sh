@@ -13,6 +13,7 @@
 # EMOCL_BENCH_PORT (default: a free port). The load average is printed: other processes on the
 # 2 cores slow the server down.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 bin="${EMOCL_BIN:-$PWD/.build/release/emocl}"
 bench_bin="${EMOCL_BENCH_BIN:-$PWD/.build/release/emocl-bench}"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// `emocl-bench <name>`: the Swift side of each `make bench` section (Scripts/bench/NN-name.sh).
 /// A separate executable, not a product: it measures the machine rather than serving users.
@@ -20,4 +21,16 @@ struct EmoclBench: ParsableCommand {
       BenchPipelineStages.self,
     ]
   )
+
+  /// Measures with the best BLAS kernels the CPU supports, as `emocl` runs (this may
+  /// re-execute the program first).
+  static func main() {
+    BLASKernel.ensureBest()
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Tensor
 
 /// The `emocl` command: train, evaluate, predict, serve and report.
 @main
@@ -17,6 +18,13 @@ struct Emocl: AsyncParsableCommand {
       DatasetCommand.self,
       Serve.self,
       Keys.self,
+      Info.self,
     ]
   )
+
+  /// Runs with the best BLAS kernels the CPU supports (which may re-execute the program first).
+  static func main() async {
+    BLASKernel.ensureBest()
+    await main(nil)
+  }
 }
