@@ -65,6 +65,15 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // Fuzzing (docs/fuzzing.md): one harness per parser, and `emocl-fuzz TARGET`, which runs
+    // libFuzzer when built with `-sanitize=fuzzer,address -DFUZZING` and replays inputs otherwise.
+    .target(name: "CFuzzerDriver", path: "Sources/Fuzz/CFuzzerDriver"),
+    .target(
+      name: "FuzzHarness", dependencies: ["Vision", "Learning", "Service"],
+      path: "Sources/Fuzz/FuzzHarness"),
+    .executableTarget(
+      name: "emocl-fuzz", dependencies: ["FuzzHarness", "CFuzzerDriver"],
+      path: "Sources/Fuzz/emocl-fuzz"),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     // Test models built with Learning, shared by the Learning, service and CLI tests.
@@ -85,6 +94,7 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
+    .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness"], path: "Tests/FuzzRegressionTests"),
     .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport", "LearningTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
