@@ -181,13 +181,18 @@ def text_seeds():
         "2026-11-27T24:00:00Z", "2026-11-27T09:00:00.Z",
     ]):
         write("rfc3339", f"time-{i}.txt", t)
-    write("rfc3339", "micros-min.bin", struct.pack("<q", -(2**63)))
+    # Inputs of fixed fuzz findings (docs/fuzzing.md).
+    write("rfc3339", "regression-format-int64-min.bin", struct.pack("<q", -(2**63)))
+    write("rfc3339", "regression-offset-before-year-0.txt", "0000-01-01T00:00:00+00:01")
+    write("rfc3339", "regression-offset-after-year-9999.txt", "9999-12-31T23:59:59-00:01")
+    write("database-url", "regression-port-0.txt", "postgres://u:pw@host:0/db")
+    write("database-url", "regression-port-99999.txt", "postgres://u:pw@host:99999/db")
     write("rfc3339", "micros-max.bin", struct.pack("<q", 2**63 - 1))
     for i, u in enumerate([
         "sqlite:data/emocl.sqlite", "sqlite:///tmp/x.sqlite", "sqlite:",
         "postgres://emocl:s3cret@127.0.0.1:5432/emocl?sslmode=disable",
         "postgresql://user%40corp:p%3Ass@[::1]:6543/db?sslmode=require&application_name=x",
-        "postgres://h/db", "postgres://u:pw@host:0/db", "postgres://u:pw@host:99999/db",
+        "postgres://h/db",
         "postgres://u@host/db?sslmode=verify-full", "postgres://:@/",
     ]):
         write("database-url", f"url-{i}.txt", u)
