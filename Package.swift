@@ -94,7 +94,9 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness", "Service"], path: "Tests/FuzzRegressionTests"),
+    .testTarget(
+      name: "FuzzRegressionTests", dependencies: ["FuzzHarness", "Service"],
+      path: "Tests/FuzzRegressionTests"),
     .testTarget(name: "emoclTests", dependencies: ["emocl", "Learning", "Vision", "TestSupport", "LearningTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
