@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The service's storage tests run against this PostgreSQL too (started by `pg-start`).
 PG_TEST_URL := postgres://emocl_test:emocl_test@127.0.0.1:5432/emocl_test?sslmode=disable
 
-.PHONY: deps test-deps apt-install build test test-kernels run bench format clean pg-start
+.PHONY: deps test-deps apt-install build test test-kernels run bench format clean pg-start fuzz
 
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
@@ -69,6 +69,11 @@ run: build
 bench: build
 	swift build $(SWIFT_FLAGS) --product emocl-bench
 	bash Scripts/bench.sh
+
+# libFuzzer with AddressSanitizer over every parser, FUZZ_SECONDS each (docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Scripts/fuzz/run.sh
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

@@ -98,6 +98,19 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzzing (docs/fuzzing.md): one harness per parser, and `emocl-fuzz TARGET`, which runs
+    // libFuzzer when built with `-sanitize=fuzzer,address -DFUZZING` and replays inputs otherwise.
+    .target(name: "CFuzzerDriver", path: "Sources/Fuzz/CFuzzerDriver"),
+    .target(
+      name: "FuzzHarness",
+      dependencies: [
+        "Vision", "Datasets", "Pipeline", "Service",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
+      path: "Sources/Fuzz/FuzzHarness"),
+    .executableTarget(
+      name: "emocl-fuzz", dependencies: ["FuzzHarness", "CFuzzerDriver"],
+      path: "Sources/Fuzz/emocl-fuzz"),
     // Shared helpers for tests: locating ../shared, fixtures, temporary files.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     // Tiny models and generated faces shared by the model, pipeline, report, service and CLI tests.
@@ -152,6 +165,9 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
+    .testTarget(
+      name: "FuzzRegressionTests", dependencies: ["FuzzHarness", "Service"],
+      path: "Tests/FuzzRegressionTests"),
     .testTarget(
       name: "emoclTests",
       dependencies: [

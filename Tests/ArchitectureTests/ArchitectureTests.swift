@@ -5,7 +5,7 @@ import Testing
 /// The layer order of docs/architecture.md, from the bottom up: a target may depend on and
 /// import targets of earlier layers only.
 let emoclLayers: [[String]] = [
-  ["CBLAS", "CCodecs", "CFreeType", "CSQLite"],
+  ["CBLAS", "CCodecs", "CFreeType", "CSQLite", "CFuzzerDriver"],
   ["Tensor"],
   ["Vision"],
   ["Datasets"],
@@ -13,7 +13,8 @@ let emoclLayers: [[String]] = [
   ["Training", "Pipeline"],
   ["Reporting"],
   ["Service"],
-  ["emocl", "emocl-bench"],
+  ["emocl", "emocl-bench", "FuzzHarness"],
+  ["emocl-fuzz"],
 ]
 
 @Suite struct ArchitectureTests {

@@ -121,6 +121,11 @@ public struct ModelFile: Sendable, Equatable {
     } catch {
       throw ModelFileError(path: path, problem: .invalidCard(Self.describe(error)))
     }
+    // Again after the full decode: the check above is skipped when the card is not plain JSON
+    // values throughout (found by fuzzing: a version 2 card was accepted).
+    if card.formatVersion > ModelCard.currentFormatVersion {
+      throw ModelFileError(path: path, problem: .unsupportedFormatVersion(card.formatVersion))
+    }
     if let problem = card.inconsistency {
       throw ModelFileError(path: path, problem: .invalidCard(problem))
     }

@@ -4,12 +4,12 @@ import HummingbirdCore
 import Pipeline
 
 /// Typed reads of query parameters; a present but malformed value is a 400 naming the parameter.
-struct QueryParameters {
+package struct QueryParameters {
   let values: FlatDictionary<Substring, Substring>
 
-  init(_ request: Request) { values = request.uri.queryParameters }
+  package init(_ request: Request) { values = request.uri.queryParameters }
 
-  func string(_ name: String, maxLength: Int = 200) throws(Problem) -> String? {
+  package func string(_ name: String, maxLength: Int = 200) throws(Problem) -> String? {
     guard let value = values[name[...]] else { return nil }
     guard value.count <= maxLength, !value.contains(where: { $0.isNewline || $0 == "\0" }) else {
       throw .badParameter(name, "at most \(maxLength) characters on one line")
@@ -17,7 +17,7 @@ struct QueryParameters {
     return String(value)
   }
 
-  func bool(_ name: String, default fallback: Bool) throws(Problem) -> Bool {
+  package func bool(_ name: String, default fallback: Bool) throws(Problem) -> Bool {
     guard let value = values[name[...]] else { return fallback }
     switch value.lowercased() {
     case "true", "1", "yes": return true
@@ -26,7 +26,7 @@ struct QueryParameters {
     }
   }
 
-  func int(_ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
+  package func int(_ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
     guard let value = values[name[...]] else { return nil }
     guard let n = Int(value), range.contains(n) else {
       throw .badParameter(
@@ -36,7 +36,7 @@ struct QueryParameters {
     return n
   }
 
-  func int64(_ name: String, minimum: Int64) throws(Problem) -> Int64? {
+  package func int64(_ name: String, minimum: Int64) throws(Problem) -> Int64? {
     guard let value = values[name[...]] else { return nil }
     guard let n = Int64(value), n >= minimum else {
       throw .badParameter(name, "expected a whole number ≥ \(minimum), got '\(value)'")
@@ -44,7 +44,7 @@ struct QueryParameters {
     return n
   }
 
-  func time(_ name: String) throws(Problem) -> Int64? {
+  package func time(_ name: String) throws(Problem) -> Int64? {
     guard let value = values[name[...]] else { return nil }
     guard let micros = RFC3339.parse(String(value)) else {
       throw .badParameter(
@@ -53,7 +53,7 @@ struct QueryParameters {
     return micros
   }
 
-  func oneOf(_ name: String, _ choices: [String], default fallback: String) throws(Problem)
+  package func oneOf(_ name: String, _ choices: [String], default fallback: String) throws(Problem)
     -> String
   {
     guard let value = values[name[...]] else { return fallback }
@@ -67,7 +67,7 @@ struct QueryParameters {
   /// `boxes=[[x,y,w,h],...]`: at most 256 boxes of whole numbers (x, y ≥ 0; width, height ≥ 1;
   /// each at most 1,000,000). Parsed strictly: JSON booleans, strings, fractions, exponents and
   /// nulls are refused rather than coerced to numbers.
-  func boxes(_ name: String) throws(Problem) -> [PixelBox]? {
+  package func boxes(_ name: String) throws(Problem) -> [PixelBox]? {
     guard let value = values[name[...]] else { return nil }
     let problem = Problem.badParameter(
       name, "expected JSON [[x,y,width,height],...] with whole numbers ≥ 0 and sizes ≥ 1")
@@ -85,7 +85,7 @@ struct QueryParameters {
   }
 
   /// The `tag`, `from` and `to` parameters; `from` must come before `to`.
-  func filter() throws(Problem) -> AnalysisFilter {
+  package func filter() throws(Problem) -> AnalysisFilter {
     let filter = AnalysisFilter(tag: try string("tag"), from: try time("from"), to: try time("to"))
     if let from = filter.from, let to = filter.to, from >= to {
       throw .badParameter("from", "must be before to")

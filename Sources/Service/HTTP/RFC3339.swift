@@ -6,7 +6,9 @@ public enum RFC3339 {
   /// `2026-11-27T08:30:00Z`, with `.ffffff` when there is a sub-second part; always UTC.
   public static func format(micros: Int64) -> String {
     let seconds = floorDiv(micros, microsPerSecond)
-    let fraction = micros - seconds * microsPerSecond
+    // Not `micros - seconds * microsPerSecond`: that product overflows near Int64.min.
+    let remainder = micros % microsPerSecond
+    let fraction = remainder < 0 ? remainder + microsPerSecond : remainder
     let days = floorDiv(seconds, secondsPerDay)
     let secondOfDay = seconds - days * secondsPerDay
     let (year, month, day) = civil(fromDays: days)
@@ -18,7 +20,8 @@ public enum RFC3339 {
   }
 
   /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; digits past microseconds are dropped.
-  /// Returns nil for anything else, including out-of-range fields.
+  /// Returns nil for anything else, including out-of-range fields and instants outside
+  /// `formattableRange`.
   public static func parse(_ text: String) -> Int64? {
     let c = Array(text.utf8)
     var i = 0
@@ -72,8 +75,16 @@ public enum RFC3339 {
     guard i == c.count else { return nil }
     let dayNumber = Self.days(fromCivil: year, month, day)
     let seconds = dayNumber * secondsPerDay + hour * 3600 + minute * 60 + second - offsetSeconds
-    return seconds * microsPerSecond + micros
+    let instant = seconds * microsPerSecond + micros
+    // An offset can move 0000-01-01 or 9999-12-31 out of the years four digits hold, where
+    // `format` could not write the instant back.
+    return formattableRange.contains(instant) ? instant : nil
   }
+
+  /// 0000-01-01T00:00:00Z up to 10000-01-01T00:00:00Z in microseconds: the instants `parse` accepts
+  /// and `format` writes as RFC 3339 (four-digit years).
+  public static let formattableRange: Range<Int64> =
+    -62_167_219_200_000_000..<253_402_300_800_000_000
 
   static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b

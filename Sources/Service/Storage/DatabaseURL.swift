@@ -34,6 +34,10 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     }
     let database = String(components.path.drop(while: { $0 == "/" }))
     guard !database.isEmpty else { throw ConfigurationError("database: URL names no database") }
+    let port = components.port ?? 5432
+    guard (1...65_535).contains(port) else {
+      throw ConfigurationError("database: port \(port) is not in 1...65535")
+    }
     var tls = Postgres.TLSMode.prefer
     for item in components.queryItems ?? [] where item.name == "sslmode" {
       guard let mode = item.value.flatMap(Postgres.TLSMode.init(rawValue:)) else {
@@ -43,7 +47,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     }
     return .postgres(
       Postgres(
-        host: host, port: components.port ?? 5432,
+        host: host, port: port,
         user: components.percentEncodedUser?.removingPercentEncoding ?? "postgres",
         password: components.percentEncodedPassword?.removingPercentEncoding,
         database: database, tls: tls))
