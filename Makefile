@@ -38,7 +38,7 @@ build: deps
 # --disable-testable-imports `swift test` compiles every module again with -enable-testing.
 # OpenBLAS stays single-threaded: Swift Testing runs tests in parallel.
 test: test-deps pg-start
-	EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) --disable-testable-imports 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; [ $$status = 0 ] || exit $$status
+	mkdir -p .build && EMOCL_TEST_POSTGRES='$(PG_TEST_URL)' OPENBLAS_NUM_THREADS=1 swift test $(SWIFT_FLAGS) --disable-testable-imports 2>&1 | tee .build/test.log; status=$${PIPESTATUS[0]}; [ $$status = 0 ] || exit $$status
 	@$(MAKE) --no-print-directory test-kernels
 	@echo "== the whole suite (above, in .build/test.log):"; grep -E "Test run with|Executed .* tests" .build/test.log | tail -n 2
 
