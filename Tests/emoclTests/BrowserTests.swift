@@ -23,36 +23,6 @@ struct BrowserTests {
     var description: String
   }
 
-  /// Starts `emocl serve` on a free port with a model folder and a SQLite file; returns the
-  /// process and its port (read from the "listening" log line).
-  static func startServer(models: URL, database: URL) async throws -> (Process, Int) {
-    let process = Process()
-    process.executableURL = ServeCommandTests.binary
-    process.arguments = [
-      "serve", "--port", "0", "--models", models.path, "--database", "sqlite:" + database.path,
-    ]
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    var log = ""
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline, process.isRunning {
-      let data = err.fileHandleForReading.availableData
-      if data.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-      log += String(decoding: data, as: UTF8.self)
-      if let range = log.range(of: #"port=(\d+)"#, options: .regularExpression),
-        let port = Int(log[range].dropFirst(5))
-      {
-        // Keep draining the log so the server never blocks on a full pipe.
-        err.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-        return (process, port)
-      }
-    }
-    if process.isRunning { process.terminate() }
-    throw Missing(description: "emocl serve did not start: \(log)")
-  }
-
   /// Starts chromedriver on a free port and waits until it reports ready.
   static func startDriver() async throws -> (Process, Int) {
     let port = try freePort()
@@ -129,8 +99,8 @@ struct BrowserTests {
     let models = directory.url.appendingPathComponent("models")
     try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
     try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
-    let (server, port) = try await Self.startServer(
-      models: models, database: directory.url.appendingPathComponent("e2e.sqlite"))
+    let (server, port) = try await ServeProcess.start(
+      models: models, database: "sqlite:" + directory.url.appendingPathComponent("e2e.sqlite").path)
     var driverProcess: (Process, Int)?
     var browser: WebDriver?
     do {

@@ -3,11 +3,12 @@ import TestSupport
 import Testing
 
 /// Runs the built `emocl` binary (beside the test bundle in the build folder), with a private
-/// dataset cache when `cache` is given; returns its exit status, standard output and standard
-/// error.
-func runCLI(_ arguments: [String], cache: URL? = nil, environment: [String: String] = [:]) throws
-  -> (status: Int32, output: String, error: String)
-{
+/// dataset cache when `cache` is given, `environment` added and the variables in `removing`
+/// taken out; returns its exit status, standard output and standard error.
+func runCLI(
+  _ arguments: [String], cache: URL? = nil, environment: [String: String] = [:],
+  removing: [String] = []
+) throws -> (status: Int32, output: String, error: String) {
   let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   let candidates = [
     folder.appendingPathComponent("emocl"),
@@ -22,6 +23,7 @@ func runCLI(_ arguments: [String], cache: URL? = nil, environment: [String: Stri
   process.arguments = arguments
   var merged = ProcessInfo.processInfo.environment
   if let cache { merged["EMOCL_CACHE"] = cache.path }
+  for name in removing { merged[name] = nil }
   process.environment = merged.merging(environment) { $1 }
   let output = Pipe()
   let error = Pipe()

@@ -13,28 +13,7 @@ import Testing
   static func info(_ arguments: [String], environment: [String: String] = [:]) throws -> (
     status: Int32, output: String, error: String
   ) {
-    var base = ProcessInfo.processInfo.environment
-    for name in cleared { base[name] = nil }
-    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let binary = try #require(
-      [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("emocl") }
-        .first { FileManager.default.isExecutableFile(atPath: $0.path) })
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = ["info"] + arguments
-    process.environment = base.merging(environment) { $1 }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: out, as: UTF8.self),
-      String(decoding: err, as: UTF8.self)
-    )
+    try runCLI(["info"] + arguments, environment: environment, removing: cleared)
   }
 
   /// `info --format json` without the speed measurement, parsed.

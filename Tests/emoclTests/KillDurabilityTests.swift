@@ -12,36 +12,6 @@ import Vision
 /// killed; after a restart on the same database every id that was answered is there.
 @Suite("Durability under SIGKILL", .serialized)
 struct KillDurabilityTests {
-  /// Starts `emocl serve` on a free port and returns it with its port.
-  static func start(models: URL, database: String) async throws -> (Process, Int) {
-    let process = Process()
-    process.executableURL = ServeCommandTests.binary
-    process.arguments = ["serve", "--port", "0", "--models", models.path]
-    process.environment = ProcessInfo.processInfo.environment.merging([
-      "EMOCL_DATABASE": database, "EMOCL_LOG_LEVEL": "info",
-    ]) { $1 }
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    var log = ""
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline, process.isRunning {
-      let data = err.fileHandleForReading.availableData
-      if data.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-      log += String(decoding: data, as: UTF8.self)
-      if let range = log.range(of: #"port=(\d+)"#, options: .regularExpression),
-        let port = Int(log[range].dropFirst(5))
-      {
-        // Keep draining the log so the server never blocks on a full pipe.
-        err.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-        return (process, port)
-      }
-    }
-    process.terminate()
-    throw Failure(description: "serve did not start: \(log)")
-  }
-
   struct Failure: Error, CustomStringConvertible { let description: String }
 
   /// The ids in `GET /api/v1/analyses`, following pages.
@@ -66,7 +36,7 @@ struct KillDurabilityTests {
     let png = try Image(
       width: 48, height: 48, channels: 1, pixels: [UInt8](repeating: 200, count: 48 * 48)
     ).pngData()
-    let (server, port) = try await start(models: directory, database: database)
+    let (server, port) = try await ServeProcess.start(models: directory, database: database)
     let acknowledged = AcknowledgedIDs()
     try await withThrowingTaskGroup(of: Void.self) { group in
       for client in 0..<8 {
@@ -102,7 +72,7 @@ struct KillDurabilityTests {
     }
     let ids = acknowledged.all
     #expect(ids.count >= 40, "only \(ids.count) analyses were stored before the kill")
-    let (again, port2) = try await start(models: directory, database: database)
+    let (again, port2) = try await ServeProcess.start(models: directory, database: database)
     defer {
       again.terminate()
       again.waitUntilExit()
