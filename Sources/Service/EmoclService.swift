@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import Pipeline
 import ServiceLifecycle
 
 /// The web service: routes, page, storage and their lifecycle. Build it with an analyzer and a
@@ -13,6 +14,11 @@ public struct EmoclService: Sendable {
   public let store: any AnalysisStore
   /// Services the store needs running (the PostgreSQL pool); see `SQLStore.services`.
   public let storeServices: [any Service]
+  /// Where video jobs and their results live (nil: the video routes answer 501).
+  public let videoStore: (any VideoJobStore)?
+  /// Analyses videos for this server's job workers (nil: no workers here; other processes,
+  /// `emocl worker`, may take the jobs).
+  public let videoAnalyzer: (any VideoAnalyzing)?
   public let logger: Logger
   public let metrics = ServiceMetrics()
   /// Current time in microseconds since 1970 UTC; replaceable for tests.
@@ -23,13 +29,16 @@ public struct EmoclService: Sendable {
 
   public init(
     configuration: ServiceConfiguration, analyzer: any EmotionAnalyzer, store: any AnalysisStore,
-    storeServices: [any Service] = [], logger: Logger,
+    storeServices: [any Service] = [], videoStore: (any VideoJobStore)? = nil,
+    videoAnalyzer: (any VideoAnalyzing)? = nil, logger: Logger,
     now: @escaping @Sendable () -> Int64 = EmoclService.systemNow
   ) {
     self.configuration = configuration
     self.analyzer = analyzer
     self.store = store
     self.storeServices = storeServices
+    self.videoStore = videoStore ?? (store as? any VideoJobStore)
+    self.videoAnalyzer = videoAnalyzer
     self.logger = logger
     self.now = now
     publicFiles = PublicFiles.load(logger: logger)
@@ -68,6 +77,15 @@ public struct EmoclService: Sendable {
     } else {
       server = .http1(configuration: http1)
     }
+    var workers: [any Service] = []
+    if let videoStore, let videoAnalyzer {
+      for _ in 0..<configuration.videoWorkers {
+        workers.append(
+          VideoJobWorker(
+            store: videoStore, analyzer: videoAnalyzer, lease: configuration.videoLease, now: now,
+            logger: logger))
+      }
+    }
     var app = Application(
       router: router, server: server,
       configuration: .init(
@@ -76,7 +94,7 @@ public struct EmoclService: Sendable {
         + [
           StoreMaintenance(
             store: store, retentionDays: configuration.retentionDays, now: now, logger: logger)
-        ],
+        ] + workers,
       onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
       logger: logger)
     let store = self.store

@@ -48,6 +48,23 @@ public struct ServiceConfiguration: Sendable, Equatable {
   public var bodyTimeout = Duration.seconds(60)
   /// How long a database operation may take before it counts as the database being down.
   public var databaseTimeout = Duration.seconds(5)
+  /// Folder for uploaded videos until their job ends (`EMOCL_UPLOAD_DIR`, default
+  /// `data/uploads`). Workers on other machines must see the same folder (a shared mount).
+  public var uploadDirectory = "data/uploads"
+  /// Largest video upload (`EMOCL_MAX_VIDEO_MB`), default 500 MB. Uploads are streamed to disk,
+  /// never held in memory.
+  public var maxVideoBytes = 500 * 1024 * 1024
+  /// Most time a video upload may take (`EMOCL_UPLOAD_TIMEOUT`, seconds; default 1800). A
+  /// client that stops sending is closed sooner, by the idle timeout.
+  public var uploadTimeout = Duration.seconds(1800)
+  /// Video job workers inside this server (`EMOCL_WORKERS`, 0…16; default 1). 0 leaves the jobs
+  /// to `emocl worker` processes.
+  public var videoWorkers = 1
+  /// Most videos queued or being analysed; more uploads are refused with 503 and `Retry-After`.
+  public var maxPendingVideos = 100
+  /// How long a worker holds a video job without renewing it; a killed worker's job is taken
+  /// again after this.
+  public var videoLease = Duration.seconds(60)
 
   public init() {}
 
@@ -77,6 +94,20 @@ public struct ServiceConfiguration: Sendable, Equatable {
       c.bodyTimeout = .seconds(try positive(v, "EMOCL_BODY_TIMEOUT", maximum: 3600))
     }
     if let v = value("EMOCL_FLIP") { c.cnnFlip = try onOff(v, "EMOCL_FLIP") }
+    if let v = value("EMOCL_UPLOAD_DIR") { c.uploadDirectory = v }
+    if let v = value("EMOCL_MAX_VIDEO_MB") {
+      c.maxVideoBytes =
+        try positive(v, "EMOCL_MAX_VIDEO_MB", maximum: maxVideoMegabytes) * 1024 * 1024
+    }
+    if let v = value("EMOCL_UPLOAD_TIMEOUT") {
+      c.uploadTimeout = .seconds(try positive(v, "EMOCL_UPLOAD_TIMEOUT", maximum: 86_400))
+    }
+    if let v = value("EMOCL_WORKERS") {
+      guard let n = Int(v), (0...maxVideoWorkers).contains(n) else {
+        throw ConfigurationError("EMOCL_WORKERS: expected 0...\(maxVideoWorkers), got \(v)")
+      }
+      c.videoWorkers = n
+    }
     if let v = value("EMOCL_MAX_BODY_MB") {
       c.maxBodyBytes = try positive(v, "EMOCL_MAX_BODY_MB", maximum: maxBodyMegabytes) * 1024 * 1024
     }
@@ -101,6 +132,15 @@ public struct ServiceConfiguration: Sendable, Equatable {
     else {
       throw ConfigurationError("body limits: expected 1...\(Self.maxBodyMegabytes) MB")
     }
+    guard (1...Self.maxVideoMegabytes * megabyte).contains(maxVideoBytes) else {
+      throw ConfigurationError("video limit: expected 1...\(Self.maxVideoMegabytes) MB")
+    }
+    guard (0...Self.maxVideoWorkers).contains(videoWorkers) else {
+      throw ConfigurationError("workers: expected 0...\(Self.maxVideoWorkers), got \(videoWorkers)")
+    }
+    guard !uploadDirectory.isEmpty else {
+      throw ConfigurationError("upload directory: must not be empty")
+    }
     guard (1...1000).contains(maxBatchImages) else {
       throw ConfigurationError("batch images: expected 1...1000, got \(maxBatchImages)")
     }
@@ -120,6 +160,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
   public static let maxRetentionDays = 36_500
   /// The largest body limit accepted, in MB.
   public static let maxBodyMegabytes = 4096
+  /// The largest video upload limit accepted, in MB (100 GB).
+  public static let maxVideoMegabytes = 102_400
+  /// The most video workers one server may run.
+  public static let maxVideoWorkers = 16
 
   static func positive(_ text: String, _ name: String, maximum: Int) throws(ConfigurationError)
     -> Int

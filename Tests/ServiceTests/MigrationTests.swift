@@ -10,7 +10,7 @@ struct MigrationTests {
   @Test("a new database gets every version once; migrating again changes nothing")
   func fresh() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
         #expect(try await store.schemaVersions() == [1])
         try await store.migrate()
         try await store.migrate()
@@ -22,7 +22,7 @@ struct MigrationTests {
   @Test("a database from before versioning keeps its rows and is recorded as version 1")
   func adoptsUnversioned() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
         let record = try await store.insert(
           createdAt: 1, tag: "old", model: "cnn",
           result: AnalysisResult(width: 4, height: 4, faces: []), elapsedMs: 1)
@@ -39,7 +39,7 @@ struct MigrationTests {
   @Test("a database newer than this build is refused with a message")
   func refusesNewer() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
         _ = try await store.execute(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)")
         await #expect {

@@ -20,6 +20,8 @@ extension EmoclService {
     ModelsController(analyzer: analyzer).addRoutes(to: &routes)
     AnalysesController(store: store).addRoutes(to: &routes)
     StatsController(store: store).addRoutes(to: &routes)
+    VideosController(configuration: configuration, store: videoStore, now: now)
+      .addRoutes(to: &routes)
     return routes.routes
   }
 

@@ -36,7 +36,47 @@ enum Migrations {
           hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT)
         """,
       ]
-    }
+    },
+    // Version 2: uploaded videos, each one job that any worker may lease, and the results of
+    // the analysed frames (faces per frame, one summary row per track).
+    Migration(version: 2, name: "videos as jobs, their frames, faces and tracks") { dialect in
+      let id =
+        dialect == .sqlite
+        ? "id INTEGER PRIMARY KEY AUTOINCREMENT"
+        : "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+      let probabilities = emotionColumns.map { "\($0) INTEGER NOT NULL" }.joined(separator: ", ")
+      return [
+        // state: queued → running → done | failed. A running job whose lease_until has passed
+        // is taken again by another worker (attempts counts the takes).
+        """
+        CREATE TABLE videos (\(id), created_at BIGINT NOT NULL, tag TEXT, name TEXT NOT NULL,
+          bytes BIGINT NOT NULL, upload_path TEXT, keep_upload INTEGER NOT NULL,
+          sampling TEXT NOT NULL, state TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL,
+          error TEXT, attempts INTEGER NOT NULL, lease_owner TEXT, lease_until BIGINT,
+          started_at BIGINT, finished_at BIGINT, model TEXT, width INTEGER, height INTEGER,
+          fps DOUBLE PRECISION, duration DOUBLE PRECISION, frame_count INTEGER,
+          face_count INTEGER, track_count INTEGER)
+        """,
+        "CREATE INDEX videos_state ON videos (state, id)",
+        """
+        CREATE TABLE video_frames (video_id BIGINT NOT NULL, frame INTEGER NOT NULL,
+          time DOUBLE PRECISION NOT NULL, second INTEGER NOT NULL, face_count INTEGER NOT NULL,
+          PRIMARY KEY (video_id, frame))
+        """,
+        """
+        CREATE TABLE video_faces (video_id BIGINT NOT NULL, frame INTEGER NOT NULL,
+          idx INTEGER NOT NULL, time DOUBLE PRECISION NOT NULL, second INTEGER NOT NULL,
+          track INTEGER NOT NULL, x INTEGER NOT NULL, y INTEGER NOT NULL, w INTEGER NOT NULL,
+          h INTEGER NOT NULL, \(probabilities), dominant TEXT NOT NULL,
+          PRIMARY KEY (video_id, frame, idx))
+        """,
+        """
+        CREATE TABLE video_tracks (video_id BIGINT NOT NULL, track INTEGER NOT NULL,
+          first DOUBLE PRECISION NOT NULL, last DOUBLE PRECISION NOT NULL,
+          frames INTEGER NOT NULL, \(probabilities), PRIMARY KEY (video_id, track))
+        """,
+      ]
+    },
   ]
 
   /// The newest version this build knows.

@@ -31,10 +31,12 @@ public final class SQLStore: AnalysisStore {
   }
 
   /// Opens and migrates the store at `url`, runs its services while `body` runs, then stops them.
+  /// `timeout` bounds each database operation (see `init`).
   public static func withStore<T: Sendable>(
-    _ url: DatabaseURL, logger: Logger, _ body: @Sendable (SQLStore) async throws -> T
+    _ url: DatabaseURL, logger: Logger, timeout: Duration = .seconds(5),
+    _ body: @Sendable (SQLStore) async throws -> T
   ) async throws -> T {
-    let store = try SQLStore(url: url, logger: logger)
+    let store = try SQLStore(url: url, logger: logger, timeout: timeout)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       for service in store.services { group.addTask { try await service.run() } }
       defer { group.cancelAll() }

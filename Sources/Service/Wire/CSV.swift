@@ -59,4 +59,23 @@ enum CSV {
     }
     return lines.joined(separator: "\r\n") + "\r\n"
   }
+
+  /// A video's timeline: one row per second for all faces (`track` = `all`), then one per track
+  /// seen in that second. Seconds with frames but no faces have empty means.
+  static func timeline(_ rows: [VideoTimelineSecond]) -> String {
+    let names = Emotion.allCases.map(\.rawValue)
+    var lines = [
+      (["second", "track", "frames", "faces"] + names.map { "mean_\($0)" })
+        .joined(separator: ",")
+    ]
+    for row in rows {
+      let means =
+        row.meanProbabilities?.map { String($0) } ?? [String](repeating: "", count: names.count)
+      let track = row.track.map(String.init) ?? "all"
+      lines.append(
+        ([String(row.second), track, String(row.frames), String(row.faces)] + means)
+          .joined(separator: ","))
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
 }

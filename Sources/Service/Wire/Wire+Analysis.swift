@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
 import Hummingbird
-import Datasets
 
 extension Wire {
   /// The answer to one analysed image.

@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
 import Hummingbird
-import Datasets
 
 extension Wire {
   /// One image of a batch: its analysis, or the problem it had.

@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
 import Hummingbird
-import Datasets
 
 extension Wire {
   /// The loaded models and the default one.

@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
 import Hummingbird
-import Datasets
 
 extension Wire {
   /// One stored record, as `GET /api/v1/analyses` lists it.

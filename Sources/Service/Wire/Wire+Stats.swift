@@ -1,6 +1,6 @@
+import Datasets
 import Foundation
 import Hummingbird
-import Datasets
 
 extension Wire {
   /// Faces and mean emotions in one hour or day.

@@ -12,6 +12,11 @@ enum TestDatabases {
     var description: String { "EMOCL_TEST_POSTGRES is not set under CI (run tests with make test)" }
   }
 
+  /// The database timeout in storage tests: the tests share 2 cores with parallel test
+  /// processes and builds, where PostgreSQL's first answer can take longer than the service's
+  /// default of 5 s; a test of the timeout itself sets its own.
+  static let timeout = Duration.seconds(60)
+
   static var postgresURL: String? {
     ProcessInfo.processInfo.environment["EMOCL_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
   }

@@ -1,0 +1,30 @@
+/// An uploaded video to queue for analysis.
+public struct NewVideo: Sendable, Equatable {
+  /// When it was uploaded, microseconds since 1970 UTC.
+  public var createdAt: Int64
+  public var tag: String?
+  /// The file name the client gave (for people; never used as a path).
+  public var name: String
+  /// Size of the upload in bytes.
+  public var bytes: Int64
+  /// Where the upload is stored, readable by every worker (a shared folder for workers on
+  /// several machines).
+  public var uploadPath: String
+  /// Keep the upload after the job ends (otherwise the worker deletes it).
+  public var keepUpload: Bool
+  /// Which frames to analyse, as `VideoSampling`'s text (`all` or frames per second).
+  public var sampling: String
+
+  public init(
+    createdAt: Int64, tag: String?, name: String, bytes: Int64, uploadPath: String,
+    keepUpload: Bool, sampling: String
+  ) {
+    self.createdAt = createdAt
+    self.tag = tag
+    self.name = name
+    self.bytes = bytes
+    self.uploadPath = uploadPath
+    self.keepUpload = keepUpload
+    self.sampling = sampling
+  }
+}

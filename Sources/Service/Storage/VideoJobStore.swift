@@ -1,0 +1,50 @@
+import Pipeline
+
+/// Where uploaded videos wait as jobs, and where their results go. Any number of `emocl serve`
+/// and `emocl worker` processes share one store: a worker *leases* a job for a while and
+/// renews the lease as it works; a job whose lease runs out (its worker was killed) is taken
+/// again. A result is stored only by the worker that still holds the lease, in one transaction
+/// with the job's completion, so no job's results are stored twice.
+public protocol VideoJobStore: Sendable {
+  /// Queues a video; returns its record (state `queued`).
+  func enqueue(_ video: NewVideo) async throws -> VideoRecord
+  /// The video with this id, nil if none.
+  func video(id: Int64) async throws -> VideoRecord?
+  /// Newest first, at most `limit`, only ids below `before` when given.
+  func videos(tag: String?, before: Int64?, limit: Int) async throws -> [VideoRecord]
+  /// How many jobs are queued or running.
+  func pendingVideoCount() async throws -> Int
+  /// Takes the oldest job that is queued or whose lease ended before `now`, for `owner` until
+  /// `leaseUntil`. A job already taken `maxAttempts` times is marked failed instead. Nil when
+  /// there is nothing to do. Safe to call from many processes at once.
+  func leaseVideoJob(owner: String, now: Int64, leaseUntil: Int64, maxAttempts: Int) async throws
+    -> LeasedVideoJob?
+  /// Records progress and extends the lease; false when `owner` no longer holds it (the job
+  /// was taken by another worker or deleted), and the worker must stop.
+  func renewVideoLease(id: Int64, owner: String, progress: Double, leaseUntil: Int64) async throws
+    -> Bool
+  /// Stores the analysis and marks the job done, in one transaction, if `owner` still holds the
+  /// lease; false (and nothing stored) otherwise.
+  func completeVideoJob(id: Int64, owner: String, analysis: VideoAnalysis, now: Int64)
+    async throws -> Bool
+  /// Hands a job back (its worker is shutting down or lost it): queued again for any worker,
+  /// without counting the take. False when `owner` does not hold it.
+  func releaseVideoJob(id: Int64, owner: String) async throws -> Bool
+  /// Marks the job failed with `error` if `owner` still holds the lease.
+  func failVideoJob(id: Int64, owner: String, error: String, now: Int64) async throws -> Bool
+  /// The per-second timeline of a done video: overall rows (track nil) and per-track rows,
+  /// ordered by second then track. Empty when the video has no analysed frames.
+  func timeline(videoID: Int64) async throws -> [VideoTimelineSecond]
+  /// The faces of a done video per analysed frame, for drawing boxes over playback.
+  func videoFrames(videoID: Int64) async throws -> [VideoFrameFaces]
+  /// The per-track summaries of a done video.
+  func videoTracks(videoID: Int64) async throws -> [VideoTrackSummary]
+  /// Deletes a video, its job and results; returns its upload path (to delete the file), or
+  /// nil when there is no such video. `deleted` is false when there was none.
+  func deleteVideo(id: Int64) async throws -> (deleted: Bool, uploadPath: String?)
+  /// Ended jobs whose upload is still recorded and not to be kept: (id, path) pairs for the
+  /// worker's clean-up.
+  func uploadsToRemove(limit: Int) async throws -> [(id: Int64, path: String)]
+  /// Records that a job's upload file is gone.
+  func forgetUpload(id: Int64) async throws
+}
