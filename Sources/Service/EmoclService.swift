@@ -19,6 +19,10 @@ public struct EmoclService: Sendable {
   /// Analyses videos for this server's job workers (nil: no workers here; other processes,
   /// `emocl worker`, may take the jobs).
   public let videoAnalyzer: (any VideoAnalyzing)?
+  /// Where audience sessions live (the store itself when it keeps them).
+  public var sessionStore: (any AudienceSessionStore)? {
+    (store as? any AudienceSessionStore) ?? (videoStore as? any AudienceSessionStore)
+  }
   public let logger: Logger
   public let metrics = ServiceMetrics()
   /// Current time in microseconds since 1970 UTC; replaceable for tests.

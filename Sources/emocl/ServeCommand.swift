@@ -10,9 +10,10 @@ struct Serve: AsyncParsableCommand {
     discussion: """
       Each option can also be set by an environment variable: EMOCL_HOST, EMOCL_PORT, \
       EMOCL_MODELS, EMOCL_DATABASE, EMOCL_TLS_CERT, EMOCL_TLS_KEY, EMOCL_RETENTION_DAYS, \
-      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_LOG_LEVEL; and without an option: \
-      EMOCL_IDLE_TIMEOUT (s, default 30), EMOCL_BODY_TIMEOUT (s, default 60). Options win over \
-      variables.
+      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_LOG_LEVEL, EMOCL_WORKERS, \
+      EMOCL_UPLOAD_DIR, EMOCL_MAX_VIDEO_MB; and without an option: EMOCL_IDLE_TIMEOUT (s, \
+      default 30), EMOCL_BODY_TIMEOUT (s, default 60), EMOCL_UPLOAD_TIMEOUT (s, default 1800). \
+      Options win over variables.
       Not for use at work or in education in the EU (AI Act, Article 5(1)(f)).
       """)
 
@@ -43,6 +44,18 @@ struct Serve: AsyncParsableCommand {
   @Option(
     name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error.")
   var logLevel: String?
+  @Option(
+    help: """
+      Video job workers in this server (0-16, default 1); 0 leaves uploaded videos to \
+      `emocl worker` processes sharing the database and upload folder.
+      """)
+  var workers: Int?
+  @Option(
+    name: .customLong("upload-dir"),
+    help: "Folder for uploaded videos until analysed (default data/uploads); shared with workers.")
+  var uploadDir: String?
+  @Option(name: .customLong("max-video-mb"), help: "Largest video upload in MB (default 500).")
+  var maxVideoMB: Int?
 
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
@@ -56,6 +69,16 @@ struct Serve: AsyncParsableCommand {
     if let retentionDays { configuration.retentionDays = retentionDays }
     if let rateLimit { configuration.rateLimit = try RateLimit.parse(rateLimit) }
     if let flip { configuration.cnnFlip = try ServiceConfiguration.onOff(flip, "--flip") }
+    if let workers { configuration.videoWorkers = workers }
+    if let uploadDir { configuration.uploadDirectory = uploadDir }
+    if let maxVideoMB {
+      guard (1...ServiceConfiguration.maxVideoMegabytes).contains(maxVideoMB) else {
+        throw ValidationError(
+          "--max-video-mb: expected 1...\(ServiceConfiguration.maxVideoMegabytes), got \(maxVideoMB)"
+        )
+      }
+      configuration.maxVideoBytes = maxVideoMB * 1024 * 1024
+    }
     try configuration.validate()
 
     let logger = try Self.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])

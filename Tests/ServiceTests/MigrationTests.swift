@@ -10,26 +10,36 @@ struct MigrationTests {
   @Test("a new database gets every version once; migrating again changes nothing")
   func fresh() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
-        #expect(try await store.schemaVersions() == [1])
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
+        #expect(try await store.schemaVersions() == [1, 2, 3])
         try await store.migrate()
         try await store.migrate()
-        #expect(try await store.schemaVersions() == [1])
+        #expect(try await store.schemaVersions() == [1, 2, 3])
       }
     }
   }
 
-  @Test("a database from before versioning keeps its rows and is recorded as version 1")
+  @Test("a database from before versioning keeps its rows, is recorded as version 1, then upgraded")
   func adoptsUnversioned() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         let record = try await store.insert(
           createdAt: 1, tag: "old", model: "cnn",
           result: AnalysisResult(width: 4, height: 4, faces: []), elapsedMs: 1)
-        // As the code before versioning left it: the tables, no version table.
-        _ = try await store.execute("DROP TABLE schema_migrations")
+        // As the code before versioning left it: version 1's tables, no version table, none of
+        // the later steps' tables and columns.
+        for statement in [
+          "DROP TABLE schema_migrations", "DROP TABLE videos", "DROP TABLE video_frames",
+          "DROP TABLE video_faces", "DROP TABLE video_tracks", "DROP TABLE sessions",
+          "DROP INDEX analyses_session", "ALTER TABLE analyses DROP COLUMN session_id",
+          "ALTER TABLE analyses DROP COLUMN offset_ms",
+        ] {
+          _ = try await store.execute(statement)
+        }
         try await store.migrate()
-        #expect(try await store.schemaVersions() == [1])
+        #expect(try await store.schemaVersions() == [1, 2, 3])
         let rows = try await store.list(AnalysisFilter(), before: nil, limit: 5)
         #expect(rows.map(\.id) == [record.id])
       }
@@ -39,7 +49,8 @@ struct MigrationTests {
   @Test("a database newer than this build is refused with a message")
   func refusesNewer() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         _ = try await store.execute(
           "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)")
         await #expect {

@@ -7,6 +7,8 @@ struct AnalyzeController: Sendable {
   let configuration: ServiceConfiguration
   let analyzer: any EmotionAnalyzer
   let store: any AnalysisStore
+  /// For frames recorded in an audience session (`session=`); nil: sessions answer 501.
+  let sessions: (any AudienceSessionStore)?
   let metrics: ServiceMetrics
   let now: @Sendable () -> Int64
 
@@ -25,6 +27,9 @@ struct AnalyzeController: Sendable {
     var options: AnalyzeOptions
     var tag: String?
     var store: Bool
+    /// `session=ID` and optional `offset_ms=N`: the frame belongs to an audience session.
+    var session: Int64?
+    var offsetMs: Int64?
   }
 
   func analyzeQuery(_ request: Request) throws -> AnalyzeQuery {
@@ -45,9 +50,21 @@ struct AnalyzeController: Sendable {
     let options = AnalyzeOptions(
       model: model, detect: try query.bool("detect", default: true),
       maxFaces: try query.int("max_faces", in: 1...1000), boxes: try query.boxes("boxes"))
+    let session = try query.int64("session", minimum: 1)
+    let offsetMs = try query.int64("offset_ms", minimum: 0)
+    if let offsetMs, offsetMs > 86_400_000 {
+      throw Problem.badParameter("offset_ms", "at most 86400000 (24 hours)")
+    }
+    if offsetMs != nil && session == nil {
+      throw Problem.badParameter("offset_ms", "only with session")
+    }
+    let store = try query.bool("store", default: true)
+    if session != nil && !store {
+      throw Problem.badParameter("session", "a session frame is always stored (store=false)")
+    }
     return AnalyzeQuery(
-      options: options, tag: try query.string("tag", maxLength: 100),
-      store: try query.bool("store", default: true))
+      options: options, tag: try query.string("tag", maxLength: 100), store: store,
+      session: session, offsetMs: offsetMs)
   }
 
   /// The request body, refusing early when `Content-Length` already says it is too large.
@@ -137,16 +154,38 @@ struct AnalyzeController: Sendable {
   func record(_ answers: inout [Wire.Analysis], query: AnalyzeQuery) async throws {
     guard query.store, !answers.isEmpty else { return }
     let createdAt = now()
+    let frame = try await sessionFrame(query, at: createdAt)
     let records = try await store.insert(
       answers.map {
         NewAnalysis(
           createdAt: createdAt, tag: query.tag, model: $0.model, result: $0.result,
-          elapsedMs: $0.elapsedMs)
+          elapsedMs: $0.elapsedMs, session: frame)
       })
     for (index, record) in zip(answers.indices, records) {
       answers[index].id = record.id
       answers[index].createdAt = record.createdAt
     }
+  }
+
+  /// The session and offset of a frame recorded with `session=`: the given `offset_ms`, or the
+  /// time since the session started.
+  func sessionFrame(_ query: AnalyzeQuery, at time: Int64) async throws -> SessionFrame? {
+    guard let id = query.session else { return nil }
+    guard let sessions else {
+      throw Problem(
+        .notImplemented, kind: "sessions-unavailable",
+        detail: "this server's store does not keep sessions")
+    }
+    guard let session = try await sessions.session(id: id) else {
+      throw Problem(.notFound, kind: "not-found", detail: "no session with id \(id)")
+    }
+    let offset = query.offsetMs ?? max(0, (time - session.startedAt) / 1000)
+    guard offset <= 86_400_000 else {
+      throw Problem(
+        .unprocessableContent, kind: "session-ended",
+        detail: "session \(id) started more than 24 hours ago; start a new one")
+    }
+    return SessionFrame(sessionID: id, offsetMs: offset)
   }
 
   /// The status for each failure of Learning's `EmotionPipeline`, for an analyzer built on it.

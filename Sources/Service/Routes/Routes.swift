@@ -15,13 +15,15 @@ extension EmoclService {
       modelsDirectory: configuration.modelsDirectory
     ).addRoutes(to: &routes)
     AnalyzeController(
-      configuration: configuration, analyzer: analyzer, store: store, metrics: metrics, now: now
+      configuration: configuration, analyzer: analyzer, store: store, sessions: sessionStore,
+      metrics: metrics, now: now
     ).addRoutes(to: &routes)
     ModelsController(analyzer: analyzer).addRoutes(to: &routes)
     AnalysesController(store: store).addRoutes(to: &routes)
     StatsController(store: store).addRoutes(to: &routes)
     VideosController(configuration: configuration, store: videoStore, now: now)
       .addRoutes(to: &routes)
+    SessionsController(store: sessionStore, now: now).addRoutes(to: &routes)
     return routes.routes
   }
 

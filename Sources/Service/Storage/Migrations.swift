@@ -77,6 +77,25 @@ enum Migrations {
         """,
       ]
     },
+    // Version 3: audience sessions. A session is one viewer watching one stimulus (an ad, a
+    // talk) from `started_at`; each webcam frame recorded in it is an analysis with the
+    // session's id and its offset from the start, so that sessions of one stimulus line up.
+    Migration(version: 3, name: "audience sessions") { dialect in
+      let id =
+        dialect == .sqlite
+        ? "id INTEGER PRIMARY KEY AUTOINCREMENT"
+        : "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+      return [
+        """
+        CREATE TABLE sessions (\(id), stimulus TEXT NOT NULL, started_at BIGINT NOT NULL,
+          created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX sessions_stimulus ON sessions (stimulus, id)",
+        "ALTER TABLE analyses ADD COLUMN session_id BIGINT",
+        "ALTER TABLE analyses ADD COLUMN offset_ms BIGINT",
+        "CREATE INDEX analyses_session ON analyses (session_id, offset_ms)",
+      ]
+    },
   ]
 
   /// The newest version this build knows.

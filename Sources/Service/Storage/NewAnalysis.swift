@@ -6,10 +6,14 @@ public struct NewAnalysis: Sendable, Equatable {
   public var model: String
   public var result: AnalysisResult
   public var elapsedMs: Double
+  /// The audience session this frame belongs to, and its offset from the session's start.
+  public var session: SessionFrame?
 
   public init(
-    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double
+    createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double,
+    session: SessionFrame? = nil
   ) {
+    self.session = session
     self.createdAt = createdAt
     self.tag = tag
     self.model = model

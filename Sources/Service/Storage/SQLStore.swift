@@ -106,13 +106,15 @@ public final class SQLStore: AnalysisStore {
     }
     let rows = try await session.query(
       """
-      INSERT INTO analyses (created_at, tag, model, width, height, elapsed_ms, face_count)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+      INSERT INTO analyses (created_at, tag, model, width, height, elapsed_ms, face_count,
+        session_id, offset_ms)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
       """,
       [
         .integer(analysis.createdAt), SQLValue(analysis.tag), .text(analysis.model),
         SQLValue(analysis.result.width), SQLValue(analysis.result.height),
         .real(analysis.elapsedMs), SQLValue(faceRows.count),
+        SQLValue(analysis.session?.sessionID), SQLValue(analysis.session?.offsetMs),
       ])
     guard let id = rows.first?.first?.int64 else {
       throw StorageError(database: databaseName, message: "INSERT returned no id")

@@ -78,4 +78,22 @@ enum CSV {
     }
     return lines.joined(separator: "\r\n") + "\r\n"
   }
+
+  /// A reaction curve: one row per second with the viewers and, per emotion, the mean and its
+  /// 95% interval (empty with one viewer).
+  static func reaction(_ seconds: [ReactionCurve.Second]) -> String {
+    let names = Emotion.allCases.map(\.rawValue)
+    let header =
+      ["second", "viewers"] + names.map { "mean_\($0)" } + names.map { "low_\($0)" }
+      + names.map { "high_\($0)" }
+    var lines = [header.joined(separator: ",")]
+    let blank = [String](repeating: "", count: names.count)
+    for s in seconds {
+      let row =
+        [String(s.second), String(s.viewers)] + s.mean.map { String($0) }
+        + (s.low?.map { String($0) } ?? blank) + (s.high?.map { String($0) } ?? blank)
+      lines.append(row.joined(separator: ","))
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
 }
