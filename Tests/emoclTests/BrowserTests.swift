@@ -177,7 +177,23 @@ struct BrowserTests {
     try await page.waitUntil(
       "the model list", "return document.querySelectorAll('#model option').length > 0;")
     _ = try await page.script("document.getElementById('interval').value = '200';")
+    // Consent first: the dialog opens and the camera stays off until the viewer agrees.
     try await page.click("#camera")
+    try await page.waitUntil(
+      "the consent dialog", "return document.getElementById('consent').open === true;")
+    #expect(
+      try await page.script("return document.getElementById('video').srcObject === null;")
+        as? Bool == true, "the webcam started before consent")
+    try await page.click("#consent-no")
+    try await page.waitUntil(
+      "the refusal", "return /not started/.test(document.getElementById('status').textContent);")
+    #expect(
+      try await page.script("return document.getElementById('video').srcObject === null;")
+        as? Bool == true, "the webcam started after the viewer declined")
+    try await page.click("#camera")
+    try await page.waitUntil(
+      "the consent dialog again", "return document.getElementById('consent').open === true;")
+    try await page.click("#consent-yes")
     try await page.waitUntil(
       "webcam frames analysed",
       """
@@ -202,5 +218,32 @@ struct BrowserTests {
     #expect(
       try await page.script("return document.getElementById('camera').textContent;") as? String
         == "Start webcam")
+
+    // An audience session: a stimulus, recording on; the frames carry the session; the
+    // dashboard draws the reaction curve.
+    // The fake camera shows no face: the whole frame is taken as one face.
+    _ = try await page.script(
+      "document.getElementById('stimulus').value = 'ad-e2e';"
+        + " document.getElementById('detect').value = 'false';")
+    try await page.click("#record")
+    try await page.click("#camera")
+    try await page.waitUntil(
+      "the consent dialog for the session",
+      "return document.getElementById('consent').open === true;")
+    #expect(
+      (try await page.script(
+        "return document.getElementById('consent-record').textContent;") as? String)?
+        .contains("ad-e2e") == true)
+    try await page.click("#consent-yes")
+    try await page.waitUntil(
+      "a recorded session frame",
+      "return /recorded as #/.test(document.getElementById('status').textContent);")
+    try await Task.sleep(for: .milliseconds(1200))
+    try await page.click("#camera")
+    try await page.go(origin + "/dashboard")
+    try await page.waitUntil(
+      "the reaction curve",
+      "return document.querySelectorAll('#reaction svg path').length >= 1 &&"
+        + " /ad-e2e/.test(document.getElementById('reaction').textContent);")
   }
 }

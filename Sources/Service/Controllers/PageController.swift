@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// The page (`/`, `/dashboard`, `/models`), its static files and `/openapi.json`: only files
+/// The page (`/`, `/videos`, `/dashboard`, `/models`), its static files and `/openapi.json`: only files
 /// loaded from Public/ at start are served, so no request path reaches another file.
 struct PageController: Sendable {
   let files: PublicFiles
@@ -8,6 +8,7 @@ struct PageController: Sendable {
   func addRoutes(to routes: inout RouteRegistrar) {
     routes.add("/", [.get: page("index.html")])
     routes.add("/dashboard", [.get: page("dashboard.html")])
+    routes.add("/videos", [.get: page("videos.html")])
     routes.add("/models", [.get: page("models.html")])
     routes.add("/static/:file", [.get: staticFile])
     routes.add("/openapi.json", [.get: page("openapi.json")])

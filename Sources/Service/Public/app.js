@@ -22,6 +22,7 @@ async function loadModels() {
 }
 
 let lastRecorded = 0;
+let session = null;  // {id, startedLocally}: the audience session the webcam records into
 
 // Uploads are recorded when "Record uploaded results" is on; webcam frames only when
 // "Record webcam results" is on, and then at most one a second.
@@ -39,6 +40,11 @@ function query(fromCamera) {
     if (store) lastRecorded = now;
   }
   params.set("store", store ? "true" : "false");
+  // A recorded webcam frame of an audience session carries the session and its offset.
+  if (fromCamera && store && session) {
+    params.set("session", String(session.id));
+    params.set("offset_ms", String(Math.max(0, Date.now() - session.startedLocally)));
+  }
   return params.toString();
 }
 
@@ -136,7 +142,41 @@ async function frame() {
   }
 }
 
+// Consent first: the dialog says what is recorded, and the webcam starts only on "I agree".
+function askConsent() {
+  return new Promise(resolve => {
+    const dialog = $("consent");
+    const stimulus = $("stimulus").value.trim();
+    $("consent-record").textContent = $("record").checked
+      ? (stimulus ? `Recording is on, in an audience session for "${stimulus}".` : "Recording is on.")
+      : "Recording is off: nothing is stored.";
+    const done = answer => {
+      $("consent-yes").onclick = $("consent-no").onclick = null;
+      dialog.close();
+      resolve(answer);
+    };
+    $("consent-yes").onclick = () => done(true);
+    $("consent-no").onclick = () => done(false);
+    dialog.oncancel = () => resolve(false);
+    dialog.showModal();
+  });
+}
+
+async function startSession() {
+  session = null;
+  const stimulus = $("stimulus").value.trim();
+  if (!stimulus || !$("record").checked) return;
+  const response = await api("/api/v1/sessions", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ stimulus }) });
+  const created = await response.json();
+  session = { id: created.id, startedLocally: Date.now() };
+}
+
 async function startCamera() {
+  if (!(await askConsent())) {
+    setStatus(statusLine, "The webcam was not started.");
+    return;
+  }
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     setStatus(statusLine, "This browser has no webcam access here (it needs HTTPS or localhost).", true);
     return;
@@ -150,10 +190,18 @@ async function startCamera() {
   const video = $("video");
   video.srcObject = stream;
   await video.play();
+  try {
+    await startSession();
+  } catch (error) {
+    stopCamera();
+    setStatus(statusLine, "Session: " + error.message, true);
+    return;
+  }
   const interval = Math.min(10000, Math.max(200, Number($("interval").value) || 1000));
   timer = setInterval(frame, interval);
   $("camera").textContent = "Stop webcam";
-  setStatus(statusLine, `Webcam on: one frame every ${interval} ms.`);
+  setStatus(statusLine, `Webcam on: one frame every ${interval} ms` +
+    (session ? `, recording session #${session.id} for "${$("stimulus").value.trim()}".` : "."));
 }
 
 function stopCamera() {
@@ -161,6 +209,7 @@ function stopCamera() {
   timer = null;
   if (stream) stream.getTracks().forEach(t => t.stop());
   stream = null;
+  session = null;
   $("camera").textContent = "Start webcam";
 }
 
