@@ -181,29 +181,31 @@ public final class SQLStore: AnalysisStore {
     }
     binds.append(SQLValue(max(0, limit)))
     let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
-    let faceColumns = (["idx", "x", "y", "w", "h"] + Self.emotionColumns + ["dominant"])
-      .map { "f.\($0)" }.joined(separator: ", ")
+    let columns = Self.listColumns
     let rows = try await backend.query(
       """
-      SELECT a.id, a.created_at, a.tag, a.model, a.width, a.height, a.elapsed_ms, \(faceColumns)
+      SELECT \(columns.list)
       FROM (SELECT * FROM analyses \(whereClause) ORDER BY id DESC LIMIT $\(binds.count)) a
       LEFT JOIN faces f ON f.analysis_id = a.id
       ORDER BY a.id DESC, f.idx
       """, binds)
     var records: [AnalysisRecord] = []
-    for row in rows {
-      guard let id = row[0].int64, let createdAt = row[1].int64, let model = row[3].string,
-        let width = row[4].int64, let height = row[5].int64, let elapsed = row[6].double
+    for values in rows {
+      let row = columns.row(values)
+      guard let id = row["id"].int64, let createdAt = row["created_at"].int64,
+        let model = row["model"].string, let width = row["width"].int64,
+        let height = row["height"].int64, let elapsed = row["elapsed_ms"].double
       else { throw StorageError(database: databaseName, message: "unexpected analyses row") }
       if records.last?.id != id {
         records.append(
           AnalysisRecord(
-            id: id, createdAt: createdAt, tag: row[2].string, model: model, width: Int(width),
+            id: id, createdAt: createdAt, tag: row["tag"].string, model: model, width: Int(width),
             height: Int(height), elapsedMs: elapsed, faces: []))
       }
-      guard row[7] != .null else { continue }  // an analysis without faces
-      let numbers = row[8..<(8 + 4 + 7)].map { $0.int64 }
-      guard numbers.allSatisfy({ $0 != nil }), let dominant = row[19].string.flatMap(Emotion.init)
+      guard row["idx"] != .null else { continue }  // an analysis without faces
+      let numbers = (["x", "y", "w", "h"] + Self.emotionColumns).map { row[$0].int64 }
+      guard numbers.allSatisfy({ $0 != nil }),
+        let dominant = row["dominant"].string.flatMap(Emotion.init)
       else { throw StorageError(database: databaseName, message: "unexpected faces row") }
       let n = numbers.map { $0! }
       let box = PixelBox(x: Int(n[0]), y: Int(n[1]), width: Int(n[2]), height: Int(n[3]))
@@ -214,6 +216,11 @@ public final class SQLStore: AnalysisStore {
     }
     return records
   }
+
+  /// The columns `list` reads, by name: the analysis, then its faces (null without faces).
+  static let listColumns = SQLColumns(
+    ["a.id", "a.created_at", "a.tag", "a.model", "a.width", "a.height", "a.elapsed_ms"]
+      + (["idx", "x", "y", "w", "h"] + emotionColumns + ["dominant"]).map { "f.\($0)" })
 
   public func delete(id: Int64) async throws -> Bool {
     try await backend.transaction { session in
@@ -277,15 +284,19 @@ public final class SQLStore: AnalysisStore {
     return APIKeyRecord(id: id, name: name, prefix: prefix, createdAt: createdAt, revokedAt: nil)
   }
 
+  static let keyColumns = SQLColumns(["id", "name", "prefix", "created_at", "revoked_at"])
+
   public func listKeys() async throws -> [APIKeyRecord] {
+    let columns = Self.keyColumns
     let rows = try await backend.query(
-      "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id", [])
-    return try rows.map { row in
-      guard let id = row[0].int64, let name = row[1].string, let prefix = row[2].string,
-        let created = row[3].int64
+      "SELECT \(columns.list) FROM api_keys ORDER BY id", [])
+    return try rows.map { values in
+      let row = columns.row(values)
+      guard let id = row["id"].int64, let name = row["name"].string,
+        let prefix = row["prefix"].string, let created = row["created_at"].int64
       else { throw StorageError(database: databaseName, message: "unexpected api_keys row") }
       return APIKeyRecord(
-        id: id, name: name, prefix: prefix, createdAt: created, revokedAt: row[4].int64)
+        id: id, name: name, prefix: prefix, createdAt: created, revokedAt: row["revoked_at"].int64)
     }
   }
 
