@@ -86,7 +86,9 @@ public struct EmoclService: Sendable {
       for _ in 0..<configuration.videoWorkers {
         workers.append(
           VideoJobWorker(
-            store: videoStore, analyzer: videoAnalyzer, lease: configuration.videoLease, now: now,
+            store: videoStore, analyzer: videoAnalyzer,
+            uploadDirectory: configuration.uploadDirectory, lease: configuration.videoLease,
+            now: now,
             logger: logger))
       }
     }

@@ -90,7 +90,7 @@ struct VideosController: Sendable {
     do {
       video = try await store.enqueue(
         NewVideo(
-          createdAt: now(), tag: tag, name: name, bytes: upload.bytes, uploadPath: upload.path,
+          createdAt: now(), tag: tag, name: name, bytes: upload.bytes, uploadFile: upload.name,
           keepUpload: keep, sampling: sampling.description))
     } catch {
       try? FileManager.default.removeItem(atPath: upload.path)
@@ -125,11 +125,11 @@ struct VideosController: Sendable {
 
   func delete(_ request: Request, _ context: EmoclRequestContext) async throws -> Response {
     let id = try id(context)
-    let (deleted, path) = try await videos().deleteVideo(id: id)
+    let (deleted, file) = try await videos().deleteVideo(id: id)
     guard deleted else {
       throw Problem(.notFound, kind: "not-found", detail: "no video with id \(id)")
     }
-    if let path { try? FileManager.default.removeItem(atPath: path) }
+    if let file { try? UploadFolder(configuration.uploadDirectory).remove(file) }
     return Response(status: .noContent)
   }
 

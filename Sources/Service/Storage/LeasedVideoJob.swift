@@ -3,7 +3,8 @@
 public struct LeasedVideoJob: Sendable, Equatable {
   public var id: Int64
   public var name: String
-  public var uploadPath: String
+  /// The upload's file name in the upload folder.
+  public var uploadFile: String
   public var keepUpload: Bool
   public var sampling: String
   /// 1 on the first take.

@@ -50,7 +50,7 @@ enum Migrations {
         // is taken again by another worker (attempts counts the takes).
         """
         CREATE TABLE videos (\(id), created_at BIGINT NOT NULL, tag TEXT, name TEXT NOT NULL,
-          bytes BIGINT NOT NULL, upload_path TEXT, keep_upload INTEGER NOT NULL,
+          bytes BIGINT NOT NULL, upload_file TEXT, keep_upload INTEGER NOT NULL,
           sampling TEXT NOT NULL, state TEXT NOT NULL, progress DOUBLE PRECISION NOT NULL,
           error TEXT, attempts INTEGER NOT NULL, lease_owner TEXT, lease_until BIGINT,
           started_at BIGINT, finished_at BIGINT, model TEXT, width INTEGER, height INTEGER,

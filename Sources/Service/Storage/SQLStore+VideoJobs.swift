@@ -8,7 +8,7 @@ import Pipeline
 extension SQLStore: VideoJobStore {
   static let videoColumns = SQLColumns([
     "id", "created_at", "tag", "name", "bytes", "sampling", "state", "progress", "error",
-    "attempts", "started_at", "finished_at", "keep_upload", "upload_path", "model", "width",
+    "attempts", "started_at", "finished_at", "keep_upload", "upload_file", "model", "width",
     "height", "fps", "duration", "frame_count", "face_count", "track_count",
   ])
 
@@ -36,19 +36,19 @@ extension SQLStore: VideoJobStore {
       sampling: sampling, state: state, progress: progress, error: row["error"].string,
       attempts: Int(attempts), startedAt: row["started_at"].int64,
       finishedAt: row["finished_at"].int64,
-      keepUpload: keep != 0 && row["upload_path"] != .null, summary: summary)
+      keepUpload: keep != 0 && row["upload_file"] != .null, summary: summary)
   }
 
   public func enqueue(_ video: NewVideo) async throws -> VideoRecord {
     let rows = try await backend.query(
       """
-      INSERT INTO videos (created_at, tag, name, bytes, upload_path, keep_upload, sampling, state,
+      INSERT INTO videos (created_at, tag, name, bytes, upload_file, keep_upload, sampling, state,
         progress, attempts)
       VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, 0) RETURNING \(Self.videoColumns.list)
       """,
       [
         .integer(video.createdAt), SQLValue(video.tag), .text(video.name), .integer(video.bytes),
-        .text(video.uploadPath), SQLValue(video.keepUpload ? 1 : 0), .text(video.sampling),
+        .text(video.uploadFile), SQLValue(video.keepUpload ? 1 : 0), .text(video.sampling),
       ])
     guard let row = rows.first else {
       throw StorageError(database: databaseName, message: "INSERT returned no video")
@@ -108,7 +108,7 @@ extension SQLStore: VideoJobStore {
       WHERE id = (SELECT id FROM videos
         WHERE state = 'queued' OR (state = 'running' AND lease_until < $3)
         ORDER BY id LIMIT 1 \(lock))
-      RETURNING id, name, upload_path, keep_upload, sampling, attempts
+      RETURNING id, name, upload_file, keep_upload, sampling, attempts
       """, [.text(owner), .integer(leaseUntil), .integer(now)])
     guard let row = rows.first else { return nil }
     guard let id = row[0].int64, let name = row[1].string, let keep = row[3].int64,
@@ -117,7 +117,7 @@ extension SQLStore: VideoJobStore {
     // A job whose upload was already removed (it cannot be without a bug) fails at once.
     let path = row[2].string ?? ""
     return LeasedVideoJob(
-      id: id, name: name, uploadPath: path, keepUpload: keep != 0, sampling: sampling,
+      id: id, name: name, uploadFile: path, keepUpload: keep != 0, sampling: sampling,
       attempts: Int(attempts), owner: owner, leaseUntil: leaseUntil)
   }
 
@@ -384,23 +384,23 @@ extension SQLStore: VideoJobStore {
     }
   }
 
-  public func deleteVideo(id: Int64) async throws -> (deleted: Bool, uploadPath: String?) {
+  public func deleteVideo(id: Int64) async throws -> (deleted: Bool, uploadFile: String?) {
     try await backend.transaction { session in
       for table in ["video_faces", "video_frames", "video_tracks"] {
         _ = try await session.query("DELETE FROM \(table) WHERE video_id = $1", [.integer(id)])
       }
       let rows = try await session.query(
-        "DELETE FROM videos WHERE id = $1 RETURNING upload_path", [.integer(id)])
+        "DELETE FROM videos WHERE id = $1 RETURNING upload_file", [.integer(id)])
       guard let row = rows.first else { return (false, nil) }
       return (true, row.first?.string)
     }
   }
 
-  public func uploadsToRemove(limit: Int) async throws -> [(id: Int64, path: String)] {
+  public func uploadsToRemove(limit: Int) async throws -> [(id: Int64, file: String)] {
     try await backend.query(
       """
-      SELECT id, upload_path FROM videos
-      WHERE state IN ('done', 'failed') AND keep_upload = 0 AND upload_path IS NOT NULL
+      SELECT id, upload_file FROM videos
+      WHERE state IN ('done', 'failed') AND keep_upload = 0 AND upload_file IS NOT NULL
       ORDER BY id LIMIT $1
       """, [SQLValue(max(0, limit))]
     ).compactMap { row in
@@ -411,6 +411,6 @@ extension SQLStore: VideoJobStore {
 
   public func forgetUpload(id: Int64) async throws {
     _ = try await backend.query(
-      "UPDATE videos SET upload_path = NULL WHERE id = $1", [.integer(id)])
+      "UPDATE videos SET upload_file = NULL WHERE id = $1", [.integer(id)])
   }
 }

@@ -39,12 +39,12 @@ public protocol VideoJobStore: Sendable {
   func videoFrames(videoID: Int64) async throws -> [VideoFrameFaces]
   /// The per-track summaries of a done video.
   func videoTracks(videoID: Int64) async throws -> [VideoTrackSummary]
-  /// Deletes a video, its job and results; returns its upload path (to delete the file), or
-  /// nil when there is no such video. `deleted` is false when there was none.
-  func deleteVideo(id: Int64) async throws -> (deleted: Bool, uploadPath: String?)
-  /// Ended jobs whose upload is still recorded and not to be kept: (id, path) pairs for the
-  /// worker's clean-up.
-  func uploadsToRemove(limit: Int) async throws -> [(id: Int64, path: String)]
+  /// Deletes a video, its job and results; returns its upload's file name if it is still
+  /// recorded (to delete the file). `deleted` is false when there was no such video.
+  func deleteVideo(id: Int64) async throws -> (deleted: Bool, uploadFile: String?)
+  /// Ended jobs whose upload is still recorded and not to be kept: (id, file name) pairs for
+  /// the worker's clean-up.
+  func uploadsToRemove(limit: Int) async throws -> [(id: Int64, file: String)]
   /// Records that a job's upload file is gone.
   func forgetUpload(id: Int64) async throws
 }

@@ -14,6 +14,8 @@ import ServiceLifecycle
 public struct VideoJobWorker: Service {
   let store: any VideoJobStore
   let analyzer: any VideoAnalyzing
+  /// Where the uploads are (`--upload-dir`).
+  let uploads: UploadFolder
   /// This worker's name in the `lease_owner` column: host, process and a random part.
   public let owner: String
   let lease: Duration
@@ -24,12 +26,14 @@ public struct VideoJobWorker: Service {
 
   /// A worker; `owner` defaults to `host:pid:random`.
   public init(
-    store: any VideoJobStore, analyzer: any VideoAnalyzing, owner: String? = nil,
+    store: any VideoJobStore, analyzer: any VideoAnalyzing, uploadDirectory: String,
+    owner: String? = nil,
     lease: Duration = .seconds(60), poll: Duration = .seconds(1), maxAttempts: Int = 3,
     now: @escaping @Sendable () -> Int64 = EmoclService.systemNow, logger: Logger
   ) {
     self.store = store
     self.analyzer = analyzer
+    uploads = UploadFolder(uploadDirectory)
     self.owner =
       owner
       ?? "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
@@ -85,6 +89,11 @@ public struct VideoJobWorker: Service {
       await fail(job, "the job's frame sampling '\(job.sampling)' is not valid")
       return
     }
+    guard let path = uploads.file(job.uploadFile), FileManager.default.fileExists(atPath: path)
+    else {
+      await fail(job, "the uploaded file is not in this worker's upload folder (\(uploads.path))")
+      return
+    }
     let progress = JobProgress()
     let analyzer = self.analyzer
     // The analysis's result, and whether it had been asked to stop before it ended.
@@ -99,7 +108,7 @@ public struct VideoJobWorker: Service {
             return .success(
               try await BlockingThread.run {
                 try analyzer.analyzeVideo(
-                  atPath: job.uploadPath, name: job.name, sampling: sampling,
+                  atPath: path, name: job.name, sampling: sampling,
                   progress: { progress.report($0) })
               })
           } catch {
@@ -199,18 +208,16 @@ public struct VideoJobWorker: Service {
   }
 
   private func removeUpload(_ job: LeasedVideoJob) async {
-    guard !job.keepUpload, !job.uploadPath.isEmpty else { return }
-    await remove(id: job.id, path: job.uploadPath)
+    guard !job.keepUpload else { return }
+    await remove(id: job.id, file: job.uploadFile)
   }
 
-  private func remove(id: Int64, path: String) async {
+  private func remove(id: Int64, file: String) async {
     do {
-      if FileManager.default.fileExists(atPath: path) {
-        try FileManager.default.removeItem(atPath: path)
-      }
+      try uploads.remove(file)
       try await store.forgetUpload(id: id)
     } catch {
-      logger.warning("video \(id): upload \(path) not removed: \(error)")
+      logger.warning("video \(id): upload \(file) not removed: \(error)")
     }
   }
 
@@ -218,6 +225,6 @@ public struct VideoJobWorker: Service {
   /// deleting them).
   func removeEndedUploads() async {
     guard let pending = try? await store.uploadsToRemove(limit: 20) else { return }
-    for (id, path) in pending { await remove(id: id, path: path) }
+    for (id, file) in pending { await remove(id: id, file: file) }
   }
 }

@@ -9,8 +9,9 @@ struct VideoUploadWriter {
   let limit: Int
   let timeout: Duration
 
-  /// What was written: the final path and its size.
+  /// What was written: the file's name in the folder, its full path and its size.
   struct Upload {
+    var name: String
     var path: String
     var bytes: Int64
   }
@@ -93,7 +94,7 @@ struct VideoUploadWriter {
         detail: "the upload could not be stored; try again later")
     }
     finished = true
-    return Upload(path: final, bytes: written)
+    return Upload(name: "\(name).video", path: final, bytes: written)
   }
 
   static let notAVideo = Problem(

@@ -11,9 +11,9 @@ struct VideoJobStoreTests {
   static let t0: Int64 = 1_800_000_000_000_000
   static let second: Int64 = 1_000_000
 
-  static func newVideo(_ name: String, path: String = "/nonexistent") -> NewVideo {
+  static func newVideo(_ name: String, file: String = "nonexistent.video") -> NewVideo {
     NewVideo(
-      createdAt: t0, tag: "ad", name: name, bytes: 100, uploadPath: path, keepUpload: false,
+      createdAt: t0, tag: "ad", name: name, bytes: 100, uploadFile: file, keepUpload: false,
       sampling: "10")
   }
 
@@ -96,7 +96,7 @@ struct VideoJobStoreTests {
         #expect(try await store.video(id: a.id)?.error == "bad")
         #expect(try await store.pendingVideoCount() == 0)
         let removed = try await store.deleteVideo(id: b.id)
-        #expect(removed.deleted && removed.uploadPath == "/nonexistent")
+        #expect(removed.deleted && removed.uploadFile == "nonexistent.video")
         #expect(try await store.video(id: b.id) == nil)
         #expect(try await store.videoFrames(videoID: b.id).isEmpty)
         #expect(!(try await store.deleteVideo(id: b.id).deleted))
@@ -179,13 +179,14 @@ struct VideoJobStoreTests {
           let path = directory.url.appendingPathComponent("\(i).video").path
           try Data(TestVideoAnalyzer.video(frames: 5 + i, faces: 1 + i % 3)).write(
             to: URL(fileURLWithPath: path))
-          ids.append(try await store.enqueue(Self.newVideo("\(i).mp4", path: path)).id)
+          ids.append(try await store.enqueue(Self.newVideo("\(i).mp4", file: "\(i).video")).id)
         }
         let taken = try await withThrowingTaskGroup(of: Int.self) { group in
           for w in 0..<4 {
             group.addTask {
               let worker = VideoJobWorker(
-                store: store, analyzer: TestVideoAnalyzer(delayPerFrameMs: 1), owner: "w\(w)",
+                store: store, analyzer: TestVideoAnalyzer(delayPerFrameMs: 1),
+                uploadDirectory: directory.url.path, owner: "w\(w)",
                 logger: Harness.logger)
               var count = 0
               while try await worker.runOnce() { count += 1 }

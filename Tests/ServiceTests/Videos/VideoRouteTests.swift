@@ -33,7 +33,8 @@ struct VideoRouteTests {
         configuration: configuration, analyzer: TestAnalyzer(), store: store,
         videoAnalyzer: TestVideoAnalyzer(), logger: Harness.logger)
       worker = VideoJobWorker(
-        store: store, analyzer: TestVideoAnalyzer(), owner: "test", logger: Harness.logger)
+        store: store, analyzer: TestVideoAnalyzer(),
+        uploadDirectory: configuration.uploadDirectory, owner: "test", logger: Harness.logger)
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
@@ -215,6 +216,15 @@ struct VideoRouteTests {
       }
       let delete = try await client.execute(uri: "/api/v1/videos/99", method: .delete)
       try RouteTests.expectProblem(delete, .notFound, kind: "not-found")
+    }
+  }
+
+  @Test("an upload name read back from the database cannot leave the upload folder")
+  func uploadNames() {
+    let folder = UploadFolder("/srv/uploads")
+    #expect(folder.file("0f3c-9a.video") == "/srv/uploads/0f3c-9a.video")
+    for name in ["../etc/passwd", "/etc/passwd", "a/b.video", ".hidden", "", "x\u{0}y", "é.video"] {
+      #expect(folder.file(name) == nil, "\(name)")
     }
   }
 
