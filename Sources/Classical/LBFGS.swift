@@ -13,25 +13,6 @@ struct LBFGSOptions: Sendable {
   var maxLineSearchSteps = 50
 }
 
-/// How an L-BFGS run ended.
-enum LBFGSStop: String, Sendable {
-  case gradientTolerance = "gradient below tolerance"
-  case functionTolerance = "relative decrease below tolerance"
-  case maxIterations = "maximum iterations reached"
-  case lineSearchFailed = "line search found no acceptable step"
-}
-
-/// Outcome of an L-BFGS run.
-struct LBFGSResult: Sendable {
-  var x: [Double]
-  var value: Double
-  var gradientMaxNorm: Double
-  var iterations: Int
-  var evaluations: Int
-  var stop: LBFGSStop
-  var converged: Bool { stop == .gradientTolerance || stop == .functionTolerance }
-}
-
 /// Minimises a smooth function with L-BFGS (Nocedal & Wright, Alg. 7.4/7.5) and a line search
 /// that enforces the strong Wolfe conditions (Alg. 3.5/3.6, cubic interpolation in `zoom`).
 ///
@@ -150,15 +131,6 @@ func minimizeLBFGS(
   return LBFGSResult(
     x: x, value: value, gradientMaxNorm: maxAbs(gradient), iterations: iteration,
     evaluations: evaluations, stop: stop)
-}
-
-/// A point accepted by the line search, with its value and gradient.
-struct LineSearchPoint {
-  var step: Double
-  var x: [Double]
-  var value: Double
-  var gradient: [Double]
-  var slope: Double
 }
 
 /// Finds a step `α` along `direction` satisfying the strong Wolfe conditions

@@ -359,15 +359,6 @@ func gatherRows(_ features: Tensor, _ indices: [Int]) -> [Float] {
   return rows
 }
 
-/// One trained binary machine over its own sample subset.
-struct BinaryMachine: Sendable {
-  var alpha: [Double]
-  var rho: Double
-  var iterations: Int
-  var reachedIterationLimit: Bool
-  var kernelRows: Int
-}
-
 /// Trains one binary machine on `data` `[n, d]` with positive/negative labels.
 func trainBinary(
   kernel: Kernel, data: [Float], d: Int, positive: [Bool], bounds: [Double],

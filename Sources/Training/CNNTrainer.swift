@@ -3,57 +3,6 @@ import Foundation
 import NeuralNet
 import Tensor
 
-/// What a trainer reports while it runs.
-public enum TrainingEvent: Sendable {
-  /// Every few seconds during an epoch.
-  case step(StepReport)
-  /// After each epoch, with the validation report when there is a validation set.
-  case epoch(EpochRecord, ClassificationReport?)
-}
-
-/// A progress snapshot inside an epoch.
-public struct StepReport: Sendable {
-  /// 1-based epoch and its step, out of the totals.
-  public var epoch: Int
-  public var epochs: Int
-  public var step: Int
-  public var stepsPerEpoch: Int
-  /// Training throughput since this session started.
-  public var imagesPerSecond: Double
-  /// Mean training loss of the epoch so far.
-  public var loss: Double
-  public var learningRate: Double
-  /// Estimated seconds to the end of the run (training steps only).
-  public var etaSeconds: Double
-}
-
-/// The outcome of evaluating a model on labelled images.
-public struct Evaluation: Sendable {
-  /// Mean plain cross-entropy (no smoothing, no class weights).
-  public var loss: Double
-  public var report: ClassificationReport
-  /// Raw logits, `count × classes`, row per image.
-  public var logits: [Float]
-
-  /// Loss and metrics of `logits` (`labels.count × classes.count`) against `labels`.
-  public init(logits: [Float], labels: [Int], classes: [String]) throws {
-    let k = classes.count
-    var predicted = [Int](repeating: 0, count: labels.count)
-    var total = 0.0
-    for i in 0..<labels.count {
-      let row = i * k
-      var best = 0
-      for c in 1..<k where logits[row + c] > logits[row + best] { best = c }
-      let (top, sum) = logSumExpParts(count: k) { Double(logits[row + $0]) }
-      total -= Double(logits[row + labels[i]]) - top - log(sum)
-      predicted[i] = best
-    }
-    loss = total / Double(max(1, labels.count))
-    report = try ClassificationReport(classes: classes, truth: labels, predicted: predicted)
-    self.logits = logits
-  }
-}
-
 /// Trains a CNN on grey images: shuffled (or class-balanced) mini-batches, on-the-fly
 /// augmentation, data-parallel steps over ``CNNTrainingConfig/workers`` threads, warm-up then
 /// cosine learning rate, evaluation and a checkpoint after every epoch.
@@ -351,34 +300,5 @@ public final class CNNTrainer: @unchecked Sendable {
         }
       }
     }
-  }
-}
-
-/// Identifies a training (and validation) set well enough to refuse resuming on other data.
-public struct DataSummary: Codable, Sendable, Equatable, CustomStringConvertible {
-  public var trainCount: Int
-  public var validationCount: Int
-  public var classes: [String]
-  public var width: Int
-  public var height: Int
-  /// FNV-1a hash of the training labels in order.
-  public var labelHash: UInt64
-
-  init(train: TrainingImages, validation: TrainingImages?) {
-    trainCount = train.count
-    validationCount = validation?.count ?? 0
-    classes = train.classes
-    width = train.width
-    height = train.height
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for l in train.labels {
-      hash ^= UInt64(l)
-      hash &*= 0x100_0000_01B3
-    }
-    labelHash = hash
-  }
-
-  public var description: String {
-    "\(trainCount) training and \(validationCount) validation images of \(width)×\(height)"
   }
 }

@@ -4,17 +4,6 @@
   import Darwin
 #endif
 
-/// One file of an image-folder dataset, with what the cache key needs from `stat`.
-struct ListedFile: Sendable, Equatable {
-  /// Index into the class list.
-  var label: Int
-  /// `"class/file.jpg"`, relative to the root.
-  var name: String
-  var size: Int64
-  var modifiedSeconds: Int64
-  var modifiedNanoseconds: Int64
-}
-
 /// The files of `<root>/<class>/<file>` in load order: classes in their fixed order, files in
 /// each class sorted by name (byte order). Entries that cannot be images (loose files at the root,
 /// folders inside a class folder) are returned as `rejected` for the caller to fail or skip.

@@ -1,20 +1,5 @@
 import Foundation
 
-/// A file of a rendered report besides its HTML page (each chart as SVG, each picture as PNG,
-/// the numbers as JSON).
-public struct ReportFile: Sendable, Equatable {
-  /// The file name, without folders.
-  public var name: String
-  /// The contents.
-  public var bytes: [UInt8]
-
-  /// A file named `name` holding `bytes`.
-  public init(name: String, bytes: [UInt8]) {
-    self.name = name
-    self.bytes = bytes
-  }
-}
-
 /// A rendered `EvaluationReport`: one self-contained HTML page (inline CSS, charts as inline
 /// SVG, pictures as `data:` URIs; it loads nothing else) and the same charts and pictures as
 /// separate files.
@@ -54,21 +39,6 @@ public struct ReportDocument: Sendable {
       try data.write(to: url, options: .atomic)
     } catch {
       throw ReportError.cannotWrite(path: url.path, reason: error.localizedDescription)
-    }
-  }
-}
-
-/// Why a report could not be produced.
-public enum ReportError: Error, Equatable, CustomStringConvertible {
-  /// A file or folder could not be written.
-  case cannotWrite(path: String, reason: String)
-  /// The inputs do not fit together (e.g. counts for another number of classes).
-  case invalidInput(String)
-
-  public var description: String {
-    switch self {
-    case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
-    case .invalidInput(let why): return "cannot build the report: \(why)"
     }
   }
 }

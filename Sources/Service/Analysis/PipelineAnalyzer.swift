@@ -115,9 +115,3 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     return AnalysisResult(width: analysis.width, height: analysis.height, faces: faces)
   }
 }
-
-/// No usable model for the service; the message names the folder and each file's problem.
-public struct ModelsLoadError: Error, CustomStringConvertible, Sendable {
-  public let description: String
-  public init(_ description: String) { self.description = description }
-}

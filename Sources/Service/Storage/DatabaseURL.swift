@@ -61,9 +61,3 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     }
   }
 }
-
-/// A setting has a bad value; the message names the setting.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-  public var description: String
-  public init(_ description: String) { self.description = description }
-}

@@ -1,0 +1,20 @@
+import Pipeline
+
+/// How to analyse one image (the query parameters of `POST /api/v1/analyze`).
+public struct AnalyzeOptions: Sendable, Equatable {
+  /// Model name, one of `EmotionAnalyzer.models` (e.g. `cnn`, `svm`, `logreg`).
+  public var model: String
+  /// Whether to run face detection; when false and `boxes` is nil the whole image is one face.
+  public var detect: Bool
+  /// Keep at most this many faces (the largest first), nil for all.
+  public var maxFaces: Int?
+  /// Faces given by the caller (image pixels); when set, detection is skipped.
+  public var boxes: [PixelBox]?
+
+  public init(model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [PixelBox]? = nil) {
+    self.model = model
+    self.detect = detect
+    self.maxFaces = maxFaces
+    self.boxes = boxes
+  }
+}
