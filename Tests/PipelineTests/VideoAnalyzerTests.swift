@@ -92,7 +92,7 @@ import Vision
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
     let path = dir.url.appendingPathComponent("step.mp4").path
-    let box = PixelBox(x: 40, y: 30, width: 80, height: 60)
+    let box = PixelBox(x: 50, y: 30, width: 60, height: 60)  // square: the crop is the box
     try GeneratedVideo.write(to: path, width: 160, height: 120, fps: 30, seconds: 2) {
       time, canvas in
       let emotion: Emotion = time < 1 - 1e-9 ? .angry : .happy
