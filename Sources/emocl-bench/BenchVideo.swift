@@ -27,6 +27,9 @@ struct BenchVideo: ParsableCommand {
   @Option(help: "Repeats; the best is printed.")
   var repeats = 3
 
+  @Option(help: "Detect every k analysed frames (default: about every 0.2 s of video).")
+  var detectEvery: Int?
+
   func run() throws {
     guard let sampling = VideoSampling(parsing: fps) else {
       throw ValidationError("--fps must be `all` or a rate")

@@ -21,13 +21,16 @@ public struct VideoAnalysisOptions: Sendable, Equatable {
   public var limits: VideoLimits
   /// Decoder threads (0: FFmpeg chooses).
   public var decoderThreads: Int
+  /// Faces classified together (those of consecutive analysed frames): the CNN runs batches
+  /// far faster per face than single faces.
+  public var classificationBatch: Int
 
   /// Options; by default detection about every 0.2 s, 0.3 s smoothing, the photo pipeline's
   /// margin, 32 faces, 8192 px / 40 MP frames.
   public init(
     detectEvery: Int? = nil, detectionPeriod: Double = 0.2, detectionMaxSide: Int = 960,
     smoothing: Double = 0.3, margin: Double = AnalysisOptions().margin, maxFaces: Int = 32,
-    limits: VideoLimits = .init(), decoderThreads: Int = 0
+    limits: VideoLimits = .init(), decoderThreads: Int = 0, classificationBatch: Int = 32
   ) {
     self.detectEvery = detectEvery
     self.detectionPeriod = detectionPeriod
@@ -37,6 +40,7 @@ public struct VideoAnalysisOptions: Sendable, Equatable {
     self.maxFaces = maxFaces
     self.limits = limits
     self.decoderThreads = decoderThreads
+    self.classificationBatch = classificationBatch
   }
 
   /// k for a video analysed at `rate` frames per second.

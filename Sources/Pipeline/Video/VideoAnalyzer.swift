@@ -3,9 +3,14 @@ import Vision
 /// Video → `VideoAnalysis`: reads the frames one at a time (`VideoReader`), keeps those
 /// `VideoSampling` asks for, runs the face detector on every k-th of them
 /// (`VideoAnalysisOptions.detectEvery`) and follows faces in between with `FaceTracker`,
-/// classifies every tracked face of every analysed frame with the pipeline's classifier in one
-/// batched call per frame, and smooths each track's probabilities over time
-/// (`EmotionSmoother`). Memory holds one frame plus the results.
+/// classifies the tracked faces, and smooths each track's probabilities over time
+/// (`EmotionSmoother`).
+///
+/// Tracking needs only boxes, so classification waits: the faces of consecutive analysed frames
+/// are cut out (small grey crops) and classified together once `classificationBatch` faces are
+/// waiting, which runs the CNN on batches instead of one or two faces at a time. Memory holds
+/// one frame, at most that many crops, and the results. With `eachFrame` (annotation) every
+/// frame is classified at once, so that no frame has to wait.
 public struct VideoAnalyzer: VideoAnalyzing {
   /// The photo pipeline whose face locator and classifier are used.
   public var pipeline: EmotionPipeline
@@ -40,10 +45,9 @@ public struct VideoAnalyzer: VideoAnalyzing {
     var sampler = VideoSampler(sampling)
     let interval = options.detectionInterval(analysedRate: sampler.analysedRate(fps: info.fps))
     var tracker = FaceTracker(width: info.width, height: info.height)
-    var smoothers: [Int: EmotionSmoother] = [:]
-    var summaries = TrackSummaries()
-    var frames: [VideoFrameFaces] = []
-    var current: [TrackedFace] = []
+    var results = TrackedEmotions(timeConstant: options.smoothing)
+    var pending = PendingFrames()
+    let batch = eachFrame == nil ? max(options.classificationBatch, 1) : 1
     var analysed = 0
     while let time = try reader.advance() {
       let fraction = info.duration > 0 ? min(max(time / info.duration, 0), 1) : 0
@@ -58,29 +62,78 @@ public struct VideoAnalyzer: VideoAnalyzing {
           ? tracker.update(detections: try detect(in: grey), at: time)
           : tracker.predict(at: time)
         analysed += 1
-        // The largest faces, classified together; listed in track order.
+        // The largest faces; listed in track order.
         let kept = positions.sorted { $0.box.area > $1.box.area }.prefix(options.maxFaces)
           .sorted { $0.id < $1.id }
-        let faces = try pipeline.classify(kept.map(\.box), in: grey, margin: options.margin)
-        current = zip(kept, faces).map { position, face in
-          var smoother =
-            smoothers[position.id] ?? EmotionSmoother(timeConstant: options.smoothing)
-          let emotions = smoother.add(face.emotions, at: time)
-          smoothers[position.id] = smoother
-          return TrackedFace(track: position.id, box: position.box, emotions: emotions)
-        }
-        let live = Set(current.map(\.track))
-        smoothers = smoothers.filter { live.contains($0.key) }  // ended tracks start afresh
-        frames.append(VideoFrameFaces(time: time, faces: current))
-        summaries.add(current, at: time)
+        pending.add(time: time, positions: Array(kept), crops: try crops(kept.map(\.box), grey))
+        if pending.faces >= batch { try classify(&pending, into: &results) }
       }
-      try eachFrame?(VideoFrame(time: time, image: image), current)
+      try eachFrame?(VideoFrame(time: time, image: image), results.current)
     }
+    try classify(&pending, into: &results)
     _ = progress(1)
     return VideoAnalysis(
       video: name, width: info.width, height: info.height, fps: info.fps,
-      duration: info.duration, model: pipeline.classifier.name, frames: frames,
-      tracks: summaries.summaries)
+      duration: info.duration, model: pipeline.classifier.name, frames: results.frames,
+      tracks: results.summaries.summaries)
+  }
+
+  /// Classifies the waiting frames' faces in one call and hands them, in order, to `results`.
+  private func classify(_ pending: inout PendingFrames, into results: inout TrackedEmotions)
+    throws
+  {
+    guard !pending.frames.isEmpty else { return }
+    let crops = pending.frames.flatMap(\.crops)
+    let rows: [[Float]]
+    do {
+      rows = crops.isEmpty ? [] : try pipeline.classifier.probabilities(forFaces: crops)
+    } catch {
+      throw AnalysisError.classifierFailed("\(error)")
+    }
+    guard rows.count == crops.count else {
+      throw AnalysisError.invalidClassifierOutput("\(rows.count) rows for \(crops.count) faces")
+    }
+    var next = 0
+    for frame in pending.frames {
+      var emotions: [EmotionProbabilities] = []
+      for row in rows[next..<(next + frame.crops.count)] {
+        guard let valid = EmotionProbabilities(validating: row) else {
+          throw AnalysisError.invalidClassifierOutput(
+            "expected 7 probabilities >= 0 summing to 1, got \(row.prefix(8))")
+        }
+        emotions.append(valid)
+      }
+      next += frame.crops.count
+      results.add(time: frame.time, positions: frame.positions, emotions: emotions)
+    }
+    pending = PendingFrames()
+  }
+
+  /// The classifier's input crops of `boxes` (with the options' margin) from `grey`.
+  private func crops(_ boxes: [PixelBox], _ grey: Image) throws -> [Image] {
+    let size = pipeline.classifier.inputSize
+    guard size.width > 0, size.height > 0 else {
+      throw AnalysisError.classifierFailed(
+        "classifier '\(pipeline.classifier.name)' has input size \(size)")
+    }
+    var crops: [Image] = []
+    for box in boxes {
+      guard
+        let region = FaceCrop.region(
+          around: box, margin: options.margin, imageWidth: grey.width, imageHeight: grey.height)
+      else { continue }
+      do {
+        crops.append(
+          try grey.cropped(x: region.x, y: region.y, width: region.width, height: region.height)
+            .resized(width: size.width, height: size.height))
+      } catch {
+        throw AnalysisError.undecodable(error)
+      }
+    }
+    guard crops.count == boxes.count else {
+      throw AnalysisError.invalidOptions("a tracked box lies outside the frame")
+    }
+    return crops
   }
 
   /// Face boxes in `grey`, found on a copy scaled down to `detectionMaxSide` when larger.
