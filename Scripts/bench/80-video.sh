@@ -5,7 +5,7 @@
 # Keras model, Scripts/bench/80-video-peer.py), in the same run on the same file. The clip is
 # the shared single_face.mp4 (640x360, 30 frames/s, 2.4 s) looped 5 times without re-encoding
 # (12 s, 360 frames). The peer runs in its own venv (~/.cache/emocl/venv-fer: the fer wheel
-# without its dependencies, tensorflow-cpu, opencv-python-headless, pandas).
+# without its dependencies, tensorflow-cpu, opencv-python-headless, pandas, tqdm, pillow, requests).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash Scripts/bench-info.sh
@@ -16,7 +16,7 @@ venv="${EMOCL_FER_VENV:-$HOME/.cache/emocl/venv-fer}"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" >&2
   "$venv/bin/pip" install -q --no-deps fer==22.5.1 >&2
-  "$venv/bin/pip" install -q tensorflow-cpu "opencv-python-headless<5" pandas >&2
+  "$venv/bin/pip" install -q tensorflow-cpu "opencv-python-headless<5" pandas tqdm pillow requests >&2
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
