@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Pipeline
+import Reporting
 import Vision
 
 extension Predict {
@@ -39,6 +40,7 @@ extension Predict {
     } catch let error as AnalysisError {
       throw Self.failure("\(path): \(error)")
     }
+    if let timeline { try Self.writeTimelines(analysis, to: timeline) }
     switch format {
     case .csv: print(analysis.csv(), terminator: "")
     default: print(try Self.json(analysis))
@@ -68,6 +70,25 @@ extension Predict {
       })
     try writer.finish()
     return analysis
+  }
+
+  /// `timeline-all.svg`/`.png` and `timeline-track-N.svg`/`.png` for each track, in `directory`
+  /// (created when missing). A video without faces gets no files and a warning.
+  static func writeTimelines(_ analysis: VideoAnalysis, to directory: String) throws {
+    try FileManager.default.createDirectory(
+      atPath: directory, withIntermediateDirectories: true)
+    guard !analysis.tracks.isEmpty else {
+      warn("no face was seen; no timeline written")
+      return
+    }
+    let timelines =
+      [("all", VideoTimeline(analysis))]
+      + analysis.tracks.map { ("track-\($0.id)", VideoTimeline(analysis, track: $0.id)) }
+    for (suffix, timeline) in timelines {
+      let base = URL(fileURLWithPath: directory).appendingPathComponent("timeline-\(suffix)")
+      try Data(timeline.svg().utf8).write(to: base.appendingPathExtension("svg"))
+      try Data(timeline.png()).write(to: base.appendingPathExtension("png"))
+    }
   }
 
   /// The analysis as one JSON object.

@@ -79,6 +79,13 @@ struct Predict: ParsableCommand {
       valueName: "N|all"))
   var fps: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Video only: write emotion timelines (SVG line chart and PNG strip) for all faces and for "
+        + "each track into this directory.",
+      valueName: "dir"))
+  var timeline: String?
+
   func validate() throws {
     guard (1...AnalysisOptions.maxFacesLimit).contains(maxFaces) else {
       throw ValidationError("--max-faces must be between 1 and \(AnalysisOptions.maxFacesLimit)")
@@ -100,7 +107,9 @@ struct Predict: ParsableCommand {
       return try runVideo(images[0])
     }
     if format == .csv { throw ValidationError("--format csv is for a video; use json or text") }
-    if fps != nil { throw ValidationError("--fps is for a video") }
+    if fps != nil || timeline != nil {
+      throw ValidationError("--fps and --timeline are for a video")
+    }
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
     if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {

@@ -47,8 +47,20 @@ import Vision
     while try out.advance() != nil { outFrames += 1 }
     #expect(outFrames == sourceFrames)
 
-    let csv = try runCLI(["predict", clip, "--model", model.path, "--fps", "5", "--format", "csv"])
+    let timelines = dir.url.appendingPathComponent("timelines")
+    let csv = try runCLI([
+      "predict", clip, "--model", model.path, "--fps", "5", "--format", "csv", "--timeline",
+      timelines.path,
+    ])
     #expect(csv.status == 0, "\(csv.error)")
+    for id in tracks.compactMap({ $0["id"] as? Int }).map({ "track-\($0)" }) + ["all"] {
+      let svg = try String(
+        contentsOf: timelines.appendingPathComponent("timeline-\(id).svg"), encoding: .utf8)
+      #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
+      let png = try Image(
+        contentsOfFile: timelines.appendingPathComponent("timeline-\(id).png").path)
+      #expect(png.width == 800 && png.height == 140)
+    }
     let lines = csv.output.components(separatedBy: "\r\n").filter { !$0.isEmpty }
     #expect(lines.first?.hasPrefix("video,time,track,x,y,box_width,box_height,angry") == true)
     #expect(
