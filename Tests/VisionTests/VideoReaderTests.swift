@@ -134,6 +134,31 @@ import Vision
     }
   }
 
+  /// Seeded random byte flips of each clip (400 copies per clip), read from memory with small
+  /// limits: every copy decodes or fails with a `VideoError`, never a crash or a hang. A cheap
+  /// stand-in for `make fuzz` in the normal test run.
+  @Test(arguments: ["h264.mp4", "hevc.mp4", "vp8.webm", "vp9.webm", "av1.mkv", "h264.mkv"])
+  func damagedCopiesFailCleanly(file: String) throws {
+    let bytes = try Fixtures.bytes("video/\(file)")
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(truncatingIfNeeded: state >> 33)
+    }
+    let limits = VideoLimits(maxSide: 1024, maxPixels: 256 * 256)
+    for _ in 0..<400 {
+      var copy = bytes
+      for _ in 0..<(1 + next() % 8) {
+        copy[next() % copy.count] = UInt8(truncatingIfNeeded: next())
+      }
+      _ = videoError {
+        let reader = try VideoReader(bytes: copy, limits: limits)
+        var count = 0
+        while count < 64, try reader.next() != nil { count += 1 }
+      }
+    }
+  }
+
   @Test func memoryReaderMatchesFileReader() throws {
     let fromFile = try Self.frames(try VideoReader(path: Self.path("hevc.mp4")))
     let fromMemory = try Self.frames(
