@@ -91,10 +91,10 @@ extension Predict {
     }
   }
 
-  /// The analysis as one JSON object.
+  /// The analysis as one JSON object, keys sorted.
   static func json(_ analysis: VideoAnalysis) throws -> String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // stable output
     return String(decoding: try encoder.encode(analysis), as: UTF8.self)
   }
 
