@@ -4,7 +4,8 @@ SHELL := /bin/bash
 
 # Debian packages the build and `emocl serve` need.
 APT_PACKAGES := libopenblas-dev liblapacke-dev libturbojpeg0-dev libpng-dev libwebp-dev opencv-data \
-  libfreetype-dev pkg-config fonts-dejavu-core libsqlite3-dev
+  libfreetype-dev pkg-config fonts-dejavu-core libsqlite3-dev \
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
 # And the tests: PostgreSQL for the storage tests, Chromium and its WebDriver for the browser test.
 TEST_APT_PACKAGES := postgresql chromium chromium-driver
 # Without a target CPU, Swift lowers SIMD fused multiply-adds to libm calls (200x slower).

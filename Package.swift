@@ -45,10 +45,21 @@ let package = Package(
         .linkedLibrary("turbojpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"),
       ]
     ),
+    // FFmpeg (libavformat, libavcodec, libswscale, libavutil) behind a small C API: video
+    //    decoding with rotation, and encoding of annotated videos; FFmpeg's log is silenced.
+    .target(
+      name: "CVideo",
+      path: "Sources/CVideo",
+      linkerSettings: [
+        .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"),
+        .linkedLibrary("avutil"),
+      ]
+    ),
     // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
     .target(name: "Tensor", dependencies: ["CBLAS"]),
-    // 3. Vision: decoding, pixel ops, EXIF orientation, Haar-cascade face detection, drawing.
-    .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "Tensor"]),
+    // 3. Vision: decoding (images and video), pixel ops, EXIF orientation, Haar-cascade face
+    //    detection, drawing.
+    .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "CVideo", "Tensor"]),
     // 4. Datasets: emotions, labelled image sets, model files (safetensors + model card) and the
     //    metrics a card records.
     .target(name: "Datasets", dependencies: ["Tensor", "Vision"]),

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-"image multipart query rfc3339 database-url safetensors model-card cascade-xml"}
+TARGETS=${FUZZ_TARGETS:-"image multipart query rfc3339 database-url safetensors model-card cascade-xml video"}
 CACHE=${FUZZ_CACHE:-$HOME/.cache/emocl/fuzz}
 SCRATCH=.build-fuzz
 

@@ -11,6 +11,7 @@ struct EmoclBench: ParsableCommand {
     subcommands: [
       BenchGEMM.self,
       BenchDecode.self,
+      BenchVideo.self,
       BenchData.self,
       BenchClassical.self,
       BenchCNNTrain.self,

@@ -4,25 +4,37 @@ import Foundation
 import Pipeline
 import Vision
 
-/// `emocl predict IMAGE...`: emotions per face for each photo, as JSON or text tables.
+/// `emocl predict IMAGE...`: emotions per face for each photo, as JSON or text tables;
+/// `emocl predict VIDEO`: emotions per tracked face over time, as JSON or CSV
+/// (`PredictCommand+Video.swift`).
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "predict",
-    abstract: "Find the faces in photos and estimate each face's emotion probabilities.",
+    abstract:
+      "Find the faces in photos or a video and estimate each face's emotion probabilities.",
     discussion: """
       Each image is decoded (JPEG, PNG, WebP; EXIF orientation applied), its faces are \
       detected, cropped with a margin (--margin) and classified. A nearly square image of at most 96 \
       px (or at most 256 px without a detected face) is taken to be a face crop and classified \
       whole. Faces are listed largest first. An image that fails gives an error entry and the \
       others are still processed; the exit status is 1 when any image failed.
+
+      A video (MP4, MOV, MKV, WebM, AVI; H.264, HEVC, VP8, VP9, AV1; told apart from photos by \
+      its first bytes or its extension) is analysed frame by frame: --fps frames per second of \
+      video (default \(VideoSampling.standard), or `all`), faces detected about every 0.2 s and \
+      tracked in between, each track keeping its id while it stays in view, probabilities \
+      smoothed over 0.3 s. JSON gives {video, width, height, fps, duration, model, frames: \
+      [{time, faces: [{track, box, dominant, emotions}]}], tracks: [{id, first, last, frames, \
+      emotions}]}, times in seconds; CSV one row per face per analysed frame. --annotate OUT.mp4 \
+      writes the video with boxes and labels.
       """
   )
 
   enum Format: String, ExpressibleByArgument, CaseIterable {
-    case json, text
+    case json, text, csv
   }
 
-  @Argument(help: "Image files (JPEG, PNG or WebP).")
+  @Argument(help: "Image files (JPEG, PNG or WebP), or one video file.")
   var images: [String]
 
   @Option(
@@ -50,13 +62,29 @@ struct Predict: ParsableCommand {
       valueName: "fraction"))
   var margin: Double = AnalysisOptions().margin
 
-  @Option(help: "Output format.")
+  @Option(help: "Output format (text for photos only, csv for a video only).")
   var format: Format = .json
 
   @Option(
     help: ArgumentHelp(
-      "Write each photo with boxes and labels drawn as PNG into this directory.", valueName: "dir"))
+      "Write each photo with boxes and labels drawn as PNG into this directory; for a video, "
+        + "the annotated video to this file (e.g. out.mp4).",
+      valueName: "path"))
   var annotate: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Video only: frames analysed per second of video, or `all` for every frame "
+        + "(default: \(VideoSampling.standard)).",
+      valueName: "N|all"))
+  var fps: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Video only: write emotion timelines (SVG line chart and PNG strip) for all faces and for "
+        + "each track into this directory.",
+      valueName: "dir"))
+  var timeline: String?
 
   func validate() throws {
     guard (1...AnalysisOptions.maxFacesLimit).contains(maxFaces) else {
@@ -66,9 +94,22 @@ struct Predict: ParsableCommand {
       throw ValidationError("--margin must be between 0 and 1")
     }
     if let boxes { _ = try Self.parseBoxes(boxes) }
+    if let fps, VideoSampling(parsing: fps) == nil {
+      throw ValidationError("--fps must be `all` or a number of frames per second in (0, 1000]")
+    }
   }
 
   func run() throws {
+    if images.contains(where: { VideoFile.isVideo(path: $0) }) {
+      guard images.count == 1 else {
+        throw ValidationError("give one video at a time (without photos)")
+      }
+      return try runVideo(images[0])
+    }
+    if format == .csv { throw ValidationError("--format csv is for a video; use json or text") }
+    if fps != nil || timeline != nil {
+      throw ValidationError("--fps and --timeline are for a video")
+    }
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
     if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
@@ -97,6 +138,7 @@ struct Predict: ParsableCommand {
     switch format {
     case .json: print(BatchPredictor.json(records))
     case .text: print(BatchPredictor.text(records), terminator: "")
+    case .csv: break  // refused above
     }
     if records.contains(where: \.failed) { throw ExitCode(1) }
   }

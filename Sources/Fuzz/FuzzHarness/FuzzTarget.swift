@@ -17,6 +17,8 @@ public enum FuzzTarget: String, Sendable, CaseIterable {
   case modelCard = "model-card"
   /// OpenCV Haar-cascade XML, then detection with the loaded cascade.
   case cascadeXML = "cascade-xml"
+  /// Video files through FFmpeg's demuxers and decoders (`VideoReader(bytes:)`).
+  case video
 
   /// Runs the harness over one input.
   public func run(_ data: [UInt8]) throws(FuzzFailure) {
@@ -29,6 +31,7 @@ public enum FuzzTarget: String, Sendable, CaseIterable {
     case .safetensors: try SafetensorsHarness.run(data)
     case .modelCard: try ModelCardHarness.run(data)
     case .cascadeXML: try CascadeXMLHarness.run(data)
+    case .video: try VideoHarness.run(data)
     }
   }
 
@@ -43,6 +46,7 @@ public enum FuzzTarget: String, Sendable, CaseIterable {
     case .safetensors: 16_384
     case .modelCard: 16_384
     case .cascadeXML: 32_768
+    case .video: 16_384
     }
   }
 }

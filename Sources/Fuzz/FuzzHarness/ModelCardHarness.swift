@@ -1,5 +1,5 @@
-import Foundation
 import Datasets
+import Foundation
 
 /// Bytes starting with `{` are a model card's JSON: a card that decodes and is consistent must
 /// survive writing a model file with it and reading that back. Other bytes are a whole model

@@ -1,0 +1,50 @@
+import Datasets
+import Foundation
+
+extension VideoAnalysis {
+  /// The CSV header of `csv()`.
+  public static let csvHeader =
+    (["video", "time", "track", "x", "y", "box_width", "box_height"]
+    + Emotion.allCases.map(\.rawValue) + ["dominant"]).joined(separator: ",")
+
+  /// CSV (RFC 4180, CRLF line ends): one row per face per analysed frame with the frame's time
+  /// (seconds) and the face's track, box, smoothed probabilities and dominant emotion; a frame
+  /// without faces has one row with only `video` and `time` filled, so that "no face" stays
+  /// distinguishable from "not analysed".
+  public func csv() -> String {
+    let name = Self.csvField(video)
+    var lines = [Self.csvHeader]
+    lines.reserveCapacity(frames.count + 1)
+    for frame in frames {
+      let time = String(frame.time)
+      if frame.faces.isEmpty {
+        lines.append(
+          ([name, time] + [String](repeating: "", count: 5 + 7 + 1)).joined(separator: ","))
+      }
+      for face in frame.faces {
+        let b = face.box
+        let row =
+          [
+            name, time, String(face.track), String(b.x), String(b.y), String(b.width),
+            String(b.height),
+          ] + face.emotions.values.map { String($0) } + [face.dominant.rawValue]
+        lines.append(row.joined(separator: ","))
+      }
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
+
+  /// A text cell: neutralised when a spreadsheet would read it as a formula (OWASP: a leading
+  /// `=`, `+`, `-`, `@`, tab or carriage return gets a `'`), and quoted when it holds a comma,
+  /// quote or line break — the rule of the service's CSV exports. Numbers need neither.
+  public static func csvField(_ value: String) -> String {
+    var value = value
+    if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+      value = "'" + value
+    }
+    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+      return value
+    }
+    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+}
