@@ -17,6 +17,7 @@ struct Emocl: AsyncParsableCommand {
       Report.self,
       DatasetCommand.self,
       Serve.self,
+      Worker.self,
       Keys.self,
       Info.self,
     ]

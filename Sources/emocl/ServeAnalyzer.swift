@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Logging
+import Pipeline
 import Service
 
 /// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
@@ -12,6 +13,47 @@ func makeServeAnalyzer(
 ) throws
   -> PipelineAnalyzer
 {
+  let folder = try serveModelsFolder(modelsDirectory)
+  do {
+    return try PipelineAnalyzer.load(
+      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), cnnFlip: cnnFlip,
+      maxQueued: maxQueued, logger: logger)
+  } catch {
+    throw ModelsLoadError("\(error)")
+  }
+}
+
+/// The video analyser of `emocl serve`'s and `emocl worker`'s job workers: the first of
+/// `cnn`, `svm`, `logreg` in the models folder that gives probabilities, with the face detector
+/// `emocl predict` uses by default.
+func makeVideoAnalyzer(modelsDirectory: String?) throws -> VideoAnalyzer {
+  let folder = try serveModelsFolder(modelsDirectory)
+  let locator = ModelLocator(modelsDirectory: folder)
+  var problems: [String] = []
+  for name in ["cnn", "svm", "logreg"]
+  where FileManager.default.fileExists(
+    atPath: folder.appendingPathComponent("\(name).safetensors").path)
+  {
+    do {
+      let classifier = try ModelFile.emotionClassifier(name, locator: locator)
+      if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
+        problems.append("\(name): an SVM without probability calibration")
+        continue
+      }
+      return VideoAnalyzer(
+        pipeline: EmotionPipeline(classifier: classifier, faceLocator: try Predict.faceLocator()))
+    } catch {
+      problems.append("\(name): \(error)")
+    }
+  }
+  throw ModelsLoadError(
+    "no usable model for videos in \(folder.path)"
+      + (problems.isEmpty
+        ? " (cnn, svm or logreg.safetensors)" : ": " + problems.joined(separator: "; ")))
+}
+
+/// `--models`/`EMOCL_MODELS`, else the repository's `Models/`; it must be a folder.
+func serveModelsFolder(_ modelsDirectory: String?) throws -> URL {
   let folder: URL
   if let modelsDirectory {
     folder = URL(fileURLWithPath: modelsDirectory)
@@ -35,11 +77,5 @@ func makeServeAnalyzer(
         + "--data ../shared/datasets/fer2013/train --val ../shared/datasets/fer2013/val "
         + "--out \(folder.path)/cnn.safetensors)")
   }
-  do {
-    return try PipelineAnalyzer.load(
-      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), cnnFlip: cnnFlip,
-      maxQueued: maxQueued, logger: logger)
-  } catch {
-    throw ModelsLoadError("\(error)")
-  }
+  return folder
 }

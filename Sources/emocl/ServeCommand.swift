@@ -89,9 +89,13 @@ struct Serve: AsyncParsableCommand {
       maxQueued: configuration.maxQueuedAnalyses, logger: logger)
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
+    // Video jobs: the workers of this server, if any, analyse with the same models.
+    let videoAnalyzer =
+      configuration.videoWorkers > 0
+      ? try makeVideoAnalyzer(modelsDirectory: configuration.modelsDirectory) : nil
     let service = EmoclService(
       configuration: configuration, analyzer: analyzer, store: store,
-      storeServices: store.services, logger: logger)
+      storeServices: store.services, videoAnalyzer: videoAnalyzer, logger: logger)
     try await service.run()
   }
 

@@ -34,17 +34,7 @@ extension VideoAnalysis {
     return lines.joined(separator: "\r\n") + "\r\n"
   }
 
-  /// A text cell: neutralised when a spreadsheet would read it as a formula (OWASP: a leading
-  /// `=`, `+`, `-`, `@`, tab or carriage return gets a `'`), and quoted when it holds a comma,
-  /// quote or line break — the rule of the service's CSV exports. Numbers need neither.
-  public static func csvField(_ value: String) -> String {
-    var value = value
-    if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-      value = "'" + value
-    }
-    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-      return value
-    }
-    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
+  /// A text cell: `CSVCell.text` (quoted as needed, formulas neutralised).
+  public static func csvField(_ value: String) -> String { CSVCell.text(value) }
+
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Pipeline
 
 /// CSV (RFC 4180) of stored records: one row per face, and one row with empty face columns for
 /// a record without faces.
@@ -10,19 +11,8 @@ enum CSV {
     ] + Emotion.allCases.map(\.rawValue) + ["dominant"])
     .joined(separator: ",")
 
-  /// A text cell: quoted when it holds a separator, quote or line break, and neutralised when a
-  /// spreadsheet would read it as a formula (OWASP's rule: a cell that begins with `=`, `+`,
-  /// `-`, `@`, tab or carriage return gets a leading `'`). Numbers are written without this.
-  static func field(_ value: String) -> String {
-    var value = value
-    if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-      value = "'" + value
-    }
-    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
-      return value
-    }
-    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
+  /// A text cell (see `CSVCell.text`: quoted as needed, formulas neutralised).
+  static func field(_ value: String) -> String { CSVCell.text(value) }
 
   static func records(_ records: [AnalysisRecord]) -> String {
     var lines = [header]

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+import Service
+import ServiceLifecycle
+
+/// `emocl worker`: analyses uploaded videos, taking jobs from the database that `emocl serve`
+/// fills, until SIGTERM or SIGINT (a job in progress is then handed back to the queue).
+struct Worker: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Analyse uploaded videos: take jobs from the database until stopped.",
+    discussion: """
+      Run any number, on any machine that reaches the database and sees the upload folder \
+      (a shared mount). A worker holds a job under a lease that it renews while it works; if it \
+      is killed, the job is taken again by another worker once the lease runs out, and its \
+      results are stored once. Options can also be set by EMOCL_DATABASE, EMOCL_MODELS, \
+      EMOCL_UPLOAD_DIR and EMOCL_LOG_LEVEL.
+      Not for use at work or in education in the EU (AI Act, Article 5(1)(f)).
+      """)
+
+  @Option(help: "sqlite:PATH (default sqlite:data/emocl.sqlite) or postgres://user:pass@host/db.")
+  var database: String?
+  @Option(
+    name: .customLong("models"),
+    help: "Folder of model files (default: the repository's Models/); the CNN is used.")
+  var models: String?
+  @Option(
+    name: .customLong("upload-dir"),
+    help: "The upload folder emocl serve writes (default data/uploads).")
+  var uploadDir: String?
+  @Option(help: "Workers in this process (1-16, default 1).") var workers: Int = 1
+  @Option(
+    name: .customLong("lease-seconds"),
+    help: "How long a job is held without renewal before another worker may take it (default 60).")
+  var leaseSeconds: Int = 60
+  @Option(name: .customLong("log-level"), help: "trace, debug, info (default), warning, error.")
+  var logLevel: String?
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    var configuration = try ServiceConfiguration.fromEnvironment(environment)
+    if let database { configuration.database = try DatabaseURL.parse(database) }
+    if let models { configuration.modelsDirectory = models }
+    if let uploadDir { configuration.uploadDirectory = uploadDir }
+    guard (1...ServiceConfiguration.maxVideoWorkers).contains(workers) else {
+      throw ValidationError("--workers: expected 1...\(ServiceConfiguration.maxVideoWorkers)")
+    }
+    guard (5...3600).contains(leaseSeconds) else {
+      throw ValidationError("--lease-seconds: expected 5...3600, got \(leaseSeconds)")
+    }
+    try configuration.validate()
+    let logger = try Serve.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
+    try Serve.createParentFolder(of: configuration.database)
+    let analyzer = try makeVideoAnalyzer(modelsDirectory: configuration.modelsDirectory)
+    let store = try SQLStore(
+      url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for service in store.services { group.addTask { try await service.run() } }
+      defer { group.cancelAll() }
+      try await Self.migrate(store, logger: logger)
+      let jobWorkers: [any Service] = (0..<workers).map { _ in
+        VideoJobWorker(
+          store: store, analyzer: analyzer, uploadDirectory: configuration.uploadDirectory,
+          lease: .seconds(leaseSeconds), logger: logger)
+      }
+      logger.info(
+        "worker starting",
+        metadata: [
+          "database": "\(store.databaseName)", "workers": "\(workers)",
+          "uploads": "\(configuration.uploadDirectory)",
+        ])
+      let serviceGroup = ServiceGroup(
+        configuration: .init(
+          services: jobWorkers, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      try await serviceGroup.run()
+    }
+  }
+
+  /// The schema, retried while the database is not up yet (a worker may start before it).
+  static func migrate(_ store: SQLStore, logger: Logger) async throws {
+    for attempt in 1... {
+      do {
+        try await store.migrate()
+        return
+      } catch {
+        if attempt >= 30 { throw error }
+        logger.warning("database not ready; retrying", metadata: ["error": "\(error)"])
+        try await Task.sleep(for: .seconds(2))
+      }
+    }
+  }
+}
