@@ -33,24 +33,28 @@ public struct EmotionPipeline: Sendable {
     return try analyze(encoded: bytes, options: options)
   }
 
-  /// Decodes (JPEG, PNG or WebP; EXIF orientation applied; grey) and analyses `bytes`.
+  /// Decodes (JPEG, PNG or WebP; EXIF orientation applied; grey, or RGB when the face locator
+  /// prefers colour and will run) and analyses `bytes`.
   public func analyze(encoded bytes: [UInt8], options: AnalysisOptions = .init())
     throws(AnalysisError) -> ImageAnalysis
   {
     try options.validate()
     let image: Image
+    let colour = options.detect && options.boxes == nil && faceLocator?.prefersColour == true
     do {
       image = try Image(
         decoding: bytes,
         options: DecodeOptions(
-          colour: .grey, maxPixels: options.maxPixels, appliesOrientation: true))
+          colour: colour ? .rgb : .grey, maxPixels: options.maxPixels,
+          appliesOrientation: true))
     } catch {
       throw AnalysisError(error)
     }
     return try analyze(image, options: options)
   }
 
-  /// Analyses a decoded image (converted to grey first when it is RGB).
+  /// Analyses a decoded image (converted to grey for the classifier when it is RGB; a locator
+  /// that prefers colour gets the RGB image).
   public func analyze(_ image: Image, options: AnalysisOptions = .init())
     throws(AnalysisError) -> ImageAnalysis
   {
@@ -62,15 +66,17 @@ public struct EmotionPipeline: Sendable {
       throw .imageTooLarge(width: image.width, height: image.height, limit: options.maxPixels)
     }
     let grey = image.channels == 1 ? image : image.grey()
-    let (boxes, mode) = try faceBoxes(in: grey, options: options)
+    let (boxes, mode) = try faceBoxes(in: grey, colour: image, options: options)
     let faces = try classify(
       boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin,
       maxCropPixels: options.maxCropPixels)
     return ImageAnalysis(width: image.width, height: image.height, faces: faces, mode: mode)
   }
 
-  /// The boxes to classify, largest first, and where they came from.
-  func faceBoxes(in grey: Image, options: AnalysisOptions) throws(AnalysisError)
+  /// The boxes to classify, largest first, and where they came from. `colour` (same size as
+  /// `grey`) goes to a locator that prefers colour.
+  func faceBoxes(in grey: Image, colour: Image? = nil, options: AnalysisOptions)
+    throws(AnalysisError)
     -> ([PixelBox], AnalysisMode)
   {
     let whole = [PixelBox(x: 0, y: 0, width: grey.width, height: grey.height)]
@@ -90,7 +96,8 @@ public struct EmotionPipeline: Sendable {
     guard let faceLocator else { throw .noFaceDetector }
     let found: [PixelBox]
     do {
-      found = try faceLocator.faceBoxes(in: grey)
+      found = try faceLocator.faceBoxes(
+        in: faceLocator.prefersColour ? (colour ?? grey) : grey)
     } catch {
       throw .detectionFailed("\(error)")
     }
