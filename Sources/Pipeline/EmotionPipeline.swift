@@ -12,11 +12,24 @@ public struct EmotionPipeline: Sendable {
   public var classifier: any EmotionClassifier
   /// The face detector; nil makes detection unavailable (whole-image and supplied boxes work).
   public var faceLocator: (any FaceLocating)?
+  /// Detectors `AnalysisOptions.detector` can choose by name.
+  public var faceLocators: [FaceDetectorKind: any FaceLocating]
 
-  /// A pipeline over `classifier`, detecting faces with `faceLocator`.
-  public init(classifier: any EmotionClassifier, faceLocator: (any FaceLocating)?) {
+  /// A pipeline over `classifier`, detecting faces with `faceLocator`, or with one of
+  /// `faceLocators` when the options name it.
+  public init(
+    classifier: any EmotionClassifier, faceLocator: (any FaceLocating)?,
+    faceLocators: [FaceDetectorKind: any FaceLocating] = [:]
+  ) {
     self.classifier = classifier
     self.faceLocator = faceLocator
+    self.faceLocators = faceLocators
+  }
+
+  /// The locator `options` asks for: the named one, else the default.
+  func locator(for options: AnalysisOptions) -> (any FaceLocating)? {
+    guard let kind = options.detector else { return faceLocator }
+    return faceLocators[kind]
   }
 
   /// Reads, decodes and analyses the image file at `path`.
@@ -40,7 +53,8 @@ public struct EmotionPipeline: Sendable {
   {
     try options.validate()
     let image: Image
-    let colour = options.detect && options.boxes == nil && faceLocator?.prefersColour == true
+    let colour =
+      options.detect && options.boxes == nil && locator(for: options)?.prefersColour == true
     do {
       image = try Image(
         decoding: bytes,
@@ -93,7 +107,14 @@ public struct EmotionPipeline: Sendable {
     if !options.detect || options.isSmallFaceCrop(width: grey.width, height: grey.height) {
       return (whole, .wholeImage)
     }
-    guard let faceLocator else { throw .noFaceDetector }
+    guard let faceLocator = locator(for: options) else {
+      if let kind = options.detector, faceLocator != nil {
+        throw .invalidOptions(
+          "detector '\(kind.rawValue)' is not available; available: "
+            + faceLocators.keys.map(\.rawValue).sorted().joined(separator: ", "))
+      }
+      throw .noFaceDetector
+    }
     let found: [PixelBox]
     do {
       found = try faceLocator.faceBoxes(

@@ -1,10 +1,11 @@
 import Datasets
 import Foundation
 import Logging
+import Pipeline
 import Service
 
 /// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
-/// (Haar face detection with OpenCV's cascades), over each of `cnn`, `logreg`, `svm` found in the
+/// (MTCNN or Haar face detection, `detector=`), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
 func makeServeAnalyzer(
@@ -36,9 +37,19 @@ func makeServeAnalyzer(
         + "--out \(folder.path)/cnn.safetensors)")
   }
   do {
+    // Both detectors, for the API's detector=; without the MTCNN file only Haar is offered.
+    var locators: [FaceDetectorKind: any FaceLocating] = [:]
+    for kind in FaceDetectorKind.allCases {
+      do {
+        locators[kind] = try Predict.faceLocator(kind, locator: ModelLocator(modelsDirectory: folder))
+      } catch {
+        logger.warning(
+          "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
+      }
+    }
     return try PipelineAnalyzer.load(
-      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), cnnFlip: cnnFlip,
-      maxQueued: maxQueued, logger: logger)
+      modelsDirectory: folder, faceLocator: locators[.standard] ?? locators[.haar],
+      faceLocators: locators, cnnFlip: cnnFlip, maxQueued: maxQueued, logger: logger)
   } catch {
     throw ModelsLoadError("\(error)")
   }

@@ -44,7 +44,14 @@ struct AnalyzeController: Sendable {
     }
     let options = AnalyzeOptions(
       model: model, detect: try query.bool("detect", default: true),
-      maxFaces: try query.int("max_faces", in: 1...1000), boxes: try query.boxes("boxes"))
+      maxFaces: try query.int("max_faces", in: 1...1000), boxes: try query.boxes("boxes"),
+      detector: try query.string("detector").map { name throws(Problem) in
+        guard let kind = FaceDetectorKind(rawValue: name) else {
+          throw .badParameter(
+            "detector", "expected one of \(FaceDetectorKind.names), got '\(name)'")
+        }
+        return kind
+      })
     return AnalyzeQuery(
       options: options, tag: try query.string("tag", maxLength: 100),
       store: try query.bool("store", default: true))
