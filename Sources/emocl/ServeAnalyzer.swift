@@ -41,7 +41,8 @@ func makeServeAnalyzer(
     var locators: [FaceDetectorKind: any FaceLocating] = [:]
     for kind in FaceDetectorKind.allCases {
       do {
-        locators[kind] = try Predict.faceLocator(kind, locator: ModelLocator(modelsDirectory: folder))
+        locators[kind] = try Predict.faceLocator(
+          kind, locator: ModelLocator(modelsDirectory: folder))
       } catch {
         logger.warning(
           "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
