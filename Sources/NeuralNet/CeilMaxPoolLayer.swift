@@ -38,10 +38,73 @@ final class CeilMaxPoolLayer: Layer {
 
   deinit { argmax.deallocate() }
 
+  /// Whether `argmax` belongs to the last forward pass (an evaluation pass skips it; a
+  /// backward pass after one recomputes it from the input).
+  private var argmaxValid = false
+
   func forward(_ x: UnsafeMutablePointer<Float>, _ context: StepContext) {
+    if !context.training && kernel == 2 && stride == 2 {
+      maxPool2x2Values(x, planes: input.channels * context.batch)
+      argmaxValid = false
+    } else if !context.training {
+      maxPoolValues(x, planes: input.channels * context.batch)
+      argmaxValid = false
+    } else {
+      forwardWithArgmax(x, planes: input.channels * context.batch)
+    }
+  }
+
+  /// The 2×2, stride-2 pool of an evaluation pass (P-Net's first pool, its costliest): values
+  /// only. A window cut by the bottom or right edge repeats its last row or column, which
+  /// leaves its maximum unchanged.
+  private func maxPool2x2Values(_ x: UnsafeMutablePointer<Float>, planes: Int) {
     let (h, w) = (input.height, input.width)
     let (oh, ow) = (outputShape.height, outputShape.width)
-    for p in 0..<(input.channels * context.batch) {
+    let full = w / 2
+    for p in 0..<planes {
+      let plane = x + p * h * w
+      let y = output + p * oh * ow
+      for oy in 0..<oh {
+        let a = plane + 2 * oy * w
+        let b = plane + min(2 * oy + 1, h - 1) * w
+        let row = y + oy * ow
+        for ox in 0..<full {
+          row[ox] = max(max(a[2 * ox], a[2 * ox + 1]), max(b[2 * ox], b[2 * ox + 1]))
+        }
+        if full < ow { row[full] = max(a[w - 1], b[w - 1]) }
+      }
+    }
+  }
+
+  /// Any other pool of an evaluation pass: values only, windows clipped to the input.
+  private func maxPoolValues(_ x: UnsafeMutablePointer<Float>, planes: Int) {
+    let (h, w) = (input.height, input.width)
+    let (oh, ow) = (outputShape.height, outputShape.width)
+    for p in 0..<planes {
+      let plane = x + p * h * w
+      let y = output + p * oh * ow
+      for oy in 0..<oh {
+        let top = oy * stride
+        let bottom = min(top + kernel, h)
+        for ox in 0..<ow {
+          let left = ox * stride
+          let right = min(left + kernel, w)
+          var best = plane[top * w + left]
+          for iy in top..<bottom {
+            let row = plane + iy * w
+            for ix in left..<right { best = max(best, row[ix]) }
+          }
+          y[oy * ow + ox] = best
+        }
+      }
+    }
+  }
+
+  private func forwardWithArgmax(_ x: UnsafeMutablePointer<Float>, planes: Int) {
+    argmaxValid = true
+    let (h, w) = (input.height, input.width)
+    let (oh, ow) = (outputShape.height, outputShape.width)
+    for p in 0..<planes {
       let plane = x + p * h * w
       let y = output + p * oh * ow
       let arg = argmax + p * oh * ow
@@ -71,6 +134,7 @@ final class CeilMaxPoolLayer: Layer {
     _ context: StepContext, inputGradient wantInput: Bool
   ) {
     guard wantInput else { return }
+    if !argmaxValid { forwardWithArgmax(x, planes: input.channels * context.batch) }
     let planeIn = input.planeSize
     let planeOut = outputShape.planeSize
     let planes = input.channels * context.batch

@@ -44,6 +44,16 @@ import Testing
     try check.run(samples: 60)
   }
 
+  /// Evaluation passes skip the argmax; a backward pass after one recomputes it.
+  @Test(arguments: [(2, 5, 7), (2, 6, 8), (3, 7, 8)])
+  func ceilMaxPoolInEvaluation(kernel: Int, height: Int, width: Int) throws {
+    var check = try GradientCheck(
+      spec: spec(2, height, width, [.maxPoolCeil(kernel: kernel, stride: 2)]), batch: 2,
+      inputs: spaced([2, 2, height, width], seed: 6))
+    check.training = false
+    try check.run(samples: 60)
+  }
+
   @Test func ceilOutputSizesMatchPyTorch() throws {
     // PyTorch: MaxPool2d(k, s, ceil_mode=True) on 1×1×L×L gives these sides.
     let cases: [(length: Int, kernel: Int, stride: Int, side: Int)] = [

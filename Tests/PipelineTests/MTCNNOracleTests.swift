@@ -96,3 +96,30 @@ import Vision
     }
   }
 }
+
+/// Area resampling through the summed-area table gives exactly the direct sums.
+@Suite struct AreaResamplingTests {
+  @Test(arguments: [1, 3])
+  func tableAndDirectAgree(channels: Int) {
+    var state: UInt64 = 12345
+    let (w, h) = (37, 23)
+    let pixels = (0..<(w * h * channels)).map { _ -> UInt8 in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: state >> 56)
+    }
+    let image = Image(width: w, height: h, channels: channels, pixels: pixels)
+    // Down, up, non-dividing sizes, a sub-region.
+    for (x, y, rw, rh, ow, oh) in [
+      (0, 0, 37, 23, 12, 7), (0, 0, 37, 23, 24, 24), (3, 5, 17, 11, 48, 48), (10, 2, 5, 9, 3, 2),
+      (0, 0, 37, 23, 37, 23),
+    ] {
+      let direct = AreaResampler.resampled(
+        image, x: x, y: y, width: rw, height: rh, outWidth: ow, outHeight: oh,
+        summedAreaTable: false)
+      let table = AreaResampler.resampled(
+        image, x: x, y: y, width: rw, height: rh, outWidth: ow, outHeight: oh,
+        summedAreaTable: true)
+      #expect(direct == table, "\(x) \(y) \(rw)x\(rh) → \(ow)x\(oh)")
+    }
+  }
+}

@@ -124,7 +124,7 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     #expect(named.error.contains("'nosuchmodel' not found"), "\(named.error)")
   }
 
-  @Test func bothDetectorsFindTheAstronaut() throws {
+  @Test func bothDetectorsCountTheFiveFacePhoto() throws {
     guard let photos = try SharedData.path("datasets/photos") else { return }
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }

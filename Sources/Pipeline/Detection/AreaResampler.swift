@@ -8,7 +8,7 @@ import Vision
 /// mean of input rows `⌊oy·h/outHeight⌋ ..< ⌈(oy+1)·h/outHeight⌉` and the columns likewise
 /// (windows overlap when the sizes do not divide). The sum runs row by row in Float and is
 /// divided by the window's size, as PyTorch's CPU kernel does, so results match to rounding.
-enum AreaResampler {
+public enum AreaResampler {
   /// Writes `[3, outHeight, outWidth]` floats (RGB planes; a grey image gives three equal
   /// planes) of the region `x ..< x + width`, `y ..< y + height` of `image` into `destination`.
   /// The region must be non-empty and inside the image.
@@ -57,5 +57,26 @@ enum AreaResampler {
         }
       }
     }
+  }
+
+  /// The `[3, outHeight, outWidth]` normalised floats of a region, resampled directly or
+  /// through a summed-area table (``IntegralImage``); both must agree exactly.
+  public static func resampled(
+    _ image: Image, x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
+    summedAreaTable: Bool
+  ) -> [Float] {
+    var out = [Float](repeating: 0, count: 3 * outWidth * outHeight)
+    out.withUnsafeMutableBufferPointer {
+      if summedAreaTable {
+        IntegralImage(image).resample(
+          x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
+          into: $0.baseAddress!)
+      } else {
+        resample(
+          image, x: x, y: y, width: width, height: height, outWidth: outWidth,
+          outHeight: outHeight, into: $0.baseAddress!)
+      }
+    }
+    return out
   }
 }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Tensor
 import Vision
 
 /// MTCNN face detection (Zhang et al. 2016) on Emocl's network engine, following
@@ -24,7 +25,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   public let thresholds: [Float]
   /// Ratio between pyramid levels.
   public let factor: Double
-  /// Threads P-Net's convolutions may use.
+  /// Threads P-Net's bands are shared among.
   public let threads: Int
   private let networks: MTCNNNetworks
   private let lock = NSLock()
@@ -78,17 +79,21 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     guard image.width > 0, image.height > 0 else { return [] }
     lock.lock()
     defer { lock.unlock() }
-    var boxes = try proposals(image)
-    boxes = try refine(boxes, in: image)
-    let faces = try output(boxes, in: image)
+    // Parallelism comes from P-Net's bands on `threads` workers; more OpenBLAS threads inside
+    // their small GEMMs would oversubscribe the cores (process-wide, so checked per call).
+    if BLAS.threads != 1 { BLAS.setThreads(1) }
+    let source = ResamplingSource(image)
+    var boxes = try proposals(source)
+    boxes = try refine(boxes, in: source)
+    let faces = try output(boxes, in: source)
     return faces.sorted {
       ($0.right - $0.left) * ($0.bottom - $0.top) > ($1.right - $1.left) * ($1.bottom - $1.top)
     }
   }
 
   /// Stage 1: P-Net over the pyramid; squared boxes after regression.
-  private func proposals(_ image: Image) throws -> [CandidateBox] {
-    let (h, w) = (image.height, image.width)
+  private func proposals(_ source: ResamplingSource) throws -> [CandidateBox] {
+    let (h, w) = (source.image.height, source.image.width)
     var scales: [Double] = []
     var scale = 12.0 / minFaceSize
     var shorter = Double(min(h, w)) * scale
@@ -103,12 +108,11 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       let (lh, lw) = (Int(Double(h) * scale + 1), Int(Double(w) * scale + 1))
       level = [Float](repeating: 0, count: 3 * lh * lw)
       level.withUnsafeMutableBufferPointer {
-        AreaResampler.resample(
-          image, x: 0, y: 0, width: w, height: h, outWidth: lw, outHeight: lh,
-          into: $0.baseAddress!)
+        source.resample(
+          x: 0, y: 0, width: w, height: h, outWidth: lw, outHeight: lh, into: $0.baseAddress!)
       }
       let maps = try level.withUnsafeBufferPointer {
-        try networks.pnet($0.baseAddress!, height: lh, width: lw, threads: threads)
+        try networks.pnet($0.baseAddress!, height: lh, width: lw, workers: threads)
       }
       let s = Float(scale)
       var atScale: [CandidateBox] = []
@@ -144,8 +148,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// Stage 2: R-Net on 24×24 crops.
-  private func refine(_ boxes: [CandidateBox], in image: Image) throws -> [CandidateBox] {
-    let (crops, indices) = Self.crops(of: boxes, in: image, side: 24)
+  private func refine(_ boxes: [CandidateBox], in source: ResamplingSource) throws
+    -> [CandidateBox]
+  {
+    let (crops, indices) = Self.crops(of: boxes, in: source, side: 24)
     guard !indices.isEmpty else { return [] }
     let n = indices.count
     let out = try networks.refine(crops, count: n, side: 24)
@@ -163,8 +169,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// Stage 3: O-Net on 48×48 crops, landmarks, final boxes.
-  private func output(_ boxes: [CandidateBox], in image: Image) throws -> [DetectedFace] {
-    let (crops, indices) = Self.crops(of: boxes, in: image, side: 48)
+  private func output(_ boxes: [CandidateBox], in source: ResamplingSource) throws
+    -> [DetectedFace]
+  {
+    let (crops, indices) = Self.crops(of: boxes, in: source, side: 48)
     guard !indices.isEmpty else { return [] }
     let n = indices.count
     let out = try networks.refine(crops, count: n, side: 48)
@@ -221,7 +229,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// `max(x1, 1) − 1 ..< min(x2, width)` and rows likewise; not padded, so a box across the
   /// edge is squeezed, as in facenet-pytorch) resampled to `side × side`, NCHW; and the
   /// indices of the boxes that had a non-empty part.
-  static func crops(of boxes: [CandidateBox], in image: Image, side: Int) -> ([Float], [Int]) {
+  static func crops(of boxes: [CandidateBox], in source: ResamplingSource, side: Int) -> (
+    [Float], [Int]
+  ) {
+    let image = source.image
     let size = 3 * side * side
     var crops: [Float] = []
     var indices: [Int] = []
@@ -234,8 +245,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       guard ey > y - 1, ex > x - 1 else { continue }
       crops.append(contentsOf: repeatElement(0, count: size))
       crops.withUnsafeMutableBufferPointer {
-        AreaResampler.resample(
-          image, x: x - 1, y: y - 1, width: ex - x + 1, height: ey - y + 1, outWidth: side,
+        source.resample(
+          x: x - 1, y: y - 1, width: ex - x + 1, height: ey - y + 1, outWidth: side,
           outHeight: side, into: $0.baseAddress! + indices.count * size)
       }
       indices.append(index)
@@ -247,5 +258,34 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   private static func truncated(_ v: Float) -> Int? {
     guard v.isFinite, abs(v) < 1e9 else { return nil }
     return Int(v)
+  }
+}
+
+/// The photo to resample from: through its summed-area table when that fits in memory, else
+/// directly. Both give the same values (exact integer window sums; see ``IntegralImage``).
+struct ResamplingSource {
+  let image: Image
+  let integral: IntegralImage?
+
+  init(_ image: Image) {
+    self.image = image
+    integral =
+      image.width * image.height <= IntegralImage.maxPixels ? IntegralImage(image) : nil
+  }
+
+  /// Area resampling of a region to `[3, outHeight, outWidth]` normalised floats.
+  func resample(
+    x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
+    into destination: UnsafeMutablePointer<Float>
+  ) {
+    if let integral {
+      integral.resample(
+        x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
+        into: destination)
+    } else {
+      AreaResampler.resample(
+        image, x: x, y: y, width: width, height: height, outWidth: outWidth,
+        outHeight: outHeight, into: destination)
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 import Foundation
 import NeuralNet
 import Tensor
@@ -23,7 +24,7 @@ final class MTCNNNetworks {
   private let pnetParameters: [Float]
   private let rnet: Workspace
   private let onet: Workspace
-  private var pnetWorkspaces: [SIMD2<Int>: Workspace] = [:]
+  private var pnetWorkspaces: [SIMD3<Int>: Workspace] = [:]
 
   init(file: ModelFile) throws {
     try file.requireKind("mtcnn")
@@ -82,52 +83,86 @@ final class MTCNNNetworks {
     var regression: [[Float]] = [[], [], [], []]
   }
 
-  /// P-Net on a level given as `[3, height, width]` normalised floats.
+  /// P-Net on a level given as `[3, height, width]` normalised floats, its bands shared among
+  /// `workers` threads (each with its own P-Net instances, single-threaded convolutions).
   ///
   /// Bands of rows starting at even rows give exactly the whole level's windows: a band of
   /// `b` (even) rows yields `b/2 − 5` rows of windows, each inside the band; the next band
   /// starts `b − 10` rows further down, and the last takes what is left (at least 11 rows),
-  /// with the ceil-mode pooling at the bottom edge as on the whole level.
-  func pnet(_ level: UnsafePointer<Float>, height: Int, width: Int, threads: Int) throws
+  /// with the ceil-mode pooling at the bottom edge as on the whole level. Band `k` starting at
+  /// row `t` gives window rows from `t/2` on.
+  func pnet(_ level: UnsafePointer<Float>, height: Int, width: Int, workers: Int) throws
     -> PNetMaps
   {
     let bandRows = max(24, Self.bandElements / (10 * width)) & ~1
-    var maps = PNetMaps()
-    var band = [Float]()
+    var bandList: [(top: Int, rows: Int)] = []
     var top = 0
     while true {
       let rows = min(bandRows, height - top)
-      let workspace = try pnetWorkspace(height: rows, width: width)
-      band.removeAll(keepingCapacity: true)
-      for c in 0..<3 {
-        let start = level + c * height * width + top * width
-        band.append(contentsOf: UnsafeBufferPointer(start: start, count: rows * width))
-      }
-      let out = try band.withUnsafeBufferPointer {
-        try workspace.forward(images: $0.baseAddress!, batch: 1, training: false, threads: threads)
-      }
-      let shape = workspace.network.outputShape
-      let plane = shape.planeSize
-      maps.width = shape.width
-      maps.height += shape.height
-      for i in 0..<plane {
-        maps.probability.append(Self.faceProbability(out[i], out[plane + i]))
-      }
-      for k in 0..<4 {
-        maps.regression[k].append(
-          contentsOf: UnsafeBufferPointer(start: out + (2 + k) * plane, count: plane))
-      }
+      bandList.append((top, rows))
       if top + rows >= height { break }
-      top += 2 * shape.height
+      top += rows - 10
+    }
+    let bands = bandList
+    let workers = max(1, min(workers, bands.count))
+    // Instances first (serially: the cache is not thread-safe); they also give the shapes.
+    let spaces = try (0..<workers).map { worker in
+      try bands.map { try pnetWorkspace(worker: worker, height: $0.rows, width: width) }
+    }
+    let outputs = spaces[0].map(\.network.outputShape)
+    var maps = PNetMaps()
+    maps.width = outputs[0].width
+    maps.height = bands.last!.top / 2 + outputs.last!.height
+    let plane = maps.height * maps.width
+    // Five planes: face probability, then the four offsets.
+    let result = UnsafeMutablePointer<Float>.allocate(capacity: 5 * plane)
+    defer { result.deallocate() }
+    let jobs = JobCounter(count: bands.count)
+    let sink = UnsafeSendable(result)
+    let input = UnsafeSendable(UnsafeMutablePointer(mutating: level))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var band = [Float]()
+      while let job = jobs.next() {
+        let (top, rows) = bands[job]
+        let workspace = spaces[worker][job]
+        band.removeAll(keepingCapacity: true)
+        for c in 0..<3 {
+          let start = input.pointer + c * height * width + top * width
+          band.append(contentsOf: UnsafeBufferPointer(start: start, count: rows * width))
+        }
+        do {
+          let out = try band.withUnsafeBufferPointer {
+            try workspace.forward(images: $0.baseAddress!, batch: 1, training: false)
+          }
+          let shape = workspace.network.outputShape
+          let count = shape.planeSize
+          let offset = top / 2 * shape.width
+          let destination = sink.pointer
+          for i in 0..<count {
+            destination[offset + i] = Self.faceProbability(out[i], out[count + i])
+          }
+          for k in 0..<4 {
+            (destination + (1 + k) * plane + offset).update(
+              from: out + (2 + k) * count, count: count)
+          }
+        } catch {
+          jobs.fail(error)
+        }
+      }
+    }
+    if let error = jobs.error { throw error }
+    maps.probability = Array(UnsafeBufferPointer(start: result, count: plane))
+    for k in 0..<4 {
+      maps.regression[k] = Array(UnsafeBufferPointer(start: result + (1 + k) * plane, count: plane))
     }
     return maps
   }
 
-  private func pnetWorkspace(height: Int, width: Int) throws -> Workspace {
-    let key = SIMD2(height, width)
+  private func pnetWorkspace(worker: Int, height: Int, width: Int) throws -> Workspace {
+    let key = SIMD3(worker, height, width)
     if let cached = pnetWorkspaces[key] { return cached }
     // Sizes vary with the photo; a bounded cache keeps a server's memory flat.
-    if pnetWorkspaces.count >= 48 { pnetWorkspaces.removeAll() }
+    if pnetWorkspaces.count >= 64 { pnetWorkspaces.removeAll() }
     var spec = pnetSpec
     spec.inputHeight = height
     spec.inputWidth = width
@@ -167,4 +202,35 @@ final class MTCNNNetworks {
     let b = Foundation.exp(face - m)
     return b / (a + b)
   }
+}
+
+/// Hands out job indices `0 ..< count` to concurrent workers and keeps the first error.
+private final class JobCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var nextJob = 0
+  private let count: Int
+  private(set) var error: (any Error)?
+
+  init(count: Int) { self.count = count }
+
+  /// The next job, or nil when all are taken or one failed.
+  func next() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard error == nil, nextJob < count else { return nil }
+    nextJob += 1
+    return nextJob - 1
+  }
+
+  func fail(_ error: any Error) {
+    lock.lock()
+    defer { lock.unlock() }
+    if self.error == nil { self.error = error }
+  }
+}
+
+/// A pointer shared by concurrent workers that write disjoint parts of its memory.
+private struct UnsafeSendable: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<Float>
+  init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }
