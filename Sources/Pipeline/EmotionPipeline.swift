@@ -80,10 +80,13 @@ public struct EmotionPipeline: Sendable {
       throw .imageTooLarge(width: image.width, height: image.height, limit: options.maxPixels)
     }
     let grey = image.channels == 1 ? image : image.grey()
-    let (boxes, mode) = try faceBoxes(in: grey, colour: image, options: options)
-    let faces = try classify(
+    let (boxes, mode, details) = try locatedFaces(in: grey, colour: image, options: options)
+    var faces = try classify(
       boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin,
       maxCropPixels: options.maxCropPixels)
+    if let details {
+      for i in faces.indices { faces[i].detection = details[i] }
+    }
     return ImageAnalysis(width: image.width, height: image.height, faces: faces, mode: mode)
   }
 
@@ -92,6 +95,16 @@ public struct EmotionPipeline: Sendable {
   func faceBoxes(in grey: Image, colour: Image? = nil, options: AnalysisOptions)
     throws(AnalysisError)
     -> ([PixelBox], AnalysisMode)
+  {
+    let (boxes, mode, _) = try locatedFaces(in: grey, colour: colour, options: options)
+    return (boxes, mode)
+  }
+
+  /// ``faceBoxes(in:colour:options:)`` with, when the locator gives them, each box's detector
+  /// details in the same order.
+  func locatedFaces(in grey: Image, colour: Image? = nil, options: AnalysisOptions)
+    throws(AnalysisError)
+    -> ([PixelBox], AnalysisMode, [FaceDetails]?)
   {
     let whole = [PixelBox(x: 0, y: 0, width: grey.width, height: grey.height)]
     if let supplied = options.boxes {
@@ -102,10 +115,10 @@ public struct EmotionPipeline: Sendable {
       where !box.isInside(width: grey.width, height: grey.height) {
         throw .invalidBox(index: index, box: box, imageWidth: grey.width, imageHeight: grey.height)
       }
-      return (Self.largestFirst(supplied), .supplied)
+      return (Self.largestFirst(supplied), .supplied, nil)
     }
     if !options.detect || options.isSmallFaceCrop(width: grey.width, height: grey.height) {
-      return (whole, .wholeImage)
+      return (whole, .wholeImage, nil)
     }
     guard let faceLocator = locator(for: options) else {
       if let kind = options.detector, faceLocator != nil {
@@ -115,19 +128,35 @@ public struct EmotionPipeline: Sendable {
       }
       throw .noFaceDetector
     }
-    let found: [PixelBox]
+    var found: [(box: PixelBox, details: FaceDetails?)]
+    let input = faceLocator.prefersColour ? (colour ?? grey) : grey
     do {
-      found = try faceLocator.faceBoxes(
-        in: faceLocator.prefersColour ? (colour ?? grey) : grey)
+      if let detailed = try faceLocator.detailedFaces(in: input) {
+        found = detailed.map { ($0.box, $0.details) }
+      } else {
+        found = try faceLocator.faceBoxes(in: input).map { ($0, nil) }
+      }
     } catch {
       throw .detectionFailed("\(error)")
     }
     // A locator's box that strays outside the image is clipped rather than trusted.
-    let clipped = found.compactMap { Self.clip($0, width: grey.width, height: grey.height) }
-    if clipped.isEmpty, options.isTightFaceCrop(width: grey.width, height: grey.height) {
-      return (whole, .wholeImage)
+    found = found.compactMap { face in
+      Self.clip(face.box, width: grey.width, height: grey.height).map { ($0, face.details) }
     }
-    return (Array(Self.largestFirst(clipped).prefix(options.maxFaces)), .detected)
+    if found.isEmpty, options.isTightFaceCrop(width: grey.width, height: grey.height) {
+      return (whole, .wholeImage, nil)
+    }
+    // Largest first, ties as in largestFirst (top, then left).
+    let ordered = found.sorted { a, b in
+      if a.box.area != b.box.area { return a.box.area > b.box.area }
+      if a.box.y != b.box.y { return a.box.y < b.box.y }
+      return a.box.x < b.box.x
+    }.prefix(options.maxFaces)
+    let details = ordered.compactMap(\.details)
+    return (
+      ordered.map(\.box), .detected,
+      details.count == ordered.count && !details.isEmpty ? details : nil
+    )
   }
 
   /// Crops, resizes and classifies `boxes` in one batched call. The crops together may cover

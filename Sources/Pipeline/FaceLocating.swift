@@ -8,9 +8,17 @@ public protocol FaceLocating: Sendable {
   func faceBoxes(in image: Image) throws -> [PixelBox]
   /// Whether the locator wants the image in colour when it has colour (grey otherwise).
   var prefersColour: Bool { get }
+  /// Faces with detector details (score, landmarks, quality), when the locator has them;
+  /// nil (the default) when it only gives boxes.
+  func detailedFaces(in image: Image) throws -> [(box: PixelBox, details: FaceDetails)]?
 }
 
 extension FaceLocating {
   /// Grey by default: the Haar cascades work on grey images.
   public var prefersColour: Bool { false }
+
+  /// No details by default.
+  public func detailedFaces(in image: Image) throws -> [(box: PixelBox, details: FaceDetails)]? {
+    nil
+  }
 }

@@ -48,6 +48,31 @@ import Vision
     #expect(probe.channels == [3, 3])
   }
 
+  /// Gives two faces, the smaller first, with details.
+  struct DetailedLocator: FaceLocating {
+    func faceBoxes(in image: Image) throws -> [PixelBox] { [] }
+    func detailedFaces(in image: Image) throws -> [(box: PixelBox, details: FaceDetails)]? {
+      [(20, 0.8), (60, 0.9)].map { side, score in
+        let face = DetectedFace(
+          left: 10, top: 10, right: 10 + Double(side), bottom: 10 + Double(side), score: score,
+          landmarks: Array(repeating: ImagePoint(x: 15, y: 15), count: 5))
+        return (face.pixelBox, FaceDetails(face: face, in: image))
+      }
+    }
+  }
+
+  @Test func detailsFollowTheirBoxesLargestFirst() throws {
+    let pipeline = EmotionPipeline(classifier: MeanGreyClassifier(), faceLocator: DetailedLocator())
+    let analysis = try pipeline.analyze(image)
+    #expect(analysis.faces.map(\.box.width) == [60, 20])
+    #expect(analysis.faces.map { $0.detection?.score } == [0.9, 0.8])
+    #expect(analysis.faces.map { $0.detection?.quality.size } == [60, 20])
+    // Supplied boxes carry no details.
+    let supplied = try pipeline.analyze(
+      image, options: AnalysisOptions(boxes: [PixelBox(x: 0, y: 0, width: 50, height: 50)]))
+    #expect(supplied.faces.first?.detection == nil)
+  }
+
   @Test func namesParse() {
     #expect(FaceDetectorKind(rawValue: "cnn") == .cnn)
     #expect(FaceDetectorKind(rawValue: "haar") == .haar)

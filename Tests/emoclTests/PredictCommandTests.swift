@@ -137,7 +137,18 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
       #expect(result.status == 0, "\(detector): \(result.error)")
       let array = try #require(
         try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
-      counts[detector] = (array.first?["faces"] as? [[String: Any]])?.count
+      let faces = try #require(array.first?["faces"] as? [[String: Any]])
+      counts[detector] = faces.count
+      // Only the CNN gives a score, five landmarks and a quality per face.
+      for face in faces {
+        let detection = face["detection"] as? [String: Any]
+        #expect((detection != nil) == (detector == "cnn"))
+        if let detection {
+          #expect((detection["landmarks"] as? [[Double]])?.count == 5)
+          let quality = try #require(detection["quality"] as? [String: Any])
+          #expect(quality["reliable"] is Bool && quality["sharpness"] is Double)
+        }
+      }
     }
     // Five faces; the Haar cascade misses one of them (Scripts/measure/face-counts.sh).
     #expect(counts == ["cnn": 5, "haar": 4])

@@ -68,6 +68,11 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// The detector wants colour: MTCNN was trained on RGB photos.
   public var prefersColour: Bool { true }
 
+  /// The faces of ``detect(in:)`` with their score, landmarks and quality.
+  public func detailedFaces(in image: Image) throws -> [(box: PixelBox, details: FaceDetails)]? {
+    try detect(in: image).map { ($0.pixelBox, FaceDetails(face: $0, in: image)) }
+  }
+
   /// Face boxes of ``detect(in:)``, rounded to pixels (the pipeline clips them to the image).
   public func faceBoxes(in image: Image) throws -> [PixelBox] {
     try detect(in: image).map(\.pixelBox)

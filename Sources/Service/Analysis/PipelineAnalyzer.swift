@@ -115,7 +115,8 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     let faces = analysis.faces.map { face in
       FaceResult(
         box: face.box,
-        emotions: EmotionScores(probabilities: face.emotions.values.map { Double($0) })!)
+        emotions: EmotionScores(probabilities: face.emotions.values.map { Double($0) })!,
+        detection: face.detection)
     }
     return AnalysisResult(width: analysis.width, height: analysis.height, faces: faces)
   }
