@@ -34,8 +34,11 @@ struct BenchPipelineScenes: ParsableCommand {
   @Option(help: "Crop margin per side, as a fraction of the face box (default: the pipeline's).")
   var margin: Double?
 
-  @Flag(help: "Detect without the eye check of the default detection options.")
+  @Flag(help: "Detect without the eye check of the default detection options (haar only).")
   var noEyeCheck = false
+
+  @Option(help: "Face detector: cnn (MTCNN) or haar.")
+  var detector: String = FaceDetectorKind.standard.rawValue
 
   @Option(help: "Write the first N scenes, annotated, as PNG into --scenes-dir.")
   var saveScenes: Int = 0
@@ -48,13 +51,21 @@ struct BenchPipelineScenes: ParsableCommand {
 
   func validate() throws {
     guard limit >= 0 else { throw ValidationError("--limit must be >= 0") }
+    guard FaceDetectorKind(rawValue: detector) != nil else {
+      throw ValidationError("--detector must be one of \(FaceDetectorKind.names)")
+    }
   }
 
   func run() throws {
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
-    var locator = try HaarFaceLocator.standard()
-    if noEyeCheck { locator.options.requireEye = false }
+    var haar = try HaarFaceLocator.standard()
+    if noEyeCheck { haar.options.requireEye = false }
+    let locator: any FaceLocating =
+      FaceDetectorKind(rawValue: detector) == .cnn
+      ? try MTCNNDetector.standard(
+        locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+      : haar
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: locator)
     var options = AnalysisOptions()
     if let margin { options.margin = margin }
@@ -133,7 +144,8 @@ struct BenchPipelineScenes: ParsableCommand {
     }
     print("model\t\(classifier.name)")
     print("margin\t\(options.margin)")
-    print("eye_check\t\(locator.options.requireEye)")
+    print("detector\t\(detector)")
+    print("eye_check\t\(detector == "haar" && haar.options.requireEye)")
     print("faces\t\(total)\t(FER2013 val sample, seed \(seed))")
     print(
       "detected\t\(detected.count)\t\(percent(detected.count, total))\t(IoU >= \(Self.matchThreshold) with the pasted face)"
