@@ -118,7 +118,7 @@ struct Predict: ParsableCommand {
     throws -> any FaceLocating
   {
     switch kind {
-    case .cnn: try MTCNNDetector.standard(locator: locator, threads: 2)
+    case .cnn: try MTCNNDetector.standard(locator: locator)
     case .haar: try HaarFaceLocator.standard()
     }
   }

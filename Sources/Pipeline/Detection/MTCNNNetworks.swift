@@ -15,8 +15,9 @@ import Tensor
 final class MTCNNNetworks {
   /// Rows of the last layer: 2 face logits, 4 box offsets (and 10 landmarks for O-Net).
   static let outputs = (pnet: 6, rnet: 6, onet: 16)
-  /// Crops per R- or O-Net pass.
-  static let maxBatch = 64
+  /// Crops per R-Net and per O-Net pass (an O-Net workspace holds about 1.8 MB of activations
+  /// and gradients per crop, so its batches are smaller).
+  static let maxBatch = (rnet: 64, onet: 16)
   /// P-Net bands are sized so its first layer's output holds about this many floats.
   static let bandElements = 1 << 19
 
@@ -68,8 +69,8 @@ final class MTCNNNetworks {
     }
     pnetSpec = specs.pnet
     pnetParameters = networks[0].parameters.allValues
-    rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch)
-    onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch)
+    rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet)
+    onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
   }
 
@@ -183,7 +184,7 @@ final class MTCNNNetworks {
     var result = [Float](repeating: 0, count: rows * count)
     var start = 0
     while start < count {
-      let n = min(Self.maxBatch, count - start)
+      let n = min(workspace.maxBatch, count - start)
       let out = try crops.withUnsafeBufferPointer {
         try workspace.forward(images: $0.baseAddress! + start * size, batch: n, training: false)
       }
