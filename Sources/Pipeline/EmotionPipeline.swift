@@ -83,7 +83,7 @@ public struct EmotionPipeline: Sendable {
     let (boxes, mode, details) = try locatedFaces(in: grey, colour: image, options: options)
     var faces = try classify(
       boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin,
-      maxCropPixels: options.maxCropPixels)
+      maxCropPixels: options.maxCropPixels, alignedBy: options.align ? details : nil)
     if let details {
       for i in faces.indices { faces[i].detection = details[i] }
     }
@@ -160,9 +160,11 @@ public struct EmotionPipeline: Sendable {
   }
 
   /// Crops, resizes and classifies `boxes` in one batched call. The crops together may cover
-  /// at most `maxCropPixels` pixels (checked before any is made).
+  /// at most `maxCropPixels` pixels (checked before any is made). With `alignedBy` (one per
+  /// box), each face is cut out aligned on its eye landmarks instead (`FaceAligner`).
   func classify(
-    _ boxes: [PixelBox], in grey: Image, margin: Double, maxCropPixels: Int = Int.max
+    _ boxes: [PixelBox], in grey: Image, margin: Double, maxCropPixels: Int = Int.max,
+    alignedBy details: [FaceDetails]? = nil
   ) throws(AnalysisError) -> [FaceEmotions] {
     guard !boxes.isEmpty else { return [] }
     let size = classifier.inputSize
@@ -191,7 +193,16 @@ public struct EmotionPipeline: Sendable {
     var crops: [Image] = []
     crops.reserveCapacity(boxes.count)
     do throws(ImageError) {
-      for region in regions {
+      for (index, region) in regions.enumerated() {
+        if let details, index < details.count, case let d = details[index],
+          d.landmarks.count == 5,
+          let aligned = FaceAligner.aligned(
+            grey, leftEye: d.landmarks[0], rightEye: d.landmarks[1], width: size.width,
+            height: size.height)
+        {
+          crops.append(aligned)
+          continue
+        }
         let crop = try grey.cropped(
           x: region.x, y: region.y, width: region.width, height: region.height)
         crops.append(try crop.resized(width: size.width, height: size.height))

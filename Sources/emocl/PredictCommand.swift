@@ -38,6 +38,10 @@ struct Predict: ParsableCommand {
       valueName: "cnn|haar"))
   var detector: FaceDetectorKind = .standard
 
+  @Flag(
+    help: "Rotate and scale each face so its eyes are level where FER2013's are (cnn detector).")
+  var align = false
+
   @Flag(name: .customLong("no-detect"), help: "Classify each whole image as one face.")
   var noDetect = false
 
@@ -90,7 +94,8 @@ struct Predict: ParsableCommand {
         ? try Self.faceLocator(
           detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
         : nil)
-    var options = AnalysisOptions(detect: !noDetect, maxFaces: maxFaces, margin: margin)
+    var options = AnalysisOptions(
+      detect: !noDetect, maxFaces: maxFaces, margin: margin, align: align)
     options.boxes = try boxes.map(Self.parseBoxes)
     var font: Font?
     if annotate != nil {
