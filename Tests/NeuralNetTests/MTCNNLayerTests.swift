@@ -87,8 +87,12 @@ import Testing
     }
     var input: Array
     var slopes: Array
-    var prelu_pool3: Array
+    var preluPool3: Array
     var pool2: Array
+    enum CodingKeys: String, CodingKey {
+      case input, slopes, pool2
+      case preluPool3 = "prelu_pool3"
+    }
   }
 
   @Test func forwardMatchesPyTorch() throws {
@@ -97,7 +101,7 @@ import Testing
     let input = Tensor(shape: ref.input.shape, storage: ref.input.values)
     let (c, h, w) = (ref.input.shape[1], ref.input.shape[2], ref.input.shape[3])
     let cases: [([LayerSpec], Reference.Array)] = [
-      ([.prelu, .maxPoolCeil(kernel: 3, stride: 2)], ref.prelu_pool3),
+      ([.prelu, .maxPoolCeil(kernel: 3, stride: 2)], ref.preluPool3),
       ([.maxPoolCeil(kernel: 2, stride: 2)], ref.pool2),
     ]
     for (layers, expected) in cases {

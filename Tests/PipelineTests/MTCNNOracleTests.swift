@@ -19,8 +19,12 @@ import Vision
       var file: String
       var width: Int
       var height: Int
-      var pixel_sum: Int
+      var pixelSum: Int
       var faces: [Face]
+      enum CodingKeys: String, CodingKey {
+        case file, width, height, faces
+        case pixelSum = "pixel_sum"
+      }
     }
     var photos: [Photo]
   }
@@ -44,7 +48,7 @@ import Vision
         options: DecodeOptions(colour: .rgb))
       #expect(image.width == photo.width && image.height == photo.height, "\(photo.file)")
       let sum = image.pixels.reduce(0) { $0 + Int($1) }
-      #expect(sum == photo.pixel_sum, "\(photo.file): decoded pixels differ from Pillow's")
+      #expect(sum == photo.pixelSum, "\(photo.file): decoded pixels differ from Pillow's")
       let faces = try detector.detect(in: image)
       #expect(faces.count == photo.faces.count, "\(photo.file): \(faces.count) faces")
       // Pair each reference face with the detection whose box is nearest.
