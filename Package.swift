@@ -154,7 +154,8 @@ let package = Package(
       dependencies: [
         "Pipeline", "Classical", "NeuralNet", "Datasets", "Tensor", "Vision", "TestSupport",
         "ModelTestSupport",
-      ]),
+      ],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "ReportingTests",
       dependencies: [

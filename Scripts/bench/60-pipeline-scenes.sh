@@ -3,7 +3,8 @@
 # 120-200 px and pasted into a generated 640x480 scene (plain, noisy or blotchy background), go
 # through detect -> margin crop -> resize -> classify. Ours: accuracy of the pipeline's answer for
 # the detected box matching the pasted face. Peer: the same model on the 48x48 crops directly.
-# Model: $EMOCL_SCENE_MODEL (a name or path; default cnn).
+# Model: $EMOCL_SCENE_MODEL (a name or path; default cnn); detector: $EMOCL_SCENE_DETECTOR (cnn
+# or haar; default cnn).
 set -euo pipefail
 bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
@@ -16,7 +17,8 @@ fi
 : "${EMOCL_BIN:=$PWD/.build/release/emocl}"
 : "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 model="${EMOCL_SCENE_MODEL:-cnn}"
-if ! out=$("$EMOCL_BENCH_BIN" pipeline-scenes --data "$dir" --model "$model" --limit 600 2>&1); then
+if ! out=$("$EMOCL_BENCH_BIN" pipeline-scenes --data "$dir" --model "$model" --limit 600 \
+  --detector "${EMOCL_SCENE_DETECTOR:-cnn}" 2>&1); then
   echo "skipped: $(echo "$out" | tail -1)"
   exit 0
 fi

@@ -145,6 +145,19 @@ struct NetworkPlanner {
         "pool \(kernel)/\(stride) does not fit input \(x)")
       result = make(
         ActivationShape(channels: x.channels, height: g.outputHeight, width: g.outputWidth))
+    case .maxPoolCeil(let kernel, let stride):
+      try check(
+        kernel > 0 && kernel <= 64 && stride > 0 && stride <= 64 && x.height >= kernel
+          && x.width >= kernel, name,
+        "pool \(kernel)/\(stride) does not fit input \(x)")
+      result = make(
+        ActivationShape(
+          channels: x.channels,
+          height: CeilMaxPoolLayer.outputSide(x.height, kernel: kernel, stride: stride),
+          width: CeilMaxPoolLayer.outputSide(x.width, kernel: kernel, stride: stride)))
+    case .prelu:
+      let w = addParameter(name + ".weight", [x.channels], decay: false)
+      result = make(x, weight: w)
     case .globalAvgPool:
       result = make(ActivationShape(channels: x.channels, height: 1, width: 1))
     case .dropout(let rate):

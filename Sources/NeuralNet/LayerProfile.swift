@@ -41,6 +41,8 @@ extension LayerSpec {
     case .relu: "relu"
     case .silu: "silu"
     case .maxPool: "maxPool"
+    case .maxPoolCeil: "maxPoolCeil"
+    case .prelu: "prelu"
     case .avgPool: "avgPool"
     case .globalAvgPool: "globalAvgPool"
     case .dropout: "dropout"

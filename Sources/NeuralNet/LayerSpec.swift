@@ -16,6 +16,13 @@ public indirect enum LayerSpec: Sendable, Hashable {
   case silu
   /// Maximum over `kernel × kernel` windows moved by `stride`, no padding.
   case maxPool(kernel: Int, stride: Int)
+  /// Maximum over `kernel × kernel` windows moved by `stride` with PyTorch's `ceil_mode=True`:
+  /// a last, partial window is kept when the input does not end on a window boundary (see
+  /// ``CeilMaxPoolLayer``).
+  case maxPoolCeil(kernel: Int, stride: Int)
+  /// `x` where positive, else `a_c · x`, with one learnt slope `a_c` per channel (PyTorch's
+  /// `PReLU(channels)`, weight `[channels]`, initialised to 0.25).
+  case prelu
   /// Mean over `kernel × kernel` windows moved by `stride`, no padding.
   case avgPool(kernel: Int, stride: Int)
   /// Mean over each whole plane: `[C, H, W] → [C]`.
@@ -57,6 +64,11 @@ extension LayerSpec: Codable {
       self = .maxPool(
         kernel: try c.decode(Int.self, forKey: .kernel),
         stride: try c.decode(Int.self, forKey: .stride))
+    case "maxPoolCeil":
+      self = .maxPoolCeil(
+        kernel: try c.decode(Int.self, forKey: .kernel),
+        stride: try c.decode(Int.self, forKey: .stride))
+    case "prelu": self = .prelu
     case "avgPool":
       self = .avgPool(
         kernel: try c.decode(Int.self, forKey: .kernel),
@@ -98,6 +110,11 @@ extension LayerSpec: Codable {
       try c.encode("maxPool", forKey: .type)
       try c.encode(kernel, forKey: .kernel)
       try c.encode(stride, forKey: .stride)
+    case .maxPoolCeil(let kernel, let stride):
+      try c.encode("maxPoolCeil", forKey: .type)
+      try c.encode(kernel, forKey: .kernel)
+      try c.encode(stride, forKey: .stride)
+    case .prelu: try c.encode("prelu", forKey: .type)
     case .avgPool(let kernel, let stride):
       try c.encode("avgPool", forKey: .type)
       try c.encode(kernel, forKey: .kernel)

@@ -28,8 +28,8 @@ public final class Network: @unchecked Sendable {
   let activationSize: Int
 
   /// Builds and initialises a network: convolution weights He-normal (fan-in, for ReLU),
-  /// dense weights uniform in ±1/√fan-in (PyTorch's default), biases zero, batch-norm scale
-  /// one, shift zero, running variance one. Same seed, same weights.
+  /// dense weights uniform in ±1/√fan-in (PyTorch's default), biases zero, PReLU slopes 0.25,
+  /// batch-norm scale one, shift zero, running variance one. Same seed, same weights.
   public init(spec: NetworkSpec, seed: UInt64) throws(NetworkError) {
     let input = ActivationShape(
       channels: spec.inputChannels, height: spec.inputHeight, width: spec.inputWidth)
@@ -69,6 +69,8 @@ public final class Network: @unchecked Sendable {
         let c = plan.input.channels
         (parameters.values + plan.weight!).update(repeating: 1, count: c)
         (state.values + plan.runningStats! + c).update(repeating: 1, count: c)
+      case .prelu:
+        (parameters.values + plan.weight!).update(repeating: 0.25, count: plan.input.channels)
       case .residual:
         initialize(plan.body, rng: &rng)
         initialize(plan.shortcut, rng: &rng)

@@ -194,6 +194,10 @@ private struct LayerBuilder {
     case .relu: return ActivationLayer(plan: plan, function: .relu, maxBatch: maxBatch)
     case .silu: return ActivationLayer(plan: plan, function: .silu, maxBatch: maxBatch)
     case .maxPool, .avgPool: return PoolingLayer(plan: plan, maxBatch: maxBatch)
+    case .maxPoolCeil: return CeilMaxPoolLayer(plan: plan, maxBatch: maxBatch)
+    case .prelu:
+      return PReLULayer(
+        plan: plan, parameters: parameters, gradients: gradients, maxBatch: maxBatch)
     case .globalAvgPool: return GlobalAvgPoolLayer(plan: plan, maxBatch: maxBatch)
     case .dropout: return DropoutLayer(plan: plan, maxBatch: maxBatch)
     case .flatten: return FlattenLayer(plan: plan, maxBatch: maxBatch)

@@ -34,6 +34,11 @@ public struct AnalysisOptions: Sendable, Equatable {
   public var tightCropMaxSide: Int
   /// Largest ratio of longer to shorter side that counts as nearly square.
   public var faceCropMaxAspect: Double
+  /// The detector to run, one of the pipeline's `faceLocators`; nil runs its `faceLocator`.
+  public var detector: FaceDetectorKind?
+  /// Rotate and scale each detected face with landmarks (CNN detector) so that its eyes are
+  /// level and where FER2013's eyes are (`FaceAligner`) instead of cropping its box.
+  public var align: Bool
 
   /// The largest accepted `maxFaces`.
   public static let maxFacesLimit = 1024
@@ -44,8 +49,11 @@ public struct AnalysisOptions: Sendable, Equatable {
     detect: Bool = true, maxFaces: Int = 32, boxes: [PixelBox]? = nil, margin: Double = 0,
     maxPixels: Int = DecodeOptions.defaultMaxPixels, maxCropPixels: Int = 64_000_000,
     faceCropMaxSide: Int = 96,
-    tightCropMaxSide: Int = 256, faceCropMaxAspect: Double = 1.25
+    tightCropMaxSide: Int = 256, faceCropMaxAspect: Double = 1.25,
+    detector: FaceDetectorKind? = nil, align: Bool = false
   ) {
+    self.detector = detector
+    self.align = align
     self.detect = detect
     self.maxFaces = maxFaces
     self.boxes = boxes

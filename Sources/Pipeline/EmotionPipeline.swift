@@ -12,11 +12,24 @@ public struct EmotionPipeline: Sendable {
   public var classifier: any EmotionClassifier
   /// The face detector; nil makes detection unavailable (whole-image and supplied boxes work).
   public var faceLocator: (any FaceLocating)?
+  /// Detectors `AnalysisOptions.detector` can choose by name.
+  public var faceLocators: [FaceDetectorKind: any FaceLocating]
 
-  /// A pipeline over `classifier`, detecting faces with `faceLocator`.
-  public init(classifier: any EmotionClassifier, faceLocator: (any FaceLocating)?) {
+  /// A pipeline over `classifier`, detecting faces with `faceLocator`, or with one of
+  /// `faceLocators` when the options name it.
+  public init(
+    classifier: any EmotionClassifier, faceLocator: (any FaceLocating)?,
+    faceLocators: [FaceDetectorKind: any FaceLocating] = [:]
+  ) {
     self.classifier = classifier
     self.faceLocator = faceLocator
+    self.faceLocators = faceLocators
+  }
+
+  /// The locator `options` asks for: the named one, else the default.
+  func locator(for options: AnalysisOptions) -> (any FaceLocating)? {
+    guard let kind = options.detector else { return faceLocator }
+    return faceLocators[kind]
   }
 
   /// Reads, decodes and analyses the image file at `path`.
@@ -33,24 +46,29 @@ public struct EmotionPipeline: Sendable {
     return try analyze(encoded: bytes, options: options)
   }
 
-  /// Decodes (JPEG, PNG or WebP; EXIF orientation applied; grey) and analyses `bytes`.
+  /// Decodes (JPEG, PNG or WebP; EXIF orientation applied; grey, or RGB when the face locator
+  /// prefers colour and will run) and analyses `bytes`.
   public func analyze(encoded bytes: [UInt8], options: AnalysisOptions = .init())
     throws(AnalysisError) -> ImageAnalysis
   {
     try options.validate()
     let image: Image
+    let colour =
+      options.detect && options.boxes == nil && locator(for: options)?.prefersColour == true
     do {
       image = try Image(
         decoding: bytes,
         options: DecodeOptions(
-          colour: .grey, maxPixels: options.maxPixels, appliesOrientation: true))
+          colour: colour ? .rgb : .grey, maxPixels: options.maxPixels,
+          appliesOrientation: true))
     } catch {
       throw AnalysisError(error)
     }
     return try analyze(image, options: options)
   }
 
-  /// Analyses a decoded image (converted to grey first when it is RGB).
+  /// Analyses a decoded image (converted to grey for the classifier when it is RGB; a locator
+  /// that prefers colour gets the RGB image).
   public func analyze(_ image: Image, options: AnalysisOptions = .init())
     throws(AnalysisError) -> ImageAnalysis
   {
@@ -62,16 +80,31 @@ public struct EmotionPipeline: Sendable {
       throw .imageTooLarge(width: image.width, height: image.height, limit: options.maxPixels)
     }
     let grey = image.channels == 1 ? image : image.grey()
-    let (boxes, mode) = try faceBoxes(in: grey, options: options)
-    let faces = try classify(
+    let (boxes, mode, details) = try locatedFaces(in: grey, colour: image, options: options)
+    var faces = try classify(
       boxes, in: grey, margin: mode == .wholeImage ? 0 : options.margin,
-      maxCropPixels: options.maxCropPixels)
+      maxCropPixels: options.maxCropPixels, alignedBy: options.align ? details : nil)
+    if let details {
+      for i in faces.indices { faces[i].detection = details[i] }
+    }
     return ImageAnalysis(width: image.width, height: image.height, faces: faces, mode: mode)
   }
 
-  /// The boxes to classify, largest first, and where they came from.
-  func faceBoxes(in grey: Image, options: AnalysisOptions) throws(AnalysisError)
+  /// The boxes to classify, largest first, and where they came from. `colour` (same size as
+  /// `grey`) goes to a locator that prefers colour.
+  func faceBoxes(in grey: Image, colour: Image? = nil, options: AnalysisOptions)
+    throws(AnalysisError)
     -> ([PixelBox], AnalysisMode)
+  {
+    let (boxes, mode, _) = try locatedFaces(in: grey, colour: colour, options: options)
+    return (boxes, mode)
+  }
+
+  /// ``faceBoxes(in:colour:options:)`` with, when the locator gives them, each box's detector
+  /// details in the same order.
+  func locatedFaces(in grey: Image, colour: Image? = nil, options: AnalysisOptions)
+    throws(AnalysisError)
+    -> ([PixelBox], AnalysisMode, [FaceDetails]?)
   {
     let whole = [PixelBox(x: 0, y: 0, width: grey.width, height: grey.height)]
     if let supplied = options.boxes {
@@ -82,30 +115,56 @@ public struct EmotionPipeline: Sendable {
       where !box.isInside(width: grey.width, height: grey.height) {
         throw .invalidBox(index: index, box: box, imageWidth: grey.width, imageHeight: grey.height)
       }
-      return (Self.largestFirst(supplied), .supplied)
+      return (Self.largestFirst(supplied), .supplied, nil)
     }
     if !options.detect || options.isSmallFaceCrop(width: grey.width, height: grey.height) {
-      return (whole, .wholeImage)
+      return (whole, .wholeImage, nil)
     }
-    guard let faceLocator else { throw .noFaceDetector }
-    let found: [PixelBox]
+    guard let faceLocator = locator(for: options) else {
+      if let kind = options.detector, faceLocator != nil {
+        throw .invalidOptions(
+          "detector '\(kind.rawValue)' is not available; available: "
+            + faceLocators.keys.map(\.rawValue).sorted().joined(separator: ", "))
+      }
+      throw .noFaceDetector
+    }
+    var found: [(box: PixelBox, details: FaceDetails?)]
+    let input = faceLocator.prefersColour ? (colour ?? grey) : grey
     do {
-      found = try faceLocator.faceBoxes(in: grey)
+      if let detailed = try faceLocator.detailedFaces(in: input) {
+        found = detailed.map { ($0.box, $0.details) }
+      } else {
+        found = try faceLocator.faceBoxes(in: input).map { ($0, nil) }
+      }
     } catch {
       throw .detectionFailed("\(error)")
     }
     // A locator's box that strays outside the image is clipped rather than trusted.
-    let clipped = found.compactMap { Self.clip($0, width: grey.width, height: grey.height) }
-    if clipped.isEmpty, options.isTightFaceCrop(width: grey.width, height: grey.height) {
-      return (whole, .wholeImage)
+    found = found.compactMap { face in
+      Self.clip(face.box, width: grey.width, height: grey.height).map { ($0, face.details) }
     }
-    return (Array(Self.largestFirst(clipped).prefix(options.maxFaces)), .detected)
+    if found.isEmpty, options.isTightFaceCrop(width: grey.width, height: grey.height) {
+      return (whole, .wholeImage, nil)
+    }
+    // Largest first, ties as in largestFirst (top, then left).
+    let ordered = found.sorted { a, b in
+      if a.box.area != b.box.area { return a.box.area > b.box.area }
+      if a.box.y != b.box.y { return a.box.y < b.box.y }
+      return a.box.x < b.box.x
+    }.prefix(options.maxFaces)
+    let details = ordered.compactMap(\.details)
+    return (
+      ordered.map(\.box), .detected,
+      details.count == ordered.count && !details.isEmpty ? details : nil
+    )
   }
 
   /// Crops, resizes and classifies `boxes` in one batched call. The crops together may cover
-  /// at most `maxCropPixels` pixels (checked before any is made).
+  /// at most `maxCropPixels` pixels (checked before any is made). With `alignedBy` (one per
+  /// box), each face is cut out aligned on its eye landmarks instead (`FaceAligner`).
   func classify(
-    _ boxes: [PixelBox], in grey: Image, margin: Double, maxCropPixels: Int = Int.max
+    _ boxes: [PixelBox], in grey: Image, margin: Double, maxCropPixels: Int = Int.max,
+    alignedBy details: [FaceDetails]? = nil
   ) throws(AnalysisError) -> [FaceEmotions] {
     guard !boxes.isEmpty else { return [] }
     let size = classifier.inputSize
@@ -134,7 +193,16 @@ public struct EmotionPipeline: Sendable {
     var crops: [Image] = []
     crops.reserveCapacity(boxes.count)
     do throws(ImageError) {
-      for region in regions {
+      for (index, region) in regions.enumerated() {
+        if let details, index < details.count, case let d = details[index],
+          d.landmarks.count == 5,
+          let aligned = FaceAligner.aligned(
+            grey, leftEye: d.landmarks[0], rightEye: d.landmarks[1], width: size.width,
+            height: size.height)
+        {
+          crops.append(aligned)
+          continue
+        }
         let crop = try grey.cropped(
           x: region.x, y: region.y, width: region.width, height: region.height)
         crops.append(try crop.resized(width: size.width, height: size.height))

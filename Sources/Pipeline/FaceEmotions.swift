@@ -10,16 +10,20 @@ public struct FaceEmotions: Sendable, Equatable, Codable {
   public var emotions: EmotionProbabilities
   /// The most probable emotion.
   public var dominant: Emotion
+  /// The CNN detector's score, landmarks and quality of this face (nil for other detectors,
+  /// supplied boxes and whole images).
+  public var detection: FaceDetails?
 
   /// A face result; `dominant` is derived from `emotions`.
-  public init(box: PixelBox, emotions: EmotionProbabilities) {
+  public init(box: PixelBox, emotions: EmotionProbabilities, detection: FaceDetails? = nil) {
     self.box = box
     self.emotions = emotions
     self.dominant = emotions.dominant
+    self.detection = detection
   }
 
   enum CodingKeys: String, CodingKey {
-    case box, emotions, dominant
+    case box, emotions, dominant, detection
   }
 
   public init(from decoder: any Decoder) throws {
@@ -27,5 +31,6 @@ public struct FaceEmotions: Sendable, Equatable, Codable {
     box = try container.decode(PixelBox.self, forKey: .box)
     emotions = try container.decode(EmotionProbabilities.self, forKey: .emotions)
     dominant = try container.decode(Emotion.self, forKey: .dominant)
+    detection = try container.decodeIfPresent(FaceDetails.self, forKey: .detection)
   }
 }

@@ -36,8 +36,27 @@ extension PredictionRecord {
     let b = face.box
     let box = "{\"x\": \(b.x), \"y\": \(b.y), \"width\": \(b.width), \"height\": \(b.height)}"
     let emotions = Emotion.allCases.map { "\"\($0.rawValue)\": \(face.emotions[$0])" }
-    return "{\"box\": \(box), \"emotions\": {\(emotions.joined(separator: ", "))}, "
-      + "\"dominant\": \"\(face.dominant.rawValue)\"}"
+    var json =
+      "{\"box\": \(box), \"emotions\": {\(emotions.joined(separator: ", "))}, "
+      + "\"dominant\": \"\(face.dominant.rawValue)\""
+    if let d = face.detection {
+      let points = d.landmarks.map { "[\(number($0.x)), \(number($0.y))]" }
+      let q = d.quality
+      json +=
+        ", \"detection\": {\"score\": \(number(d.score)), \"landmarks\": ["
+        + points.joined(separator: ", ") + "], \"quality\": {\"size\": \(number(q.size)), "
+        + "\"sharpness\": \(number(q.sharpness)), \"roll\": \(number(q.roll)), "
+        + "\"yaw\": \(number(q.yaw)), \"pitch\": \(number(q.pitch)), "
+        + "\"reliable\": \(q.reliable)}}"
+    }
+    return json + "}"
+  }
+
+  /// A finite number rounded to 3 decimals for JSON (non-finite values, which JSON cannot
+  /// hold, as 0).
+  static func number(_ v: Double) -> String {
+    guard v.isFinite else { return "0" }
+    return "\((v * 1000).rounded() / 1000)"
   }
 
   /// `text` as a JSON string literal.

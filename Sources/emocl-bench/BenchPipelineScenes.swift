@@ -34,8 +34,17 @@ struct BenchPipelineScenes: ParsableCommand {
   @Option(help: "Crop margin per side, as a fraction of the face box (default: the pipeline's).")
   var margin: Double?
 
-  @Flag(help: "Detect without the eye check of the default detection options.")
+  @Flag(help: "Detect without the eye check of the default detection options (haar only).")
   var noEyeCheck = false
+
+  @Option(help: "Rotate each pasted face by a random angle within ± this many degrees.")
+  var rotate: Double = 0
+
+  @Flag(help: "Align faces on their eye landmarks before classifying (cnn detector).")
+  var align = false
+
+  @Option(help: "Face detector: cnn (MTCNN) or haar.")
+  var detector: String = FaceDetectorKind.standard.rawValue
 
   @Option(help: "Write the first N scenes, annotated, as PNG into --scenes-dir.")
   var saveScenes: Int = 0
@@ -48,15 +57,23 @@ struct BenchPipelineScenes: ParsableCommand {
 
   func validate() throws {
     guard limit >= 0 else { throw ValidationError("--limit must be >= 0") }
+    guard FaceDetectorKind(rawValue: detector) != nil else {
+      throw ValidationError("--detector must be one of \(FaceDetectorKind.names)")
+    }
   }
 
   func run() throws {
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
-    var locator = try HaarFaceLocator.standard()
-    if noEyeCheck { locator.options.requireEye = false }
+    var haar = try HaarFaceLocator.standard()
+    if noEyeCheck { haar.options.requireEye = false }
+    let locator: any FaceLocating =
+      FaceDetectorKind(rawValue: detector) == .cnn
+      ? try MTCNNDetector.standard(
+        locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+      : haar
     let pipeline = EmotionPipeline(classifier: classifier, faceLocator: locator)
-    var options = AnalysisOptions()
+    var options = AnalysisOptions(align: align)
     if let margin { options.margin = margin }
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     var random = SplitMix64(seed: seed)
@@ -94,7 +111,8 @@ struct BenchPipelineScenes: ParsableCommand {
     let sceneStart = clock.now
     for (n, crop) in crops.enumerated() {
       let kind = n % 3
-      let (scene, pasted) = try Self.scene(with: crop, kind: kind, random: &random)
+      let (scene, pasted) = try Self.scene(
+        with: crop, kind: kind, rotate: rotate, random: &random)
       let analysis = try pipeline.analyze(scene, options: options)
       let best = analysis.faces.enumerated().max {
         $0.element.box.intersectionOverUnion(pasted) < $1.element.box.intersectionOverUnion(pasted)
@@ -133,7 +151,10 @@ struct BenchPipelineScenes: ParsableCommand {
     }
     print("model\t\(classifier.name)")
     print("margin\t\(options.margin)")
-    print("eye_check\t\(locator.options.requireEye)")
+    print("detector\t\(detector)")
+    print("rotate\t±\(rotate)°")
+    print("align\t\(align)")
+    print("eye_check\t\(detector == "haar" && haar.options.requireEye)")
     print("faces\t\(total)\t(FER2013 val sample, seed \(seed))")
     print(
       "detected\t\(detected.count)\t\(percent(detected.count, total))\t(IoU >= \(Self.matchThreshold) with the pasted face)"
@@ -165,8 +186,8 @@ struct BenchPipelineScenes: ParsableCommand {
   /// A 640×480 grey scene with `face` enlarged to 120–200 px pasted at a random place; `kind`
   /// 0 is a plain background of random grey, 1 per-pixel uniform noise, 2 smooth blotches
   /// (a random 8×6 image enlarged) with mild noise.
-  static func scene(with face: Image, kind: Int, random: inout SplitMix64) throws
-    -> (Image, PixelBox)
+  static func scene(with face: Image, kind: Int, rotate: Double = 0, random: inout SplitMix64)
+    throws -> (Image, PixelBox)
   {
     let (width, height) = (640, 480)
     var scene: Image
@@ -194,6 +215,26 @@ struct BenchPipelineScenes: ParsableCommand {
     let enlarged = try face.resized(width: side, height: side)
     let x = Int(random.next() % UInt64(width - side + 1))
     let y = Int(random.next() % UInt64(height - side + 1))
+    if rotate > 0 {
+      // The face square turned about its centre; scene pixels whose inverse rotation falls
+      // inside the square take its nearest pixel (the rest keep the background). The angle is
+      // drawn only here, so unrotated runs keep their scenes.
+      let angle = (Double(random.next() % 2001) / 1000 - 1) * rotate * .pi / 180
+      let (c, s) = (cos(angle), sin(angle))
+      let centre = Double(side) / 2
+      let reach = Int((Double(side) * 0.75).rounded(.up))
+      for sy in max(0, y + side / 2 - reach)..<min(height, y + side / 2 + reach) {
+        for sx in max(0, x + side / 2 - reach)..<min(width, x + side / 2 + reach) {
+          let (dx, dy) = (Double(sx - x) + 0.5 - centre, Double(sy - y) + 0.5 - centre)
+          let fx = Int((c * dx + s * dy + centre).rounded(.down))
+          let fy = Int((-s * dx + c * dy + centre).rounded(.down))
+          if fx >= 0, fy >= 0, fx < side, fy < side {
+            scene.pixels[sy * width + sx] = enlarged.pixels[fy * side + fx]
+          }
+        }
+      }
+      return (scene, PixelBox(x: x, y: y, width: side, height: side))
+    }
     for row in 0..<side {
       for column in 0..<side {
         scene.pixels[(y + row) * width + x + column] = enlarged.pixels[row * side + column]

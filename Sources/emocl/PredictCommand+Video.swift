@@ -24,7 +24,11 @@ extension Predict {
           + "predict needs probabilities")
     }
     let analyzer = VideoAnalyzer(
-      pipeline: EmotionPipeline(classifier: classifier, faceLocator: try Self.faceLocator()),
+      pipeline: EmotionPipeline(
+        classifier: classifier,
+        faceLocator: try Self.faceLocator(
+          detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+      ),
       options: VideoAnalysisOptions(margin: margin, maxFaces: maxFaces))
     let name = (path as NSString).lastPathComponent
     let analysis: VideoAnalysis

@@ -44,6 +44,16 @@ struct Predict: ParsableCommand {
   @Option(help: "Directory searched first for model names.")
   var models: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Face detector: cnn (MTCNN, Models/mtcnn.safetensors) or haar (OpenCV's cascades).",
+      valueName: "cnn|haar"))
+  var detector: FaceDetectorKind = .standard
+
+  @Flag(
+    help: "Rotate and scale each face so its eyes are level where FER2013's are (cnn detector).")
+  var align = false
+
   @Flag(name: .customLong("no-detect"), help: "Classify each whole image as one face.")
   var noDetect = false
 
@@ -120,8 +130,13 @@ struct Predict: ParsableCommand {
     // The cascades are only read when some image may need detection.
     let needsDetector = !noDetect && boxes == nil
     let pipeline = EmotionPipeline(
-      classifier: classifier, faceLocator: needsDetector ? try Self.faceLocator() : nil)
-    var options = AnalysisOptions(detect: !noDetect, maxFaces: maxFaces, margin: margin)
+      classifier: classifier,
+      faceLocator: needsDetector
+        ? try Self.faceLocator(
+          detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+        : nil)
+    var options = AnalysisOptions(
+      detect: !noDetect, maxFaces: maxFaces, margin: margin, align: align)
     options.boxes = try boxes.map(Self.parseBoxes)
     var font: Font?
     if annotate != nil {
@@ -143,9 +158,17 @@ struct Predict: ParsableCommand {
     if records.contains(where: \.failed) { throw ExitCode(1) }
   }
 
-  /// OpenCV's face and eye cascades (Debian package opencv-data) with the detector's
+  /// The `kind` detector: MTCNN from the models (`mtcnn.safetensors`, found like the emotion
+  /// models), or OpenCV's face and eye cascades (Debian package opencv-data) with their
   /// precision-oriented default options.
-  static func faceLocator() throws -> any FaceLocating { try HaarFaceLocator.standard() }
+  static func faceLocator(_ kind: FaceDetectorKind, locator: ModelLocator = ModelLocator())
+    throws -> any FaceLocating
+  {
+    switch kind {
+    case .cnn: try MTCNNDetector.standard(locator: locator)
+    case .haar: try HaarFaceLocator.standard()
+    }
+  }
 
   /// `[[x, y, width, height], ...]` as boxes; sizes and positions are checked per image later.
   static func parseBoxes(_ json: String) throws -> [PixelBox] {
@@ -163,3 +186,5 @@ struct Predict: ParsableCommand {
     FileHandle.standardError.write(Data("emocl: warning: \(message)\n".utf8))
   }
 }
+
+extension FaceDetectorKind: ExpressibleByArgument {}

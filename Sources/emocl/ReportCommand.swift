@@ -86,7 +86,9 @@ struct Report: ParsableCommand {
       unavailable = "no duplicates list at \(listURL.path) (pass --duplicates FILE)"
     }
 
-    let (urls, source) = try modelFiles()
+    let (allURLs, source) = try modelFiles()
+    // Face detectors (kind mtcnn) share the models folder but are not emotion models.
+    let urls = allURLs.filter { (try? ModelFile.read(from: $0))?.card.kind != "mtcnn" }
     if urls.isEmpty { print("no models found in \(source)") }
     var entries: [ReportModel] = []
     for url in urls {

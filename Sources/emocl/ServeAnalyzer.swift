@@ -5,7 +5,7 @@ import Pipeline
 import Service
 
 /// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
-/// (Haar face detection with OpenCV's cascades), over each of `cnn`, `logreg`, `svm` found in the
+/// (MTCNN or Haar face detection, `detector=`), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
 func makeServeAnalyzer(
@@ -15,18 +15,31 @@ func makeServeAnalyzer(
 {
   let folder = try serveModelsFolder(modelsDirectory)
   do {
+    // Both detectors, for the API's detector=; without the MTCNN file only Haar is offered.
+    var locators: [FaceDetectorKind: any FaceLocating] = [:]
+    for kind in FaceDetectorKind.allCases {
+      do {
+        locators[kind] = try Predict.faceLocator(
+          kind, locator: ModelLocator(modelsDirectory: folder))
+      } catch {
+        logger.warning(
+          "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
+      }
+    }
     return try PipelineAnalyzer.load(
-      modelsDirectory: folder, faceLocator: try Predict.faceLocator(), cnnFlip: cnnFlip,
-      maxQueued: maxQueued, logger: logger)
+      modelsDirectory: folder, faceLocator: locators[.standard] ?? locators[.haar],
+      faceLocators: locators, cnnFlip: cnnFlip, maxQueued: maxQueued, logger: logger)
   } catch {
     throw ModelsLoadError("\(error)")
   }
 }
 
 /// The video analyser of `emocl serve`'s and `emocl worker`'s job workers: the first of
-/// `cnn`, `svm`, `logreg` in the models folder that gives probabilities, with the face detector
-/// `emocl predict` uses by default.
-func makeVideoAnalyzer(modelsDirectory: String?) throws -> VideoAnalyzer {
+/// `cnn`, `svm`, `logreg` in the models folder that gives probabilities, with `detector`
+/// (by default the one `emocl predict` uses).
+func makeVideoAnalyzer(modelsDirectory: String?, detector: FaceDetectorKind = .standard) throws
+  -> VideoAnalyzer
+{
   let folder = try serveModelsFolder(modelsDirectory)
   let locator = ModelLocator(modelsDirectory: folder)
   var problems: [String] = []
@@ -41,7 +54,8 @@ func makeVideoAnalyzer(modelsDirectory: String?) throws -> VideoAnalyzer {
         continue
       }
       return VideoAnalyzer(
-        pipeline: EmotionPipeline(classifier: classifier, faceLocator: try Predict.faceLocator()))
+        pipeline: EmotionPipeline(
+          classifier: classifier, faceLocator: try Predict.faceLocator(detector, locator: locator)))
     } catch {
       problems.append("\(name): \(error)")
     }

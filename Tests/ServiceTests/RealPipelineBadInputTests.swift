@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -147,6 +148,18 @@ struct RealPipelineBadInputTests {
       name: "detect=maybe", uri: "/api/v1/analyze?store=false&detect=maybe", body: { try photo() },
       status: 400, kind: "bad-parameter"),
     Case(
+      name: "detector=dlib", uri: "/api/v1/analyze?store=false&detector=dlib",
+      body: { try photo() }, status: 400, kind: "bad-parameter"),
+    Case(
+      name: "detector=CNN (names are lower case)", uri: "/api/v1/analyze?store=false&detector=CNN",
+      body: { try photo() }, status: 400, kind: "bad-parameter"),
+    Case(
+      name: "detector=haar", uri: "/api/v1/analyze?store=false&detector=haar",
+      body: { try photo() }, status: 200),
+    Case(
+      name: "detector=cnn", uri: "/api/v1/analyze?store=false&detector=cnn",
+      body: { try photo() }, status: 200),
+    Case(
       name: "tag with a newline", uri: "/api/v1/analyze?tag=a%0Ab", body: { try photo() },
       status: 400, kind: "bad-parameter"),
     Case(
@@ -241,15 +254,19 @@ struct RealPipelineBadInputTests {
       contentType: nil, status: 404, kind: "not-found"),
   ]
 
-  /// The service over the shipped CNN (only; the SVM is slow to load) and the Haar detector.
+  /// The service over the shipped CNN (only; the SVM is slow to load), the Haar detector by
+  /// default and MTCNN for `detector=cnn`.
   static func harness() throws -> Harness? {
     let models = SharedData.repositoryRoot.appendingPathComponent("Models")
     guard
       FileManager.default.fileExists(atPath: models.appendingPathComponent("cnn.safetensors").path)
     else { return nil }
+    let haar = try HaarFaceLocator.standard()
+    let cnn = try MTCNNDetector(
+      file: try ModelFile.read(from: models.appendingPathComponent("mtcnn.safetensors")))
     let analyzer = try PipelineAnalyzer.load(
-      modelsDirectory: models, names: ["cnn"], faceLocator: try HaarFaceLocator.standard(),
-      logger: Harness.logger)
+      modelsDirectory: models, names: ["cnn"], faceLocator: haar,
+      faceLocators: [.haar: haar, .cnn: cnn], logger: Harness.logger)
     return try Harness(analyzer: analyzer)
   }
 

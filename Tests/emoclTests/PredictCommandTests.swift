@@ -124,11 +124,42 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     #expect(named.error.contains("'nosuchmodel' not found"), "\(named.error)")
   }
 
+  @Test func bothDetectorsCountTheFiveFacePhoto() throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let model = dir.url.appendingPathComponent("bright.safetensors")
+    try writeBrightnessModel(to: model)
+    let photo = photos.appendingPathComponent("20_multi_face.jpg").path
+    var counts: [String: Int] = [:]
+    for detector in ["cnn", "haar"] {
+      let result = try runCLI(["predict", photo, "--model", model.path, "--detector", detector])
+      #expect(result.status == 0, "\(detector): \(result.error)")
+      let array = try #require(
+        try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+      let faces = try #require(array.first?["faces"] as? [[String: Any]])
+      counts[detector] = faces.count
+      // Only the CNN gives a score, five landmarks and a quality per face.
+      for face in faces {
+        let detection = face["detection"] as? [String: Any]
+        #expect((detection != nil) == (detector == "cnn"))
+        if let detection {
+          #expect((detection["landmarks"] as? [[Double]])?.count == 5)
+          let quality = try #require(detection["quality"] as? [String: Any])
+          #expect(quality["reliable"] is Bool && quality["sharpness"] is Double)
+        }
+      }
+    }
+    // Five faces; the Haar cascade misses one of them (Scripts/measure/face-counts.sh).
+    #expect(counts == ["cnn": 5, "haar": 4])
+  }
+
   @Test func badOptionsAreRejectedBeforeWork() throws {
     for arguments in [
       ["predict", "x.jpg", "--boxes", "[[1, 2, 3]]"],
       ["predict", "x.jpg", "--boxes", "not json"],
       ["predict", "x.jpg", "--max-faces", "0"],
+      ["predict", "x.jpg", "--detector", "dlib"],
       ["predict", "x.jpg", "--format", "xml"],
       ["predict"],
     ] {

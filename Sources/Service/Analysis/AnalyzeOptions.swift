@@ -10,9 +10,15 @@ public struct AnalyzeOptions: Sendable, Equatable {
   public var maxFaces: Int?
   /// Faces given by the caller (image pixels); when set, detection is skipped.
   public var boxes: [PixelBox]?
+  /// The face detector, nil for the service's default.
+  public var detector: FaceDetectorKind?
 
-  public init(model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [PixelBox]? = nil) {
+  public init(
+    model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [PixelBox]? = nil,
+    detector: FaceDetectorKind? = nil
+  ) {
     self.model = model
+    self.detector = detector
     self.detect = detect
     self.maxFaces = maxFaces
     self.boxes = boxes

@@ -39,7 +39,8 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   /// - Throws: `ModelsLoadError` when no model could be loaded, naming what was tried and why.
   public static func load(
     modelsDirectory: URL, names: [String] = modelNames, faceLocator: (any FaceLocating)?,
-    cnnFlip: Bool? = nil, maxQueued: Int = 256, logger: Logger
+    faceLocators: [FaceDetectorKind: any FaceLocating] = [:], cnnFlip: Bool? = nil,
+    maxQueued: Int = 256, logger: Logger
   ) throws(ModelsLoadError) -> PipelineAnalyzer {
     var loaded: [(name: String, card: ModelCard, pipeline: EmotionPipeline)] = []
     var problems: [String] = []
@@ -59,7 +60,11 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
         // Faces from concurrent requests are classified together (see BatchingClassifier).
         let batching = BatchingClassifier(classifier)
         loaded.append(
-          (name, file.card, EmotionPipeline(classifier: batching, faceLocator: faceLocator)))
+          (
+            name, file.card,
+            EmotionPipeline(
+              classifier: batching, faceLocator: faceLocator, faceLocators: faceLocators)
+          ))
         logger.info("model loaded", metadata: ["model": "\(name)", "file": "\(url.path)"])
       } catch {
         problems.append("\(url.path): \(error)")
@@ -89,7 +94,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     guard let pipeline = pipelines[options.model] else {
       throw AnalyzerError.unknownModel("unknown model '\(options.model)'")
     }
-    var pipelineOptions = AnalysisOptions(detect: options.detect)
+    var pipelineOptions = AnalysisOptions(detect: options.detect, detector: options.detector)
     if let maxFaces = options.maxFaces { pipelineOptions.maxFaces = maxFaces }
     if let boxes = options.boxes {
       guard boxes.count <= pipelineOptions.maxFaces else {
@@ -110,7 +115,8 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     let faces = analysis.faces.map { face in
       FaceResult(
         box: face.box,
-        emotions: EmotionScores(probabilities: face.emotions.values.map { Double($0) })!)
+        emotions: EmotionScores(probabilities: face.emotions.values.map { Double($0) })!,
+        detection: face.detection)
     }
     return AnalysisResult(width: analysis.width, height: analysis.height, faces: faces)
   }

@@ -49,7 +49,14 @@ struct AnalyzeController: Sendable {
     }
     let options = AnalyzeOptions(
       model: model, detect: try query.bool("detect", default: true),
-      maxFaces: try query.int("max_faces", in: 1...1000), boxes: try query.boxes("boxes"))
+      maxFaces: try query.int("max_faces", in: 1...1000), boxes: try query.boxes("boxes"),
+      detector: try query.string("detector").map { name throws(Problem) in
+        guard let kind = FaceDetectorKind(rawValue: name) else {
+          throw .badParameter(
+            "detector", "expected one of \(FaceDetectorKind.names), got '\(name)'")
+        }
+        return kind
+      })
     let session = try query.int64("session", minimum: 1)
     let offsetMs = try query.int64("offset_ms", minimum: 0)
     if let offsetMs, offsetMs > 86_400_000 {

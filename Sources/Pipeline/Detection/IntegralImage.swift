@@ -1,0 +1,86 @@
+import Vision
+
+/// Summed-area table of an 8-bit image, per channel: `table[(y·(W+1) + x)·3 + c]` is the sum of
+/// channel `c` over rows `0 ..< y` and columns `0 ..< x` (a grey image fills all three channels
+/// alike). Any rectangle's sum is then four look-ups, so resampling a pyramid level costs its
+/// output pixels, not the whole photo again.
+///
+/// Sums are kept modulo 2³² (wrapping adds): a rectangle's sum comes out exact whenever it is
+/// below 2³² (any rectangle of fewer than 16 million pixels), and exactly equal to PyTorch's
+/// float sums of the same integers (exact below 2²⁴).
+struct IntegralImage {
+  let width: Int
+  let height: Int
+  private var table: [UInt32]
+
+  /// Images with more pixels than this are resampled directly instead (the table takes 12
+  /// bytes per pixel).
+  static let maxPixels = 16_000_000
+
+  init(_ image: Image) {
+    let (width, height) = (image.width, image.height)
+    self.width = width
+    self.height = height
+    let stride = (width + 1) * 3
+    var table = [UInt32](repeating: 0, count: (height + 1) * stride)
+    let channels = image.channels
+    table.withUnsafeMutableBufferPointer { t in
+      image.pixels.withUnsafeBufferPointer { p in
+        for y in 0..<height {
+          var row = SIMD3<UInt32>()
+          let above = t.baseAddress! + y * stride
+          let here = above + stride
+          let source = p.baseAddress! + y * width * channels
+          for x in 0..<width {
+            let value: SIMD3<UInt32> =
+              channels == 3
+              ? SIMD3(UInt32(source[3 * x]), UInt32(source[3 * x + 1]), UInt32(source[3 * x + 2]))
+              : SIMD3(repeating: UInt32(source[x]))
+            row &+= value
+            let o = 3 * (x + 1)
+            here[o] = above[o] &+ row.x
+            here[o + 1] = above[o + 1] &+ row.y
+            here[o + 2] = above[o + 2] &+ row.z
+          }
+        }
+      }
+    }
+    self.table = table
+  }
+
+  /// Writes `[3, outHeight, outWidth]` normalised floats of the area resampling of the region
+  /// `x ..< x + width`, `y ..< y + height` (see ``AreaResampler``) into `destination`.
+  func resample(
+    x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
+    into destination: UnsafeMutablePointer<Float>
+  ) {
+    precondition(width > 0 && height > 0 && outWidth > 0 && outHeight > 0)
+    precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height)
+    let stride = (self.width + 1) * 3
+    let plane = outWidth * outHeight
+    var columnStart = [Int](repeating: 0, count: outWidth)
+    var columnEnd = [Int](repeating: 0, count: outWidth)
+    for ox in 0..<outWidth {
+      columnStart[ox] = 3 * (x + ox * width / outWidth)
+      columnEnd[ox] = 3 * (x + ((ox + 1) * width + outWidth - 1) / outWidth)
+    }
+    table.withUnsafeBufferPointer { t in
+      for oy in 0..<outHeight {
+        let r0 = y + oy * height / outHeight
+        let r1 = y + ((oy + 1) * height + outHeight - 1) / outHeight
+        let top = t.baseAddress! + r0 * stride
+        let bottom = t.baseAddress! + r1 * stride
+        let rows = r1 - r0
+        for ox in 0..<outWidth {
+          let (c0, c1) = (columnStart[ox], columnEnd[ox])
+          let count = Float(rows * (c1 - c0) / 3)
+          let o = oy * outWidth + ox
+          for c in 0..<3 {
+            let sum = bottom[c1 + c] &- bottom[c0 + c] &- top[c1 + c] &+ top[c0 + c]
+            destination[c * plane + o] = (Float(sum) / count - 127.5) * 0.0078125
+          }
+        }
+      }
+    }
+  }
+}

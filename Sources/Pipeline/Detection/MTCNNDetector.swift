@@ -1,0 +1,296 @@
+import Datasets
+import Foundation
+import Tensor
+import Vision
+
+/// MTCNN face detection (Zhang et al. 2016) on Emocl's network engine, following
+/// facenet-pytorch 2.6.0's `detect_face` step by step so that its boxes, scores and landmarks
+/// are reproduced (Tests/PipelineTests/MTCNNOracleTests.swift):
+///
+/// 1. An image pyramid: scales `12/minFaceSize · factor^k` while the shorter side stays at least
+///    12 pixels; level size `⌊side·scale + 1⌋`, area resampling (``AreaResampler``).
+/// 2. P-Net on each level; windows with face probability ≥ `thresholds[0]` become boxes
+///    `⌊(2·x + 1)/scale⌋ … ⌊(2·x + 12)/scale⌋`; NMS (IoU 0.5) per level, then over all levels
+///    (IoU 0.7); box offsets applied (scaled by width without +1), boxes made square.
+/// 3. R-Net on each box's crop (clipped to the image, resampled to 24×24); probability
+///    > `thresholds[1]`; NMS (IoU 0.7); offsets applied (width + 1); squared.
+/// 4. O-Net on 48×48 crops; probability > `thresholds[2]`; landmarks from the box before its
+///    offsets; offsets; NMS by intersection over the smaller box (0.7).
+///
+/// Faces come out largest box first. Calls are serialised (the networks' buffers are reused).
+public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
+  /// The smallest face side searched for, in pixels (facenet-pytorch's default 20).
+  public let minFaceSize: Double
+  /// Probability thresholds of P-, R- and O-Net.
+  public let thresholds: [Float]
+  /// Ratio between pyramid levels.
+  public let factor: Double
+  /// Threads P-Net's bands are shared among.
+  public let threads: Int
+  private let networks: MTCNNNetworks
+  private let lock = NSLock()
+
+  /// The model file name looked up by ``standard(locator:)``.
+  public static let modelName = "mtcnn"
+
+  /// A detector from an `mtcnn` model file; thresholds and factor come from the card
+  /// (`architecture.thresholds`, `architecture.factor`), else facenet-pytorch's defaults.
+  /// - Throws: `ModelFileError` when the file is not a usable `mtcnn` model;
+  ///   `AnalysisError.invalidOptions` for a `minFaceSize` below 12 or not finite.
+  public init(file: ModelFile, minFaceSize: Double = 20, threads: Int = 1) throws {
+    guard minFaceSize.isFinite, minFaceSize >= 12, minFaceSize <= 1_000_000 else {
+      throw AnalysisError.invalidOptions(
+        "minimum face size must be between 12 and 1000000 pixels, got \(minFaceSize)")
+    }
+    networks = try MTCNNNetworks(file: file)
+    let architecture = file.card.architecture
+    let fromCard = architecture["thresholds"]?.arrayValue?.compactMap { $0.doubleValue }
+    thresholds = (fromCard?.count == 3 ? fromCard! : [0.6, 0.7, 0.7]).map { Float($0) }
+    let cardFactor = architecture["factor"]?.doubleValue ?? 0.709
+    guard cardFactor > 0.1, cardFactor < 0.95 else {
+      throw ModelFileError(
+        path: file.path, problem: .invalidCard("architecture.factor must be in (0.1, 0.95)"))
+    }
+    factor = cardFactor
+    self.minFaceSize = minFaceSize
+    self.threads = max(1, min(threads, 8))
+  }
+
+  /// The detector from `Models/mtcnn.safetensors` (found like the emotion models).
+  public static func standard(
+    locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1
+  ) throws -> MTCNNDetector {
+    let url = try locator.locate(modelName)
+    return try MTCNNDetector(
+      file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads)
+  }
+
+  /// The detector wants colour: MTCNN was trained on RGB photos.
+  public var prefersColour: Bool { true }
+
+  /// The faces of ``detect(in:)`` with their score, landmarks and quality.
+  public func detailedFaces(in image: Image) throws -> [(box: PixelBox, details: FaceDetails)]? {
+    try detect(in: image).map { ($0.pixelBox, FaceDetails(face: $0, in: image)) }
+  }
+
+  /// Face boxes of ``detect(in:)``, rounded to pixels (the pipeline clips them to the image).
+  public func faceBoxes(in image: Image) throws -> [PixelBox] {
+    try detect(in: image).map(\.pixelBox)
+  }
+
+  /// The faces in `image` (RGB; a grey image is read as three equal channels), largest box
+  /// first.
+  public func detect(in image: Image) throws -> [DetectedFace] {
+    guard image.width > 0, image.height > 0 else { return [] }
+    lock.lock()
+    defer { lock.unlock() }
+    // Parallelism comes from P-Net's bands on `threads` workers; more OpenBLAS threads inside
+    // their small GEMMs would oversubscribe the cores (process-wide, so checked per call).
+    if BLAS.threads != 1 { BLAS.setThreads(1) }
+    let source = ResamplingSource(image)
+    var boxes = try proposals(source)
+    boxes = try refine(boxes, in: source)
+    let faces = try output(boxes, in: source)
+    return faces.sorted {
+      ($0.right - $0.left) * ($0.bottom - $0.top) > ($1.right - $1.left) * ($1.bottom - $1.top)
+    }
+  }
+
+  /// Stage 1: P-Net over the pyramid; squared boxes after regression.
+  private func proposals(_ source: ResamplingSource) throws -> [CandidateBox] {
+    let (h, w) = (source.image.height, source.image.width)
+    var scales: [Double] = []
+    var scale = 12.0 / minFaceSize
+    var shorter = Double(min(h, w)) * scale
+    while shorter >= 12 {
+      scales.append(scale)
+      scale *= factor
+      shorter *= factor
+    }
+    var found: [CandidateBox] = []
+    var level: [Float] = []
+    for scale in scales {
+      let (lh, lw) = (Int(Double(h) * scale + 1), Int(Double(w) * scale + 1))
+      level = [Float](repeating: 0, count: 3 * lh * lw)
+      level.withUnsafeMutableBufferPointer {
+        source.resample(
+          x: 0, y: 0, width: w, height: h, outWidth: lw, outHeight: lh, into: $0.baseAddress!)
+      }
+      let maps = try level.withUnsafeBufferPointer {
+        try networks.pnet($0.baseAddress!, height: lh, width: lw, workers: threads)
+      }
+      let s = Float(scale)
+      var atScale: [CandidateBox] = []
+      for y in 0..<maps.height {
+        for x in 0..<maps.width {
+          let i = y * maps.width + x
+          let p = maps.probability[i]
+          guard p >= thresholds[0] else { continue }
+          let (fx, fy) = (Float(x), Float(y))
+          atScale.append(
+            CandidateBox(
+              x1: ((2 * fx + 1) / s).rounded(.down), y1: ((2 * fy + 1) / s).rounded(.down),
+              x2: ((2 * fx + 12) / s).rounded(.down), y2: ((2 * fy + 12) / s).rounded(.down),
+              score: p,
+              regression: SIMD4(
+                maps.regression[0][i], maps.regression[1][i], maps.regression[2][i],
+                maps.regression[3][i])))
+        }
+      }
+      let kept = NonMaximumSuppression.keep(atScale, threshold: 0.5, overlap: .union)
+      found += kept.map { atScale[$0] }
+    }
+    let kept = NonMaximumSuppression.keep(found, threshold: 0.7, overlap: .union)
+    return kept.map { index in
+      let c = found[index]
+      let (rw, rh) = (c.x2 - c.x1, c.y2 - c.y1)
+      let r = c.regression
+      return Self.square(
+        CandidateBox(
+          x1: c.x1 + r[0] * rw, y1: c.y1 + r[1] * rh, x2: c.x2 + r[2] * rw, y2: c.y2 + r[3] * rh,
+          score: c.score))
+    }
+  }
+
+  /// Stage 2: R-Net on 24×24 crops.
+  private func refine(_ boxes: [CandidateBox], in source: ResamplingSource) throws
+    -> [CandidateBox]
+  {
+    let (crops, indices) = Self.crops(of: boxes, in: source, side: 24)
+    guard !indices.isEmpty else { return [] }
+    let n = indices.count
+    let out = try networks.refine(crops, count: n, side: 24)
+    var passed: [CandidateBox] = []
+    for (k, index) in indices.enumerated() {
+      let score = MTCNNNetworks.faceProbability(out[k], out[n + k])
+      guard score > thresholds[1] else { continue }
+      var box = boxes[index]
+      box.score = score
+      box.regression = SIMD4(out[2 * n + k], out[3 * n + k], out[4 * n + k], out[5 * n + k])
+      passed.append(box)
+    }
+    let kept = NonMaximumSuppression.keep(passed, threshold: 0.7, overlap: .union)
+    return kept.map { Self.square(Self.applyRegression(passed[$0])) }
+  }
+
+  /// Stage 3: O-Net on 48×48 crops, landmarks, final boxes.
+  private func output(_ boxes: [CandidateBox], in source: ResamplingSource) throws
+    -> [DetectedFace]
+  {
+    let (crops, indices) = Self.crops(of: boxes, in: source, side: 48)
+    guard !indices.isEmpty else { return [] }
+    let n = indices.count
+    let out = try networks.refine(crops, count: n, side: 48)
+    var passed: [CandidateBox] = []
+    for (k, index) in indices.enumerated() {
+      let score = MTCNNNetworks.faceProbability(out[k], out[n + k])
+      guard score > thresholds[2] else { continue }
+      var box = boxes[index]
+      box.score = score
+      box.regression = SIMD4(out[2 * n + k], out[3 * n + k], out[4 * n + k], out[5 * n + k])
+      // Landmarks are fractions of the box before this stage's offsets, from its corner − 1.
+      let (bw, bh) = (box.x2 - box.x1 + 1, box.y2 - box.y1 + 1)
+      box.landmarks = (0..<5).map { bw * out[(6 + $0) * n + k] + box.x1 - 1 }
+      box.landmarks += (0..<5).map { bh * out[(11 + $0) * n + k] + box.y1 - 1 }
+      passed.append(Self.applyRegression(box))
+    }
+    let kept = NonMaximumSuppression.keep(passed, threshold: 0.7, overlap: .minimum)
+    return kept.map { index in
+      let b = passed[index]
+      return DetectedFace(
+        left: Double(b.x1), top: Double(b.y1), right: Double(b.x2), bottom: Double(b.y2),
+        score: Double(b.score),
+        landmarks: (0..<5).map {
+          ImagePoint(x: Double(b.landmarks[$0]), y: Double(b.landmarks[5 + $0]))
+        })
+    }
+  }
+
+  /// The square of side `max(width, height)` with the box's centre (facenet-pytorch's
+  /// `rerec`, widths without +1).
+  static func square(_ b: CandidateBox) -> CandidateBox {
+    let (w, h) = (b.x2 - b.x1, b.y2 - b.y1)
+    let side = max(w, h)
+    var r = b
+    r.x1 = b.x1 + w * 0.5 - side * 0.5
+    r.y1 = b.y1 + h * 0.5 - side * 0.5
+    r.x2 = r.x1 + side
+    r.y2 = r.y1 + side
+    return r
+  }
+
+  /// Moves each edge by its offset times the box's side counted inclusively (`bbreg`).
+  static func applyRegression(_ b: CandidateBox) -> CandidateBox {
+    let (w, h) = (b.x2 - b.x1 + 1, b.y2 - b.y1 + 1)
+    var r = b
+    r.x1 = b.x1 + b.regression[0] * w
+    r.y1 = b.y1 + b.regression[1] * h
+    r.x2 = b.x2 + b.regression[2] * w
+    r.y2 = b.y2 + b.regression[3] * h
+    return r
+  }
+
+  /// Each box's part inside the image (corners truncated toward zero, then columns
+  /// `max(x1, 1) − 1 ..< min(x2, width)` and rows likewise; not padded, so a box across the
+  /// edge is squeezed, as in facenet-pytorch) resampled to `side × side`, NCHW; and the
+  /// indices of the boxes that had a non-empty part.
+  static func crops(of boxes: [CandidateBox], in source: ResamplingSource, side: Int) -> (
+    [Float], [Int]
+  ) {
+    let image = source.image
+    let size = 3 * side * side
+    var crops: [Float] = []
+    var indices: [Int] = []
+    for (index, b) in boxes.enumerated() {
+      guard let x1 = truncated(b.x1), let y1 = truncated(b.y1), let x2 = truncated(b.x2),
+        let y2 = truncated(b.y2)
+      else { continue }
+      let (x, y) = (max(x1, 1), max(y1, 1))
+      let (ex, ey) = (min(x2, image.width), min(y2, image.height))
+      guard ey > y - 1, ex > x - 1 else { continue }
+      crops.append(contentsOf: repeatElement(0, count: size))
+      crops.withUnsafeMutableBufferPointer {
+        source.resample(
+          x: x - 1, y: y - 1, width: ex - x + 1, height: ey - y + 1, outWidth: side,
+          outHeight: side, into: $0.baseAddress! + indices.count * size)
+      }
+      indices.append(index)
+    }
+    return (crops, indices)
+  }
+
+  /// `v` truncated toward zero, or nil when it is not a finite value of a sane size.
+  private static func truncated(_ v: Float) -> Int? {
+    guard v.isFinite, abs(v) < 1e9 else { return nil }
+    return Int(v)
+  }
+}
+
+/// The photo to resample from: through its summed-area table when that fits in memory, else
+/// directly. Both give the same values (exact integer window sums; see ``IntegralImage``).
+struct ResamplingSource {
+  let image: Image
+  let integral: IntegralImage?
+
+  init(_ image: Image) {
+    self.image = image
+    integral =
+      image.width * image.height <= IntegralImage.maxPixels ? IntegralImage(image) : nil
+  }
+
+  /// Area resampling of a region to `[3, outHeight, outWidth]` normalised floats.
+  func resample(
+    x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
+    into destination: UnsafeMutablePointer<Float>
+  ) {
+    if let integral {
+      integral.resample(
+        x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
+        into: destination)
+    } else {
+      AreaResampler.resample(
+        image, x: x, y: y, width: width, height: height, outWidth: outWidth,
+        outHeight: outHeight, into: destination)
+    }
+  }
+}

@@ -1,0 +1,237 @@
+import Datasets
+import Dispatch
+import Foundation
+import NeuralNet
+import Tensor
+
+/// MTCNN's three networks from a model file of kind `mtcnn` (made by
+/// Scripts/weights/convert_mtcnn.py): the card's `architecture` holds their ``NetworkSpec``s
+/// (`pnet`, `rnet`, `onet`) and the tensors their parameters as `"<net>.<name>"`.
+///
+/// P-Net is fully convolutional and runs on every pyramid level; Emocl's networks have a fixed
+/// input size, so it is instantiated per input size (cached) and run on bands of rows, which
+/// bounds its memory on large photos. R- and O-Net run on batches of 24×24 and 48×48 crops.
+/// Not thread-safe: ``MTCNNDetector`` serialises calls.
+final class MTCNNNetworks {
+  /// Rows of the last layer: 2 face logits, 4 box offsets (and 10 landmarks for O-Net).
+  static let outputs = (pnet: 6, rnet: 6, onet: 16)
+  /// Crops per R-Net and per O-Net pass (an O-Net workspace holds about 1.8 MB of activations
+  /// and gradients per crop, so its batches are smaller).
+  static let maxBatch = (rnet: 64, onet: 16)
+  /// P-Net bands are sized so its first layer's output holds about this many floats.
+  static let bandElements = 1 << 19
+
+  let pnetSpec: NetworkSpec
+  private let pnetParameters: [Float]
+  private let rnet: Workspace
+  private let onet: Workspace
+  private var pnetWorkspaces: [SIMD3<Int>: Workspace] = [:]
+
+  init(file: ModelFile) throws {
+    try file.requireKind("mtcnn")
+    let path = file.path
+    func invalid(_ why: String) -> ModelFileError {
+      ModelFileError(path: path, problem: .invalidCard(why))
+    }
+    func spec(_ key: String) throws -> NetworkSpec {
+      guard let json = file.card.architecture[key] else {
+        throw invalid("an mtcnn card needs architecture.\(key)")
+      }
+      do {
+        return try JSONDecoder().decode(NetworkSpec.self, from: JSONEncoder().encode(json))
+      } catch {
+        throw invalid("architecture.\(key) is not a network spec: \(error)")
+      }
+    }
+    let specs = (pnet: try spec("pnet"), rnet: try spec("rnet"), onet: try spec("onet"))
+    let checks: [(NetworkSpec, Int, Int, String)] = [
+      (specs.pnet, 12, Self.outputs.pnet, "pnet"), (specs.rnet, 24, Self.outputs.rnet, "rnet"),
+      (specs.onet, 48, Self.outputs.onet, "onet"),
+    ]
+    var networks: [Network] = []
+    for (spec, side, outputs, name) in checks {
+      guard spec.inputChannels == 3, spec.inputHeight == side, spec.inputWidth == side else {
+        throw invalid("\(name) must take 3×\(side)×\(side) inputs")
+      }
+      let network = try Network(spec: spec, seed: 0)
+      guard network.outputShape == ActivationShape(channels: outputs, height: 1, width: 1),
+        network.state.count == 0
+      else {
+        throw invalid("\(name) must give \(outputs) outputs from a \(side)-pixel window")
+      }
+      var expected: [String: [Int?]] = [:]
+      for info in network.parameters.infos { expected["\(name).\(info.name)"] = info.shape }
+      try file.requireTensors(expected, allowingExtra: true)
+      for info in network.parameters.infos {
+        try network.parameters.set(info.name, to: try file.tensor("\(name).\(info.name)"))
+      }
+      networks.append(network)
+    }
+    pnetSpec = specs.pnet
+    pnetParameters = networks[0].parameters.allValues
+    rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet)
+    onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet)
+    for workspace in [rnet, onet] { workspace.frozenWeights = true }
+  }
+
+  /// P-Net's maps over a whole pyramid level: the face probability and the four box offsets
+  /// of each 12×12 window at stride 2, `height × width` windows, row-major.
+  struct PNetMaps {
+    var height = 0
+    var width = 0
+    var probability: [Float] = []
+    /// Four planes (x1, y1, x2, y2 offsets) of `height × width`.
+    var regression: [[Float]] = [[], [], [], []]
+  }
+
+  /// P-Net on a level given as `[3, height, width]` normalised floats, its bands shared among
+  /// `workers` threads (each with its own P-Net instances, single-threaded convolutions).
+  ///
+  /// Bands of rows starting at even rows give exactly the whole level's windows: a band of
+  /// `b` (even) rows yields `b/2 − 5` rows of windows, each inside the band; the next band
+  /// starts `b − 10` rows further down, and the last takes what is left (at least 11 rows),
+  /// with the ceil-mode pooling at the bottom edge as on the whole level. Band `k` starting at
+  /// row `t` gives window rows from `t/2` on.
+  func pnet(_ level: UnsafePointer<Float>, height: Int, width: Int, workers: Int) throws
+    -> PNetMaps
+  {
+    let bandRows = max(24, Self.bandElements / (10 * width)) & ~1
+    var bandList: [(top: Int, rows: Int)] = []
+    var top = 0
+    while true {
+      let rows = min(bandRows, height - top)
+      bandList.append((top, rows))
+      if top + rows >= height { break }
+      top += rows - 10
+    }
+    let bands = bandList
+    let workers = max(1, min(workers, bands.count))
+    // Instances first (serially: the cache is not thread-safe); they also give the shapes.
+    let spaces = try (0..<workers).map { worker in
+      try bands.map { try pnetWorkspace(worker: worker, height: $0.rows, width: width) }
+    }
+    let outputs = spaces[0].map(\.network.outputShape)
+    var maps = PNetMaps()
+    maps.width = outputs[0].width
+    maps.height = bands.last!.top / 2 + outputs.last!.height
+    let plane = maps.height * maps.width
+    // Five planes: face probability, then the four offsets.
+    let result = UnsafeMutablePointer<Float>.allocate(capacity: 5 * plane)
+    defer { result.deallocate() }
+    let jobs = JobCounter(count: bands.count)
+    let sink = UnsafeSendable(result)
+    let input = UnsafeSendable(UnsafeMutablePointer(mutating: level))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var band = [Float]()
+      while let job = jobs.next() {
+        let (top, rows) = bands[job]
+        let workspace = spaces[worker][job]
+        band.removeAll(keepingCapacity: true)
+        for c in 0..<3 {
+          let start = input.pointer + c * height * width + top * width
+          band.append(contentsOf: UnsafeBufferPointer(start: start, count: rows * width))
+        }
+        do {
+          let out = try band.withUnsafeBufferPointer {
+            try workspace.forward(images: $0.baseAddress!, batch: 1, training: false)
+          }
+          let shape = workspace.network.outputShape
+          let count = shape.planeSize
+          let offset = top / 2 * shape.width
+          let destination = sink.pointer
+          for i in 0..<count {
+            destination[offset + i] = Self.faceProbability(out[i], out[count + i])
+          }
+          for k in 0..<4 {
+            (destination + (1 + k) * plane + offset).update(
+              from: out + (2 + k) * count, count: count)
+          }
+        } catch {
+          jobs.fail(error)
+        }
+      }
+    }
+    if let error = jobs.error { throw error }
+    maps.probability = Array(UnsafeBufferPointer(start: result, count: plane))
+    for k in 0..<4 {
+      maps.regression[k] = Array(UnsafeBufferPointer(start: result + (1 + k) * plane, count: plane))
+    }
+    return maps
+  }
+
+  private func pnetWorkspace(worker: Int, height: Int, width: Int) throws -> Workspace {
+    let key = SIMD3(worker, height, width)
+    if let cached = pnetWorkspaces[key] { return cached }
+    // Sizes vary with the photo; a bounded cache keeps a server's memory flat.
+    if pnetWorkspaces.count >= 64 { pnetWorkspaces.removeAll() }
+    var spec = pnetSpec
+    spec.inputHeight = height
+    spec.inputWidth = width
+    let network = try Network(spec: spec, seed: 0)
+    try network.parameters.setAll(pnetParameters)
+    let workspace = try Workspace(network: network, maxBatch: 1)
+    workspace.frozenWeights = true
+    pnetWorkspaces[key] = workspace
+    return workspace
+  }
+
+  /// R-Net (`side` 24) or O-Net (`side` 48) on `count` crops, NCHW in `crops`; returns the
+  /// outputs `[rows, count]` (row-major by output row).
+  func refine(_ crops: [Float], count: Int, side: Int) throws -> [Float] {
+    let workspace = side == 24 ? rnet : onet
+    let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
+    let size = 3 * side * side
+    var result = [Float](repeating: 0, count: rows * count)
+    var start = 0
+    while start < count {
+      let n = min(workspace.maxBatch, count - start)
+      let out = try crops.withUnsafeBufferPointer {
+        try workspace.forward(images: $0.baseAddress! + start * size, batch: n, training: false)
+      }
+      for r in 0..<rows {
+        for i in 0..<n { result[r * count + start + i] = out[r * n + i] }
+      }
+      start += n
+    }
+    return result
+  }
+
+  /// `softmax(face, nonFace)[1]`, computed as PyTorch does (shifted by the maximum).
+  static func faceProbability(_ nonFace: Float, _ face: Float) -> Float {
+    let m = max(nonFace, face)
+    let a = Foundation.exp(nonFace - m)
+    let b = Foundation.exp(face - m)
+    return b / (a + b)
+  }
+}
+
+/// Hands out job indices `0 ..< count` to concurrent workers and keeps the first error.
+private final class JobCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var nextJob = 0
+  private let count: Int
+  private(set) var error: (any Error)?
+
+  init(count: Int) { self.count = count }
+
+  /// The next job, or nil when all are taken or one failed.
+  func next() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard error == nil, nextJob < count else { return nil }
+    nextJob += 1
+    return nextJob - 1
+  }
+
+  func fail(_ error: any Error) {
+    lock.lock()
+    defer { lock.unlock() }
+    if self.error == nil { self.error = error }
+  }
+}
+
+/// A pointer shared by concurrent workers that write disjoint parts of its memory.
+private struct UnsafeSendable: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<Float>
+  init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Pipeline
+import Vision
+
+/// `emocl-bench cnn-faces`: times MTCNN face detection on a raw RGB image (8-bit, row-major,
+/// interleaved, as written by Scripts/bench/41-cnn-faces.sh so that both sides see the same
+/// pixels).
+struct BenchCNNFaces: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cnn-faces",
+    abstract: "Time MTCNN face detection on a raw RGB image."
+  )
+
+  @Option(help: "Raw 8-bit RGB pixels, row-major, interleaved.") var raw: String
+  @Option(help: "Image width in pixels.") var width: Int
+  @Option(help: "Image height in pixels.") var height: Int
+  @Option(help: "MTCNN model file (default: the repository's Models/mtcnn.safetensors).")
+  var model: String?
+  @Option(help: "Smallest face side searched for, in pixels.") var minFace: Double = 20
+  @Option(help: "Threads for P-Net's convolutions.") var threads: Int = 2
+  @Option(help: "Timed runs (the median is printed).") var repeats: Int = 5
+
+  func run() throws {
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: raw)))
+    guard width > 0, height > 0, bytes.count == width * height * 3 else {
+      throw ValidationError("\(raw) holds \(bytes.count) bytes, not \(width)x\(height)x3")
+    }
+    let image = Image(width: width, height: height, channels: 3, pixels: bytes)
+    let detector: MTCNNDetector
+    if let model {
+      detector = try MTCNNDetector(
+        file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
+        threads: threads)
+    } else {
+      detector = try MTCNNDetector.standard(minFaceSize: minFace, threads: threads)
+    }
+    // The first call builds the P-Net instances for this image's pyramid sizes.
+    let firstStart = DispatchTime.now().uptimeNanoseconds
+    var found = try detector.detect(in: image)
+    let firstMs = Double(DispatchTime.now().uptimeNanoseconds - firstStart) / 1e6
+    var times: [Double] = []
+    for _ in 0..<max(repeats, 1) {
+      let start = DispatchTime.now().uptimeNanoseconds
+      found = try detector.detect(in: image)
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    times.sort()
+    print(
+      String(
+        format: "ms %.2f first_ms %.2f faces %d", times[times.count / 2], firstMs, found.count))
+  }
+}

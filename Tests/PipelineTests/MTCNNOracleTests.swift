@@ -1,0 +1,129 @@
+import Datasets
+import Foundation
+import Pipeline
+import TestSupport
+import Testing
+import Vision
+
+/// The Swift MTCNN against facenet-pytorch 2.6.0 on the shared photos (fixture from
+/// Scripts/fixtures/mtcnn_reference.py): the same faces, boxes and landmarks within 1 pixel,
+/// probabilities within 1e-3.
+@Suite(.serialized) struct MTCNNOracleTests {
+  struct Reference: Decodable {
+    struct Face: Decodable {
+      var box: [Double]
+      var score: Double
+      var landmarks: [[Double]]
+    }
+    struct Photo: Decodable {
+      var file: String
+      var width: Int
+      var height: Int
+      var pixelSum: Int
+      var faces: [Face]
+      enum CodingKeys: String, CodingKey {
+        case file, width, height, faces
+        case pixelSum = "pixel_sum"
+      }
+    }
+    var photos: [Photo]
+  }
+
+  static func detector() throws -> MTCNNDetector {
+    let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
+    return try MTCNNDetector(file: try ModelFile.read(from: url))
+  }
+
+  @Test func matchesFacenetPyTorchOnTheSharedPhotos() throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let url = SharedData.fixture("PipelineTests", "mtcnn_photos.json")
+    let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    #expect(reference.photos.count == 8)
+    let detector = try Self.detector()
+    var worst = (box: 0.0, score: 0.0, landmark: 0.0)
+    defer { print("MTCNN vs facenet-pytorch: largest differences \(worst)") }
+    for photo in reference.photos {
+      let image = try Image(
+        contentsOfFile: photos.appendingPathComponent(photo.file).path,
+        options: DecodeOptions(colour: .rgb))
+      #expect(image.width == photo.width && image.height == photo.height, "\(photo.file)")
+      let sum = image.pixels.reduce(0) { $0 + Int($1) }
+      #expect(sum == photo.pixelSum, "\(photo.file): decoded pixels differ from Pillow's")
+      let faces = try detector.detect(in: image)
+      #expect(faces.count == photo.faces.count, "\(photo.file): \(faces.count) faces")
+      // Pair each reference face with the detection whose box is nearest.
+      var unused = faces
+      for expected in photo.faces {
+        let corners = expected.box
+        func distance(_ f: DetectedFace) -> Double {
+          let d = [
+            f.left - corners[0], f.top - corners[1], f.right - corners[2], f.bottom - corners[3],
+          ]
+          return d.map(abs).max()!
+        }
+        guard let best = unused.indices.min(by: { distance(unused[$0]) < distance(unused[$1]) })
+        else { break }
+        let face = unused.remove(at: best)
+        #expect(distance(face) <= 1, "\(photo.file): box \(face) vs \(corners)")
+        worst.box = max(worst.box, distance(face))
+        worst.score = max(worst.score, abs(face.score - expected.score))
+        #expect(abs(face.score - expected.score) <= 1e-3, "\(photo.file): score \(face.score)")
+        #expect(face.landmarks.count == 5)
+        for (point, e) in zip(face.landmarks, expected.landmarks) {
+          worst.landmark = max(worst.landmark, abs(point.x - e[0]), abs(point.y - e[1]))
+          #expect(
+            abs(point.x - e[0]) <= 1 && abs(point.y - e[1]) <= 1,
+            "\(photo.file): landmark \(point) vs \(e)")
+        }
+      }
+    }
+  }
+
+  @Test func greyAndTinyImagesGiveNoCrash() throws {
+    let detector = try Self.detector()
+    #expect(try detector.detect(in: Image(width: 0, height: 0, channels: 3)).isEmpty)
+    #expect(try detector.detect(in: Image(width: 11, height: 300, channels: 1)).isEmpty)
+    #expect(try detector.detect(in: Image(width: 64, height: 48, channels: 1)).isEmpty)
+  }
+
+  @Test func rejectsAMinimumFaceBelowTheNetworkWindow() throws {
+    let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
+    let file = try ModelFile.read(from: url)
+    #expect(throws: AnalysisError.self) { try MTCNNDetector(file: file, minFaceSize: 5) }
+    #expect(throws: AnalysisError.self) { try MTCNNDetector(file: file, minFaceSize: .nan) }
+  }
+
+  @Test func aWrongModelKindIsAClearError() throws {
+    let url = SharedData.repositoryRoot.appendingPathComponent("Models/logreg.safetensors")
+    #expect(throws: ModelFileError.self) {
+      try MTCNNDetector(file: try ModelFile.read(from: url))
+    }
+  }
+}
+
+/// Area resampling through the summed-area table gives exactly the direct sums.
+@Suite struct AreaResamplingTests {
+  @Test(arguments: [1, 3])
+  func tableAndDirectAgree(channels: Int) {
+    var state: UInt64 = 12345
+    let (w, h) = (37, 23)
+    let pixels = (0..<(w * h * channels)).map { _ -> UInt8 in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: state >> 56)
+    }
+    let image = Image(width: w, height: h, channels: channels, pixels: pixels)
+    // Down, up, non-dividing sizes, a sub-region.
+    for (x, y, rw, rh, ow, oh) in [
+      (0, 0, 37, 23, 12, 7), (0, 0, 37, 23, 24, 24), (3, 5, 17, 11, 48, 48), (10, 2, 5, 9, 3, 2),
+      (0, 0, 37, 23, 37, 23),
+    ] {
+      let direct = AreaResampler.resampled(
+        image, x: x, y: y, width: rw, height: rh, outWidth: ow, outHeight: oh,
+        summedAreaTable: false)
+      let table = AreaResampler.resampled(
+        image, x: x, y: y, width: rw, height: rh, outWidth: ow, outHeight: oh,
+        summedAreaTable: true)
+      #expect(direct == table, "\(x) \(y) \(rw)x\(rh) → \(ow)x\(oh)")
+    }
+  }
+}
