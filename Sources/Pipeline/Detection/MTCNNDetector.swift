@@ -27,6 +27,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   public let factor: Double
   /// Threads P-Net's bands are shared among.
   public let threads: Int
+  /// Larger images are searched at this many pixels (downscaled, faces mapped back), which
+  /// bounds one detection's time and memory whatever the photo's size; nil searches every
+  /// image at full size (as facenet-pytorch does).
+  public let maxWorkingPixels: Int?
   private let networks: MTCNNNetworks
   private let lock = NSLock()
 
@@ -37,7 +41,9 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// (`architecture.thresholds`, `architecture.factor`), else facenet-pytorch's defaults.
   /// - Throws: `ModelFileError` when the file is not a usable `mtcnn` model;
   ///   `AnalysisError.invalidOptions` for a `minFaceSize` below 12 or not finite.
-  public init(file: ModelFile, minFaceSize: Double = 20, threads: Int = 1) throws {
+  public init(
+    file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil
+  ) throws {
     guard minFaceSize.isFinite, minFaceSize >= 12, minFaceSize <= 1_000_000 else {
       throw AnalysisError.invalidOptions(
         "minimum face size must be between 12 and 1000000 pixels, got \(minFaceSize)")
@@ -54,15 +60,23 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     factor = cardFactor
     self.minFaceSize = minFaceSize
     self.threads = max(1, min(threads, 8))
+    self.maxWorkingPixels = maxWorkingPixels.map { max($0, 10_000) }
   }
+
+  /// The working size of ``standard(locator:minFaceSize:threads:maxWorkingPixels:)``: 4
+  /// megapixels (a 24-megapixel photo is then searched in about 0.2 s rather than 10 s, for
+  /// faces from about 50 pixels up).
+  public static let standardWorkingPixels = 4_000_000
 
   /// The detector from `Models/mtcnn.safetensors` (found like the emotion models).
   public static func standard(
-    locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1
+    locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1,
+    maxWorkingPixels: Int? = standardWorkingPixels
   ) throws -> MTCNNDetector {
     let url = try locator.locate(modelName)
     return try MTCNNDetector(
-      file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads)
+      file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads,
+      maxWorkingPixels: maxWorkingPixels)
   }
 
   /// The detector wants colour: MTCNN was trained on RGB photos.
@@ -82,6 +96,24 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// first.
   public func detect(in image: Image) throws -> [DetectedFace] {
     guard image.width > 0, image.height > 0 else { return [] }
+    if let limit = maxWorkingPixels, image.width * image.height > limit {
+      // Search a downscaled copy; map boxes and landmarks back by the same factor per axis.
+      let scale = (Double(limit) / Double(image.width * image.height)).squareRoot()
+      let width = max(1, Int(Double(image.width) * scale))
+      let height = max(1, Int(Double(image.height) * scale))
+      let small = try image.resized(width: width, height: height)
+      let (sx, sy) = (Double(image.width) / Double(width), Double(image.height) / Double(height))
+      return try detectAtFullSize(small).map { face in
+        DetectedFace(
+          left: face.left * sx, top: face.top * sy, right: face.right * sx,
+          bottom: face.bottom * sy, score: face.score,
+          landmarks: face.landmarks.map { ImagePoint(x: $0.x * sx, y: $0.y * sy) })
+      }
+    }
+    return try detectAtFullSize(image)
+  }
+
+  private func detectAtFullSize(_ image: Image) throws -> [DetectedFace] {
     lock.lock()
     defer { lock.unlock() }
     // Parallelism comes from P-Net's bands on `threads` workers; more OpenBLAS threads inside
