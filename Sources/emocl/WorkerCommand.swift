@@ -34,6 +34,10 @@ struct Worker: AsyncParsableCommand {
     name: .customLong("lease-seconds"),
     help: "How long a job is held without renewal before another worker may take it (default 60).")
   var leaseSeconds: Int = 60
+  @Option(
+    name: .customLong("max-attempts"),
+    help: "A job whose workers stopped this many times is marked failed (default 3).")
+  var maxAttempts: Int = 3
   @Option(name: .customLong("log-level"), help: "trace, debug, info (default), warning, error.")
   var logLevel: String?
 
@@ -49,6 +53,9 @@ struct Worker: AsyncParsableCommand {
     guard (5...3600).contains(leaseSeconds) else {
       throw ValidationError("--lease-seconds: expected 5...3600, got \(leaseSeconds)")
     }
+    guard (1...100).contains(maxAttempts) else {
+      throw ValidationError("--max-attempts: expected 1...100, got \(maxAttempts)")
+    }
     try configuration.validate()
     let logger = try Serve.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
     try Serve.createParentFolder(of: configuration.database)
@@ -62,7 +69,7 @@ struct Worker: AsyncParsableCommand {
       let jobWorkers: [any Service] = (0..<workers).map { _ in
         VideoJobWorker(
           store: store, analyzer: analyzer, uploadDirectory: configuration.uploadDirectory,
-          lease: .seconds(leaseSeconds), logger: logger)
+          lease: .seconds(leaseSeconds), maxAttempts: maxAttempts, logger: logger)
       }
       logger.info(
         "worker starting",

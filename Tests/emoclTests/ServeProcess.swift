@@ -10,12 +10,15 @@ enum ServeProcess {
   /// Starts `emocl serve` on a free port with a model folder and a database URL; returns the
   /// process and its port (read from the "listening" log line). The log keeps being drained, so
   /// the server never blocks on a full pipe.
-  static func start(models: URL, database: String) async throws -> (Process, Int) {
+  static func start(models: URL, database: String, arguments: [String] = []) async throws
+    -> (Process, Int)
+  {
     let process = Process()
     process.executableURL = ServeCommandTests.binary
-    process.arguments = [
-      "serve", "--port", "0", "--models", models.path, "--database", database,
-    ]
+    process.arguments =
+      [
+        "serve", "--port", "0", "--models", models.path, "--database", database,
+      ] + arguments
     process.environment = ProcessInfo.processInfo.environment.merging([
       "EMOCL_LOG_LEVEL": "info"
     ]) { $1 }
