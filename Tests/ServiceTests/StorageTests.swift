@@ -25,7 +25,8 @@ struct StorageTests {
   @Test("insert then list: fields, order, paging, filters")
   func roundTrip() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         let p = [0.1, 0.2, 0.05, 0.4, 0.1, 0.1, 0.05]
         let a = try await store.insert(
           createdAt: Self.day0, tag: "ad-1", model: "cnn",
@@ -61,7 +62,8 @@ struct StorageTests {
   @Test("probabilities are kept to six decimal places")
   func rounding() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         let p = [0.123_456_7, 0.000_000_4, 0.2, 0.3, 0.1, 0.1, 0.176_542_9]
         let record = try await store.insert(
           createdAt: Self.day0, tag: nil, model: "cnn", result: Self.result([Self.face(p)]),
@@ -95,7 +97,8 @@ struct StorageTests {
         dominantCounts: counts)
     }
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         for (time, tag, p) in faces {
           _ = try await store.insert(
             createdAt: time, tag: tag, model: "cnn", result: Self.result([Self.face(p)]),
@@ -126,7 +129,8 @@ struct StorageTests {
   @Test("delete removes a record and its faces; retention removes old ones")
   func deletion() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         let p = [0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1]
         let old = try await store.insert(
           createdAt: Self.day0, tag: nil, model: "cnn", result: Self.result([Self.face(p)]),
@@ -152,7 +156,8 @@ struct StorageTests {
   @Test("API keys: only hashes stored, revocation")
   func keys() async throws {
     try await TestDatabases.each { url in
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         #expect(try await store.apiKeyHashes() == ([], false))
         let (key, record) = try await APIKeys.create(name: "ci", in: store, now: Self.day0)
         let (key2, _) = try await APIKeys.create(name: "page", in: store, now: Self.day0)
@@ -184,7 +189,9 @@ struct StorageTests {
       let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
         for storeIndex in 0..<2 {
           group.addTask {
-            try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+            try await SQLStore.withStore(
+              url, logger: Harness.logger, timeout: TestDatabases.timeout
+            ) { store in
               try await withThrowingTaskGroup(of: [Int64].self) { inner in
                 for t in 0..<tasksPerStore {
                   inner.addTask {
@@ -208,7 +215,8 @@ struct StorageTests {
       }
       let total = 2 * tasksPerStore * perTask
       #expect(ids.count == total && Set(ids).count == total, "\(url)")
-      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
         let stored = try await store.list(AnalysisFilter(), before: nil, limit: 1000)
         #expect(Set(stored.map(\.id)) == Set(ids), "\(url)")
         #expect(stored.allSatisfy { $0.faces.count == 1 })
@@ -222,11 +230,15 @@ struct StorageTests {
     let directory = try TemporaryDirectory()
     defer { directory.cleanup() }
     let url = DatabaseURL.sqlite(path: directory.url.appendingPathComponent("a.sqlite").path)
-    let record = try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+    let record = try await SQLStore.withStore(
+      url, logger: Harness.logger, timeout: TestDatabases.timeout
+    ) { store in
       try await store.insert(
         createdAt: Self.day0, tag: "x", model: "cnn", result: Self.result([]), elapsedMs: 2)
     }
-    let listed = try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) { store in
+    let listed = try await SQLStore.withStore(
+      url, logger: Harness.logger, timeout: TestDatabases.timeout
+    ) { store in
       try await store.list(AnalysisFilter(), before: nil, limit: 5)
     }
     #expect(listed == [record])
