@@ -5,9 +5,11 @@ import Pipeline
 import Vision
 
 /// `emocl-bench video`: `VideoAnalyzer` over a video file, as `emocl predict VIDEO` runs it
-/// (decode, Haar detection every k analysed frames, tracking, CNN on every tracked face,
-/// smoothing). Prints one tab-separated line: analysed frames per second of wall time (best of
+/// (decode, face detection every k analysed frames — MTCNN by default, as in the product, or
+/// Haar — tracking, the emotion model on every tracked face, smoothing). Prints one tab-separated line: analysed frames per second of wall time (best of
 /// `--repeats`), frames, seconds, the real-time factor and the peak resident memory.
+extension FaceDetectorKind: ExpressibleByArgument {}
+
 struct BenchVideo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "video", abstract: "Analyse a video; print analysed frames per second.")
@@ -30,15 +32,25 @@ struct BenchVideo: ParsableCommand {
   @Option(help: "Detect every k analysed frames (default: about every 0.2 s of video).")
   var detectEvery: Int?
 
+  @Option(help: "Face detector: cnn (MTCNN, the product's default) or haar.")
+  var detector: FaceDetectorKind = .standard
+
   func run() throws {
     guard let sampling = VideoSampling(parsing: fps) else {
       throw ValidationError("--fps must be `all` or a rate")
     }
     let classifier = try ModelFile.emotionClassifier(
       model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+    let locator: any FaceLocating =
+      switch detector {
+      case .cnn:
+        try MTCNNDetector.standard(
+          locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+      case .haar: try HaarFaceLocator.standard()
+      }
     let analyzer = VideoAnalyzer(
-      pipeline: EmotionPipeline(classifier: classifier, faceLocator: try HaarFaceLocator.standard())
-    )
+      pipeline: EmotionPipeline(classifier: classifier, faceLocator: locator),
+      options: VideoAnalysisOptions(detectEvery: detectEvery))
     var best = Double.infinity
     var analysis: VideoAnalysis?
     for _ in 0..<max(1, repeats) {

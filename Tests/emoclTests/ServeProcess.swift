@@ -17,7 +17,9 @@ enum ServeProcess {
     process.executableURL = ServeCommandTests.binary
     process.arguments =
       [
-        "serve", "--port", "0", "--models", models.path, "--database", database,
+        // No video workers: tests share one PostgreSQL database, and a server's worker would
+        // take the video jobs of the worker test (with another upload folder).
+        "serve", "--port", "0", "--models", models.path, "--database", database, "--workers", "0",
       ] + arguments
     process.environment = ProcessInfo.processInfo.environment.merging([
       "EMOCL_LOG_LEVEL": "info"

@@ -55,7 +55,7 @@ struct WorkerKillTests {
     // The server takes the uploads and runs no worker of its own.
     let (server, port) = try await ServeProcess.start(
       models: models, database: database,
-      arguments: ["--workers", "0", "--upload-dir", uploads.path])
+      arguments: ["--upload-dir", uploads.path])
     defer {
       server.terminate()
       server.waitUntilExit()
