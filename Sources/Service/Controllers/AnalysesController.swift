@@ -30,9 +30,7 @@ struct AnalysesController: Sendable {
   }
 
   func delete(_ request: Request, _ context: EmoclRequestContext) async throws -> Response {
-    guard let text = context.parameters.get("id"), let id = Int64(text), id >= 1 else {
-      throw Problem.badParameter("id", "expected a whole number ≥ 1")
-    }
+    let id = try context.recordID()
     guard try await store.delete(id: id) else {
       throw Problem(.notFound, kind: "not-found", detail: "no analysis with id \(id)")
     }

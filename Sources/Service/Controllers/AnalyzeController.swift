@@ -86,17 +86,10 @@ struct AnalyzeController: Sendable {
         .contentTooLarge, kind: "body-too-large",
         detail: "the body is \(length) bytes; the limit is \(limit)")
     }
-    let timeout = configuration.bodyTimeout
-    let deadline = ContinuousClock.now + timeout
+    let deadline = BodyDeadline(configuration.bodyTimeout, for: "the request body")
     var bytes: [UInt8] = []
     for try await chunk in request.body {
-      guard ContinuousClock.now <= deadline else {
-        context.closeConnection()
-        throw Problem(
-          .requestTimeout, kind: "body-timeout",
-          detail: "the request body did not arrive within \(timeout.components.seconds) s",
-          headers: [.connection: "close"])
-      }
+      try deadline.check(context)
       guard bytes.count + chunk.readableBytes <= limit else {
         throw Problem(
           .contentTooLarge, kind: "body-too-large",

@@ -76,9 +76,7 @@ struct SessionsController: Sendable {
   func show(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator
   {
-    guard let text = context.parameters.get("id"), let id = Int64(text), id >= 1 else {
-      throw Problem.badParameter("id", "expected a whole number ≥ 1")
-    }
+    let id = try context.recordID()
     guard let session = try await sessions().session(id: id) else {
       throw Problem(.notFound, kind: "not-found", detail: "no session with id \(id)")
     }

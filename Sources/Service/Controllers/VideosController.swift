@@ -30,13 +30,6 @@ struct VideosController: Sendable {
     return store
   }
 
-  private func id(_ context: EmoclRequestContext) throws -> Int64 {
-    guard let text = context.parameters.get("id"), let id = Int64(text), id >= 1 else {
-      throw Problem.badParameter("id", "expected a whole number ≥ 1")
-    }
-    return id
-  }
-
   private func existing(_ id: Int64) async throws -> VideoRecord {
     guard let video = try await videos().video(id: id) else {
       throw Problem(.notFound, kind: "not-found", detail: "no video with id \(id)")
@@ -118,13 +111,13 @@ struct VideosController: Sendable {
   func show(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator
   {
-    let video = try await existing(try id(context))
+    let video = try await existing(try context.recordID())
     let tracks = video.state == .done ? try await videos().videoTracks(videoID: video.id) : nil
     return Wire.Video(video: video, tracks: tracks)
   }
 
   func delete(_ request: Request, _ context: EmoclRequestContext) async throws -> Response {
-    let id = try id(context)
+    let id = try context.recordID()
     let (deleted, file) = try await videos().deleteVideo(id: id)
     guard deleted else {
       throw Problem(.notFound, kind: "not-found", detail: "no video with id \(id)")
@@ -137,7 +130,7 @@ struct VideosController: Sendable {
     -> any ResponseGenerator
   {
     let format = try QueryParameters(request).oneOf("format", ["json", "csv"], default: "json")
-    let video = try await done(try id(context))
+    let video = try await done(try context.recordID())
     let rows = try await videos().timeline(videoID: video.id)
     if format == "csv" {
       return CSVDocument(text: CSV.timeline(rows), filename: "video-\(video.id)-timeline.csv")
@@ -148,7 +141,7 @@ struct VideosController: Sendable {
   func frames(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator
   {
-    let video = try await done(try id(context))
+    let video = try await done(try context.recordID())
     return Wire.VideoFrames(
       video: video.id, frames: try await videos().videoFrames(videoID: video.id))
   }
@@ -156,6 +149,6 @@ struct VideosController: Sendable {
   func job(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator
   {
-    Wire.Job(video: try await existing(try id(context)))
+    Wire.Job(video: try await existing(try context.recordID()))
   }
 }

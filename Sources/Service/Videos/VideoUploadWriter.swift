@@ -45,17 +45,11 @@ struct VideoUploadWriter {
       try? handle.close()
       if !finished { try? FileManager.default.removeItem(atPath: partial) }
     }
-    let deadline = ContinuousClock.now + timeout
+    let deadline = BodyDeadline(timeout, for: "the upload")
     var written: Int64 = 0
     var prefix: [UInt8] = []
     for try await chunk in request.body {
-      guard ContinuousClock.now <= deadline else {
-        context.closeConnection()
-        throw Problem(
-          .requestTimeout, kind: "body-timeout",
-          detail: "the upload did not arrive within \(timeout.components.seconds) s",
-          headers: [.connection: "close"])
-      }
+      try deadline.check(context)
       guard written + Int64(chunk.readableBytes) <= Int64(limit) else {
         throw Problem(
           .contentTooLarge, kind: "video-too-large",

@@ -3,6 +3,9 @@ import Foundation
 import Pipeline
 
 extension Wire {
+  /// A job's progress (0…1) in percent, to one decimal.
+  static func percent(_ fraction: Double) -> Double { (fraction * 1000).rounded() / 10 }
+
   /// A video's job, as `POST /api/v1/videos` and `GET /api/v1/jobs/{id}` give it. `progress`
   /// is in percent.
   struct Job: WireBody {
@@ -20,7 +23,7 @@ extension Wire {
       try c.encode(video.id, forKey: .id)
       try c.encode(video.id, forKey: .video)
       try c.encode(video.state.rawValue, forKey: .state)
-      try c.encode((video.progress * 1000).rounded() / 10, forKey: .progress)
+      try c.encode(Wire.percent(video.progress), forKey: .progress)
       try c.encode(video.error, forKey: .error)
       try c.encode(video.attempts, forKey: .attempts)
       try c.encode(RFC3339.format(micros: video.createdAt), forKey: .createdAt)
@@ -77,7 +80,7 @@ extension Wire {
       try c.encode(video.bytes, forKey: .bytes)
       try c.encode(video.sampling, forKey: .fps)
       try c.encode(video.state.rawValue, forKey: .state)
-      try c.encode((video.progress * 1000).rounded() / 10, forKey: .progress)
+      try c.encode(Wire.percent(video.progress), forKey: .progress)
       try c.encode(video.error, forKey: .error)
       try c.encode(video.finishedAt.map(RFC3339.format(micros:)), forKey: .finishedAt)
       try c.encode(video.keepUpload, forKey: .keepUpload)
