@@ -4,26 +4,12 @@ import Testing
 
 /// Every layer's backward pass against central finite differences, on small shapes.
 @Suite struct LayerGradientTests {
-  private func spec(_ c: Int, _ h: Int, _ w: Int, _ layers: [LayerSpec]) -> NetworkSpec {
-    NetworkSpec(inputChannels: c, inputHeight: h, inputWidth: w, layers: layers)
-  }
-
-  /// Values with gaps of at least 0.05 (a random permutation of a grid), so a finite-difference
-  /// step of 0.01 neither moves a max-pool winner nor crosses a ReLU kink.
-  private func spaced(_ shape: [Int], seed: UInt64) -> Tensor {
-    let count = shape.reduce(1, *)
-    var values = (0..<count).map { Float($0 - count / 2) * 0.05 + 0.025 }
-    var rng = Xoshiro256(seed: seed)
-    rng.shuffle(&values)
-    return Tensor(shape: shape, storage: values)
-  }
-
   @Test(arguments: [
     (3, 1, 1, true), (3, 2, 1, false), (1, 1, 0, true), (2, 2, 0, false), (3, 1, 0, true),
   ])
   func conv2d(kernel: Int, stride: Int, padding: Int, bias: Bool) throws {
     var check = try GradientCheck(
-      spec: spec(
+      spec: layerTestSpec(
         2, 5, 6,
         [.conv2d(outputs: 3, kernel: kernel, stride: stride, padding: padding, bias: bias)]),
       batch: 3)
@@ -33,7 +19,8 @@ import Testing
   @Test func conv2dInSeveralChunks() throws {
     // A column target of one output plane forces one image per GEMM chunk.
     var check = try GradientCheck(
-      spec: spec(3, 4, 4, [.conv2d(outputs: 4, kernel: 3, stride: 1, padding: 1)]), batch: 3,
+      spec: layerTestSpec(3, 4, 4, [.conv2d(outputs: 4, kernel: 3, stride: 1, padding: 1)]),
+      batch: 3,
       columnTarget: 16)
     try check.run()
   }
@@ -43,23 +30,23 @@ import Testing
   @Test(arguments: [1, 0])
   func conv2dWinograd(padding: Int) throws {
     var check = try GradientCheck(
-      spec: spec(8, 11, 10, [.conv2d(outputs: 8, kernel: 3, stride: 1, padding: padding)]),
+      spec: layerTestSpec(8, 11, 10, [.conv2d(outputs: 8, kernel: 3, stride: 1, padding: padding)]),
       batch: 3, columnTarget: 100)
     try check.run()
   }
 
   @Test func batchNormOnPlanesInTraining() throws {
-    var check = try GradientCheck(spec: spec(3, 4, 5, [.batchNorm()]), batch: 4)
+    var check = try GradientCheck(spec: layerTestSpec(3, 4, 5, [.batchNorm()]), batch: 4)
     try check.run()
   }
 
   @Test func batchNormOnFeaturesInTraining() throws {
-    var check = try GradientCheck(spec: spec(5, 1, 1, [.batchNorm()]), batch: 6)
+    var check = try GradientCheck(spec: layerTestSpec(5, 1, 1, [.batchNorm()]), batch: 6)
     try check.run()
   }
 
   @Test func batchNormInEvaluation() throws {
-    var check = try GradientCheck(spec: spec(3, 3, 3, [.batchNorm()]), batch: 2)
+    var check = try GradientCheck(spec: layerTestSpec(3, 3, 3, [.batchNorm()]), batch: 2)
     check.network.state.values[0] = 0.5
     check.network.state.values[4] = 2
     check.training = false
@@ -68,37 +55,37 @@ import Testing
 
   @Test func relu() throws {
     var check = try GradientCheck(
-      spec: spec(2, 3, 4, [.relu]), batch: 2, inputs: spaced([2, 2, 3, 4], seed: 1))
+      spec: layerTestSpec(2, 3, 4, [.relu]), batch: 2, inputs: spacedTensor([2, 2, 3, 4], seed: 1))
     try check.run()
   }
 
   @Test func silu() throws {
-    var check = try GradientCheck(spec: spec(2, 3, 4, [.silu]), batch: 2)
+    var check = try GradientCheck(spec: layerTestSpec(2, 3, 4, [.silu]), batch: 2)
     try check.run()
   }
 
   @Test(arguments: [(2, 2), (3, 2), (2, 1)])
   func maxPool(kernel: Int, stride: Int) throws {
     var check = try GradientCheck(
-      spec: spec(2, 5, 6, [.maxPool(kernel: kernel, stride: stride)]), batch: 2,
-      inputs: spaced([2, 2, 5, 6], seed: 2))
+      spec: layerTestSpec(2, 5, 6, [.maxPool(kernel: kernel, stride: stride)]), batch: 2,
+      inputs: spacedTensor([2, 2, 5, 6], seed: 2))
     try check.run()
   }
 
   @Test(arguments: [(2, 2), (3, 1)])
   func avgPool(kernel: Int, stride: Int) throws {
     var check = try GradientCheck(
-      spec: spec(2, 5, 6, [.avgPool(kernel: kernel, stride: stride)]), batch: 2)
+      spec: layerTestSpec(2, 5, 6, [.avgPool(kernel: kernel, stride: stride)]), batch: 2)
     try check.run()
   }
 
   @Test func globalAvgPool() throws {
-    var check = try GradientCheck(spec: spec(3, 4, 3, [.globalAvgPool]), batch: 2)
+    var check = try GradientCheck(spec: layerTestSpec(3, 4, 3, [.globalAvgPool]), batch: 2)
     try check.run()
   }
 
   @Test func dropoutInTraining() throws {
-    var check = try GradientCheck(spec: spec(4, 3, 3, [.dropout(rate: 0.5)]), batch: 3)
+    var check = try GradientCheck(spec: layerTestSpec(4, 3, 3, [.dropout(rate: 0.5)]), batch: 3)
     try check.run()
     // The mask really drops about half the elements and scales the rest by 2.
     let out = try check.workspace.forward(check.input, training: true, seed: 7)
@@ -111,18 +98,19 @@ import Testing
 
   @Test func flattenThenDense() throws {
     var check = try GradientCheck(
-      spec: spec(2, 3, 2, [.flatten, .dense(outputs: 4)]), batch: 3)
+      spec: layerTestSpec(2, 3, 2, [.flatten, .dense(outputs: 4)]), batch: 3)
     try check.run()
   }
 
   @Test func denseWithoutBias() throws {
-    var check = try GradientCheck(spec: spec(6, 1, 1, [.dense(outputs: 3, bias: false)]), batch: 2)
+    var check = try GradientCheck(
+      spec: layerTestSpec(6, 1, 1, [.dense(outputs: 3, bias: false)]), batch: 2)
     try check.run()
   }
 
   @Test func residualWithIdentityShortcut() throws {
     var check = try GradientCheck(
-      spec: spec(
+      spec: layerTestSpec(
         2, 4, 4,
         [.residual(body: [.conv2d(outputs: 2, kernel: 3, padding: 1), .silu])]),
       batch: 2)
@@ -131,7 +119,7 @@ import Testing
 
   @Test func residualWithProjection() throws {
     var check = try GradientCheck(
-      spec: spec(
+      spec: layerTestSpec(
         2, 4, 4,
         [
           .residual(
@@ -145,7 +133,7 @@ import Testing
   @Test func smallNetworkEndToEnd() throws {
     // Smooth layers only (SiLU, average pooling), so no kink is crossed by a step.
     var check = try GradientCheck(
-      spec: spec(
+      spec: layerTestSpec(
         1, 8, 8,
         [
           .conv2d(outputs: 4, kernel: 3, padding: 1, bias: false), .batchNorm(), .silu,

@@ -7,23 +7,9 @@ import Testing
 /// The layers MTCNN needs, per-channel PReLU and ceil-mode max pooling: backward passes against
 /// finite differences, forward passes against PyTorch (Scripts/fixtures/mtcnn_layers_reference.py).
 @Suite struct MTCNNLayerTests {
-  private func spec(_ c: Int, _ h: Int, _ w: Int, _ layers: [LayerSpec]) -> NetworkSpec {
-    NetworkSpec(inputChannels: c, inputHeight: h, inputWidth: w, layers: layers)
-  }
-
-  /// Distinct values 0.05 apart (shuffled), none within 0.025 of zero: a 0.01 step moves no
-  /// pooling winner and crosses no PReLU kink.
-  private func spaced(_ shape: [Int], seed: UInt64) -> Tensor {
-    let count = shape.reduce(1, *)
-    var values = (0..<count).map { Float($0 - count / 2) * 0.05 + 0.025 }
-    var rng = Xoshiro256(seed: seed)
-    rng.shuffle(&values)
-    return Tensor(shape: shape, storage: values)
-  }
-
   @Test func preluOnPlanes() throws {
     var check = try GradientCheck(
-      spec: spec(3, 4, 5, [.prelu]), batch: 2, inputs: spaced([2, 3, 4, 5], seed: 3))
+      spec: layerTestSpec(3, 4, 5, [.prelu]), batch: 2, inputs: spacedTensor([2, 3, 4, 5], seed: 3))
     // Distinct slopes per channel, one negative, so a channel mix-up shows.
     let slopes = check.network.parameters.values
     (slopes[0], slopes[1], slopes[2]) = (0.25, -0.7, 1.3)
@@ -32,15 +18,17 @@ import Testing
 
   @Test func preluOnFeatures() throws {
     var check = try GradientCheck(
-      spec: spec(4, 2, 2, [.flatten, .prelu]), batch: 3, inputs: spaced([3, 4, 2, 2], seed: 4))
+      spec: layerTestSpec(4, 2, 2, [.flatten, .prelu]), batch: 3,
+      inputs: spacedTensor([3, 4, 2, 2], seed: 4))
     try check.run(samples: 60)
   }
 
   @Test(arguments: [(3, 2, 7, 8), (2, 2, 5, 5), (3, 2, 6, 6), (2, 1, 4, 3)])
   func ceilMaxPool(kernel: Int, stride: Int, height: Int, width: Int) throws {
     var check = try GradientCheck(
-      spec: spec(2, height, width, [.maxPoolCeil(kernel: kernel, stride: stride)]), batch: 2,
-      inputs: spaced([2, 2, height, width], seed: 5))
+      spec: layerTestSpec(2, height, width, [.maxPoolCeil(kernel: kernel, stride: stride)]),
+      batch: 2,
+      inputs: spacedTensor([2, 2, height, width], seed: 5))
     try check.run(samples: 60)
   }
 
@@ -48,8 +36,8 @@ import Testing
   @Test(arguments: [(2, 5, 7), (2, 6, 8), (3, 7, 8)])
   func ceilMaxPoolInEvaluation(kernel: Int, height: Int, width: Int) throws {
     var check = try GradientCheck(
-      spec: spec(2, height, width, [.maxPoolCeil(kernel: kernel, stride: 2)]), batch: 2,
-      inputs: spaced([2, 2, height, width], seed: 6))
+      spec: layerTestSpec(2, height, width, [.maxPoolCeil(kernel: kernel, stride: 2)]), batch: 2,
+      inputs: spacedTensor([2, 2, height, width], seed: 6))
     check.training = false
     try check.run(samples: 60)
   }
@@ -62,7 +50,8 @@ import Testing
     ]
     for c in cases {
       let network = try Network(
-        spec: spec(1, c.length, c.length, [.maxPoolCeil(kernel: c.kernel, stride: c.stride)]),
+        spec: layerTestSpec(
+          1, c.length, c.length, [.maxPoolCeil(kernel: c.kernel, stride: c.stride)]),
         seed: 0)
       #expect(network.outputShape.height == c.side, "\(c)")
     }
@@ -70,7 +59,7 @@ import Testing
 
   @Test func ceilPoolRejectsAnInputSmallerThanItsWindow() {
     #expect(throws: NetworkError.self) {
-      try Network(spec: spec(1, 2, 5, [.maxPoolCeil(kernel: 3, stride: 2)]), seed: 0)
+      try Network(spec: layerTestSpec(1, 2, 5, [.maxPoolCeil(kernel: 3, stride: 2)]), seed: 0)
     }
   }
 
@@ -105,7 +94,7 @@ import Testing
       ([.maxPoolCeil(kernel: 2, stride: 2)], ref.pool2),
     ]
     for (layers, expected) in cases {
-      let network = try Network(spec: spec(c, h, w, layers), seed: 0)
+      let network = try Network(spec: layerTestSpec(c, h, w, layers), seed: 0)
       if case .prelu = layers[0] {
         try network.parameters.set("0.weight", to: Tensor(shape: [c], storage: ref.slopes.values))
       }
