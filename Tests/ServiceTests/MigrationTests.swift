@@ -12,10 +12,10 @@ struct MigrationTests {
     try await TestDatabases.each { url in
       try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
         store in
-        #expect(try await store.schemaVersions() == [1, 2, 3])
+        #expect(try await store.schemaVersions() == [1, 2, 3, 4])
         try await store.migrate()
         try await store.migrate()
-        #expect(try await store.schemaVersions() == [1, 2, 3])
+        #expect(try await store.schemaVersions() == [1, 2, 3, 4])
       }
     }
   }
@@ -35,11 +35,16 @@ struct MigrationTests {
           "DROP TABLE video_faces", "DROP TABLE video_tracks", "DROP TABLE sessions",
           "DROP INDEX analyses_session", "ALTER TABLE analyses DROP COLUMN session_id",
           "ALTER TABLE analyses DROP COLUMN offset_ms",
-        ] {
+        ]
+          + [
+            "detection_score", "landmarks", "face_size", "sharpness", "roll", "yaw", "pitch",
+            "reliable",
+          ].map({ "ALTER TABLE faces DROP COLUMN \($0)" })
+        {
           _ = try await store.execute(statement)
         }
         try await store.migrate()
-        #expect(try await store.schemaVersions() == [1, 2, 3])
+        #expect(try await store.schemaVersions() == [1, 2, 3, 4])
         let rows = try await store.list(AnalysisFilter(), before: nil, limit: 5)
         #expect(rows.map(\.id) == [record.id])
       }

@@ -179,6 +179,23 @@ struct RouteTests {
       let statsCSV = try await client.execute(
         uri: "/api/v1/stats?bucket=day&format=csv", method: .get)
       #expect(statsCSV.text.split(separator: "\r\n").count == 2)
+      #expect(statsCSV.text.hasPrefix("start,faces,unreliable,mean_angry"))
+      // Quality limits: echoed back; a limit no face passes leaves them all out, counted.
+      let strict = try await client.execute(
+        uri: "/api/v1/stats?tag=a&bucket=hour&reliable_only=true&min_face=100000", method: .get)
+      #expect(strict.status == .ok && checker.check(json: strict.data, against: "Stats") == [])
+      let quality = try #require(strict.object["quality"] as? [String: Any])
+      #expect(quality["reliable_only"] as? Bool == true && quality["min_face"] as? Double == 100000)
+      let strictBuckets = try #require(strict.object["buckets"] as? [[String: Any]])
+      #expect(strictBuckets.map { $0["faces"] as? Int } == [0, 0])
+      #expect(strictBuckets.map { $0["unreliable"] as? Int } == [4, 4])
+      for query in [
+        "reliable_only=maybe", "min_face=-1", "max_yaw=91", "max_pitch=nan", "min_sharpness=1e3",
+        "max_yaw=inf",
+      ] {
+        let bad = try await client.execute(uri: "/api/v1/stats?\(query)", method: .get)
+        try Self.expectProblem(bad, .badRequest, kind: "bad-parameter")
+      }
 
       let deleted = try await client.execute(uri: "/api/v1/analyses/\(ids[0])", method: .delete)
       #expect(deleted.status == .noContent)

@@ -11,6 +11,13 @@ public struct FaceDetails: Sendable, Hashable, Codable {
   /// Size, sharpness, pose and the `reliable` verdict.
   public var quality: FaceQuality
 
+  /// Details as recorded (e.g. read back from storage).
+  public init(score: Double, landmarks: [ImagePoint], quality: FaceQuality) {
+    self.score = score
+    self.landmarks = landmarks
+    self.quality = quality
+  }
+
   /// Details of `face`, scored in `image` against `limits`.
   public init(face: DetectedFace, in image: Image, limits: FaceQuality.Limits = .init()) {
     score = face.score

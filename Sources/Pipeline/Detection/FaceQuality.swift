@@ -52,6 +52,18 @@ public struct FaceQuality: Sendable, Hashable, Codable {
     }
   }
 
+  /// A score as recorded (e.g. read back from storage).
+  public init(
+    size: Double, sharpness: Double, roll: Double, yaw: Double, pitch: Double, reliable: Bool
+  ) {
+    self.size = size
+    self.sharpness = sharpness
+    self.roll = roll
+    self.yaw = yaw
+    self.pitch = pitch
+    self.reliable = reliable
+  }
+
   /// Scores `face` (found in `image`, grey or RGB) against `limits`.
   public init(face: DetectedFace, in image: Image, limits: Limits = Limits()) {
     size = min(face.right - face.left, face.bottom - face.top)

@@ -12,7 +12,7 @@ extension VideoAnalysis {
   /// without faces has one row with only `video` and `time` filled, so that "no face" stays
   /// distinguishable from "not analysed".
   public func csv() -> String {
-    let name = Self.csvField(video)
+    let name = CSVCell.text(video)
     var lines = [Self.csvHeader]
     lines.reserveCapacity(frames.count + 1)
     for frame in frames {
@@ -33,8 +33,4 @@ extension VideoAnalysis {
     }
     return lines.joined(separator: "\r\n") + "\r\n"
   }
-
-  /// A text cell: `CSVCell.text` (quoted as needed, formulas neutralised).
-  public static func csvField(_ value: String) -> String { CSVCell.text(value) }
-
 }

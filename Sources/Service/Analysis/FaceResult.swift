@@ -2,8 +2,8 @@ import Datasets
 import Pipeline
 
 /// One analysed face: where it is, its emotion probabilities and the most probable emotion,
-/// and with the CNN detector its score, landmarks and quality (`detection`; not stored, so
-/// absent from stored analyses).
+/// and with the CNN detector its score, landmarks and quality (`detection`, stored with the
+/// record since schema version 4).
 public struct FaceResult: Codable, Sendable, Equatable {
   public var box: PixelBox
   public var emotions: EmotionScores

@@ -167,10 +167,16 @@ struct AnalyzeController: Sendable {
     }
   }
 
-  /// The session and offset of a frame recorded with `session=`: the given `offset_ms`, or the
-  /// time since the session started.
-  func sessionFrame(_ query: AnalyzeQuery, at time: Int64) async throws -> SessionFrame? {
-    guard let id = query.session else { return nil }
+  /// Checks, before any work, that the `session=` of `query` (if any) can take frames: this
+  /// store keeps sessions and the session exists. Whether it has ended is judged when the frame
+  /// is stored (``sessionFrame(_:at:)``).
+  func requireSession(_ query: AnalyzeQuery) async throws {
+    guard let id = query.session else { return }
+    _ = try await session(id: id)
+  }
+
+  /// The stored session `id`, or the problem when sessions are unavailable or it is unknown.
+  private func session(id: Int64) async throws -> AudienceSession {
     guard let sessions else {
       throw Problem(
         .notImplemented, kind: "sessions-unavailable",
@@ -179,6 +185,14 @@ struct AnalyzeController: Sendable {
     guard let session = try await sessions.session(id: id) else {
       throw Problem(.notFound, kind: "not-found", detail: "no session with id \(id)")
     }
+    return session
+  }
+
+  /// The session and offset of a frame recorded with `session=`: the given `offset_ms`, or the
+  /// time since the session started.
+  func sessionFrame(_ query: AnalyzeQuery, at time: Int64) async throws -> SessionFrame? {
+    guard let id = query.session else { return nil }
+    let session = try await session(id: id)
     let offset = query.offsetMs ?? max(0, (time - session.startedAt) / 1000)
     guard offset <= 86_400_000 else {
       throw Problem(
@@ -206,6 +220,8 @@ struct AnalyzeController: Sendable {
   /// `POST /api/v1/analyze`: one image, raw or as the multipart field `image`.
   func analyze(_ request: Request, _ context: EmoclRequestContext) async throws -> Wire.Analysis {
     let query = try analyzeQuery(request)
+    // An unknown session is refused before the body is read and analysed.
+    try await requireSession(query)
     let mediaType = Self.mediaType(request)
     let image: [UInt8]
     var name: String?
@@ -237,6 +253,7 @@ struct AnalyzeController: Sendable {
   /// result or problem per image, in order.
   func analyzeBatch(_ request: Request, _ context: EmoclRequestContext) async throws -> Wire.Batch {
     let query = try analyzeQuery(request)
+    try await requireSession(query)
     guard Self.mediaType(request) == "multipart/form-data" else {
       throw Problem(
         .unsupportedMediaType, kind: "not-multipart",

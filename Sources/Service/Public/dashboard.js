@@ -27,8 +27,19 @@ async function download(path, name) {
   }
 }
 
+// The statistics' quality parameters: reliable faces only, and the limits a reliable face passes.
+function qualityParams(p) {
+  if ($("reliable-only").checked) p.set("reliable_only", "true");
+  for (const [id, name] of [["min-face", "min_face"], ["min-sharpness", "min_sharpness"],
+                            ["max-yaw", "max_yaw"], ["max-pitch", "max_pitch"]]) {
+    const v = $(id).value.trim();
+    if (v !== "" && v !== $(id).defaultValue) p.set(name, v);
+  }
+  return p;
+}
+
 function updateLinks() {
-  const s = params(); s.set("bucket", $("bucket").value); s.set("format", "csv");
+  const s = qualityParams(params()); s.set("bucket", $("bucket").value); s.set("format", "csv");
   const a = params(); a.set("format", "csv"); a.set("limit", "1000");
   $("stats-csv").href = "/api/v1/stats?" + s;
   $("analyses-csv").href = "/api/v1/analyses?" + a;
@@ -38,7 +49,7 @@ $("analyses-csv").addEventListener("click", e => { e.preventDefault(); download(
 
 function shares(bucket, measure) {
   if (measure === "mean") return EMOTIONS.map(e => bucket.mean[e]);
-  return EMOTIONS.map(e => bucket.dominant[e] / bucket.faces);
+  return EMOTIONS.map(e => bucket.faces ? bucket.dominant[e] / bucket.faces : 0);
 }
 
 function chart(buckets, measure) {
@@ -84,11 +95,11 @@ function chart(buckets, measure) {
 
 function table(buckets, measure) {
   const t = document.createElement("table");
-  const head = `<tr><th scope="col">start (UTC)</th><th scope="col">faces</th>${EMOTIONS.map(e => `<th scope="col">${e}</th>`).join("")}</tr>`;
+  const head = `<tr><th scope="col">start (UTC)</th><th scope="col">faces</th><th scope="col">unreliable</th>${EMOTIONS.map(e => `<th scope="col">${e}</th>`).join("")}</tr>`;
   t.innerHTML = `<thead>${head}</thead><tbody></tbody>`;
   for (const b of buckets) {
     const row = document.createElement("tr");
-    const cells = [b.start, b.faces].concat(shares(b, measure).map(v => (v * 100).toFixed(1) + "%"));
+    const cells = [b.start, b.faces, b.unreliable].concat(shares(b, measure).map(v => (v * 100).toFixed(1) + "%"));
     row.innerHTML = cells.map(c => `<td></td>`).join("");
     cells.forEach((c, i) => { row.children[i].textContent = c; });
     t.tBodies[0].appendChild(row);
@@ -99,7 +110,7 @@ function table(buckets, measure) {
 
 async function show() {
   updateLinks();
-  const p = params();
+  const p = qualityParams(params());
   p.set("bucket", $("bucket").value);
   try {
     const stats = await (await api("/api/v1/stats?" + p)).json();
@@ -107,7 +118,11 @@ async function show() {
     chart(stats.buckets, measure);
     table(stats.buckets, measure);
     const faces = stats.buckets.reduce((s, b) => s + b.faces, 0);
-    setStatus($("status"), `${faces} faces in ${stats.buckets.length} bucket(s).`);
+    const unreliable = stats.buckets.reduce((s, b) => s + b.unreliable, 0);
+    const note = stats.quality.reliable_only
+      ? `${unreliable} unreliable face(s) left out`
+      : `${unreliable} of them unreliable (tick “Reliable faces only” to leave them out)`;
+    setStatus($("status"), `${faces} faces in ${stats.buckets.length} bucket(s); ${note}.`);
   } catch (error) {
     setStatus($("status"), error.message, true);
   }
@@ -154,5 +169,6 @@ if (initialTag) $("tag").value = initialTag;
 
 $("filters").addEventListener("submit", event => { event.preventDefault(); show(); recent(false); });
 $("measure").addEventListener("change", show);
+$("reliable-only").addEventListener("change", show);
 show();
 recent(false);

@@ -15,8 +15,11 @@ public protocol AnalysisStore: Sendable {
   func delete(id: Int64) async throws -> Bool
   /// Deletes every analysis recorded before `cutoff`; returns how many.
   func deleteOlder(than cutoff: Int64) async throws -> Int
-  /// Per UTC bucket, oldest first; buckets without faces are absent.
-  func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize) async throws -> [StatsBucket]
+  /// Per UTC bucket, oldest first; buckets without faces are absent. With
+  /// `quality.reliableOnly`, the means and dominant counts cover the reliable faces only (a
+  /// bucket may then have none), and each bucket counts the others.
+  func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize, quality: StatsQuality)
+    async throws -> [StatsBucket]
   /// Stores a new API key's hash (hex SHA-256) and prefix.
   func createKey(name: String, prefix: String, hash: String, createdAt: Int64) async throws
     -> APIKeyRecord
@@ -30,6 +33,13 @@ public protocol AnalysisStore: Sendable {
 }
 
 extension AnalysisStore {
+  /// ``stats(_:bucket:quality:)`` over every face.
+  public func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize) async throws
+    -> [StatsBucket]
+  {
+    try await stats(filter, bucket: bucket, quality: .all)
+  }
+
   /// Records one analysis, all or nothing; returns it with its id.
   public func insert(
     createdAt: Int64, tag: String?, model: String, result: AnalysisResult, elapsedMs: Double

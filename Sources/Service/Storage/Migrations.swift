@@ -96,6 +96,18 @@ enum Migrations {
         "CREATE INDEX analyses_session ON analyses (session_id, offset_ms)",
       ]
     },
+    // Version 4: what the CNN detector says of each face: its score, five landmarks (ten
+    // numbers, `x y` pairs separated by spaces) and its quality (size, sharpness, pose and the
+    // `reliable` verdict, 0 or 1). Null for faces without a CNN detection (Haar, supplied
+    // boxes, whole images, and faces recorded before this version).
+    Migration(version: 4, name: "face detection quality") { _ in
+      [
+        ("detection_score", "DOUBLE PRECISION"), ("landmarks", "TEXT"),
+        ("face_size", "DOUBLE PRECISION"), ("sharpness", "DOUBLE PRECISION"),
+        ("roll", "DOUBLE PRECISION"), ("yaw", "DOUBLE PRECISION"),
+        ("pitch", "DOUBLE PRECISION"), ("reliable", "INTEGER"),
+      ].map { "ALTER TABLE faces ADD COLUMN \($0.0) \($0.1)" }
+    },
   ]
 
   /// The newest version this build knows.

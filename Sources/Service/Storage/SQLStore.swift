@@ -102,7 +102,7 @@ public final class SQLStore: AnalysisStore {
         .integer(Int64(face.box.x)), .integer(Int64(face.box.y)),
         .integer(Int64(face.box.width)), .integer(Int64(face.box.height)),
       ] + face.emotions.probabilities.map { SQLValue.integer(Self.toMillionths($0)) }
-        + [SQLValue.text(face.dominant.rawValue)]
+        + [SQLValue.text(face.dominant.rawValue)] + Self.detectionValues(face.detection)
     }
     let rows = try await session.query(
       """
@@ -134,7 +134,8 @@ public final class SQLStore: AnalysisStore {
         }
         tuples.append("(\(placeholders.joined(separator: ", ")))")
       }
-      let columns = (Self.emotionColumns + ["dominant"]).joined(separator: ", ")
+      let columns = (Self.emotionColumns + ["dominant"] + Self.detectionColumns)
+        .joined(separator: ", ")
       _ = try await session.query(
         """
         INSERT INTO faces (analysis_id, idx, created_at, tag, x, y, w, h, \(columns))
@@ -210,7 +211,7 @@ public final class SQLStore: AnalysisStore {
       let n = numbers.map { $0! }
       let box = PixelBox(x: Int(n[0]), y: Int(n[1]), width: Int(n[2]), height: Int(n[3]))
       let scores = EmotionScores(probabilities: n[4...].map { Double($0) / Self.probabilityScale })!
-      var face = FaceResult(box: box, emotions: scores)
+      var face = FaceResult(box: box, emotions: scores, detection: Self.detection(row))
       face.dominant = dominant
       records[records.count - 1].faces.append(face)
     }
@@ -220,7 +221,8 @@ public final class SQLStore: AnalysisStore {
   /// The columns `list` reads, by name: the analysis, then its faces (null without faces).
   static let listColumns = SQLColumns(
     ["a.id", "a.created_at", "a.tag", "a.model", "a.width", "a.height", "a.elapsed_ms"]
-      + (["idx", "x", "y", "w", "h"] + emotionColumns + ["dominant"]).map { "f.\($0)" })
+      + (["idx", "x", "y", "w", "h"] + emotionColumns + ["dominant"] + detectionColumns)
+      .map { "f.\($0)" })
 
   public func delete(id: Int64) async throws -> Bool {
     try await backend.transaction { session in
@@ -240,34 +242,57 @@ public final class SQLStore: AnalysisStore {
     }
   }
 
-  public func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize) async throws
-    -> [StatsBucket]
+  public func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize, quality: StatsQuality)
+    async throws -> [StatsBucket]
   {
     var binds: [SQLValue] = [.integer(bucket.micros)]
     let terms = Self.conditions(filter, column: "", binds: &binds)
     let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
-    let sums = Self.emotionColumns.map { "SUM(\($0))" }.joined(separator: ", ")
+    let reliable = Self.reliableCondition(quality.limits, binds: &binds)
+    // With reliableOnly, sums and counts take only reliable faces; COUNT(*) keeps them all.
+    let included = quality.reliableOnly ? "(\(reliable))" : "1 = 1"
+    let sums = Self.emotionColumns.map { "SUM(CASE WHEN \(included) THEN \($0) ELSE 0 END)" }
+      .joined(separator: ", ")
     let counts = Emotion.allCases.map {
-      "SUM(CASE WHEN dominant = '\($0.rawValue)' THEN 1 ELSE 0 END)"
+      "SUM(CASE WHEN \(included) AND dominant = '\($0.rawValue)' THEN 1 ELSE 0 END)"
     }.joined(separator: ", ")
     // Integer division floors for the non-negative times stored, in both databases.
     let rows = try await backend.query(
       """
-      SELECT (created_at / $1) * $1 AS bucket, COUNT(*), \(sums), \(counts)
+      SELECT (created_at / $1) * $1 AS bucket, COUNT(*),
+        SUM(CASE WHEN \(included) THEN 1 ELSE 0 END),
+        SUM(CASE WHEN \(reliable) THEN 0 ELSE 1 END), \(sums), \(counts)
       FROM faces \(whereClause) GROUP BY bucket ORDER BY bucket
       """, binds)
     return try rows.map { row in
       let numbers = row.map { $0.int64 }
-      guard row.count == 2 + 14, numbers.allSatisfy({ $0 != nil }), numbers[1]! > 0 else {
+      guard row.count == 4 + 14, numbers.allSatisfy({ $0 != nil }), numbers[1]! > 0 else {
         throw StorageError(database: databaseName, message: "unexpected statistics row")
       }
       let n = numbers.map { $0! }
-      let count = Double(n[1])
+      let count = Double(max(n[2], 1))
       return StatsBucket(
-        start: n[0], faces: Int(n[1]),
-        meanProbabilities: n[2..<9].map { Double($0) / Self.probabilityScale / count },
-        dominantCounts: n[9..<16].map { Int($0) })
+        start: n[0], faces: Int(n[2]),
+        meanProbabilities: n[4..<11].map { Double($0) / Self.probabilityScale / count },
+        dominantCounts: n[11..<18].map { Int($0) }, unreliable: Int(n[3]))
     }
+  }
+
+  /// SQL that is true for a face of `faces` passing `limits`, appending the limits to `binds`:
+  /// the box's shorter side for every face; sharpness, yaw and pitch where they were stored.
+  static func reliableCondition(_ limits: FaceQuality.Limits, binds: inout [SQLValue])
+    -> String
+  {
+    func bind(_ value: Double) -> String {
+      binds.append(.real(value))
+      return "$\(binds.count)"
+    }
+    return """
+      (CASE WHEN w < h THEN w ELSE h END) >= \(bind(limits.minSize)) \
+      AND (sharpness IS NULL OR sharpness >= \(bind(limits.minSharpness))) \
+      AND (yaw IS NULL OR ABS(yaw) <= \(bind(limits.maxYaw))) \
+      AND (pitch IS NULL OR ABS(pitch) <= \(bind(limits.maxPitch)))
+      """
   }
 
   // MARK: API keys

@@ -54,11 +54,17 @@ public struct VideoJobWorker: Service {
   /// for another worker) or the task is cancelled.
   public func run() async throws {
     await cancelWhenGracefulShutdown {
+      // Leftover uploads are rare (a worker stopped between ending a job and deleting its file),
+      // so an idle worker looks for them once a minute, not at every poll.
+      var nextSweep = ContinuousClock.now
       while !Task.isCancelled {
         let worked: Bool
         do {
           worked = try await runOnce()
-          if !worked { await removeEndedUploads() }
+          if !worked, ContinuousClock.now >= nextSweep {
+            await removeEndedUploads()
+            nextSweep = ContinuousClock.now + .seconds(60)
+          }
         } catch {
           logger.error("video worker: \(error)", metadata: ["owner": "\(owner)"])
           worked = false

@@ -8,8 +8,21 @@ enum CSV {
     ([
       "id", "created_at", "tag", "model", "width", "height", "elapsed_ms", "face", "x", "y",
       "box_width", "box_height",
-    ] + Emotion.allCases.map(\.rawValue) + ["dominant"])
+    ] + Emotion.allCases.map(\.rawValue) + ["dominant"] + qualityHeader)
     .joined(separator: ",")
+
+  /// What the CNN detector said of a face; empty cells for faces without a CNN detection.
+  static let qualityHeader = [
+    "detection_score", "face_size", "sharpness", "roll", "yaw", "pitch", "reliable",
+  ]
+
+  /// The ``qualityHeader`` cells of one face.
+  static func qualityCells(_ details: FaceDetails?) -> [String] {
+    guard let details else { return qualityHeader.map { _ in "" } }
+    let q = details.quality
+    return [details.score, q.size, q.sharpness, q.roll, q.yaw, q.pitch].map { String($0) }
+      + [q.reliable ? "true" : "false"]
+  }
 
   /// A text cell (see `CSVCell.text`: quoted as needed, formulas neutralised).
   static func field(_ value: String) -> String { CSVCell.text(value) }
@@ -22,13 +35,16 @@ enum CSV {
         String(r.width), String(r.height), String(r.elapsedMs),
       ]
       if r.faces.isEmpty {
-        lines.append((common + [String](repeating: "", count: 5 + 7 + 1)).joined(separator: ","))
+        lines.append(
+          (common + [String](repeating: "", count: 5 + 7 + 1 + qualityHeader.count))
+            .joined(separator: ","))
       }
       for (i, face) in r.faces.enumerated() {
         let b = face.box
         let row =
           common + [String(i), String(b.x), String(b.y), String(b.width), String(b.height)]
           + face.emotions.probabilities.map { String($0) } + [face.dominant.rawValue]
+          + qualityCells(face.detection)
         lines.append(row.joined(separator: ","))
       }
     }
@@ -38,12 +54,12 @@ enum CSV {
   static func stats(_ buckets: [StatsBucket]) -> String {
     let names = Emotion.allCases.map(\.rawValue)
     var lines = [
-      (["start", "faces"] + names.map { "mean_\($0)" } + names.map { "dominant_\($0)" })
-        .joined(separator: ",")
+      (["start", "faces", "unreliable"] + names.map { "mean_\($0)" }
+        + names.map { "dominant_\($0)" }).joined(separator: ",")
     ]
     for b in buckets {
       let row =
-        [RFC3339.format(micros: b.start), String(b.faces)]
+        [RFC3339.format(micros: b.start), String(b.faces), String(b.unreliable)]
         + b.meanProbabilities.map { String($0) } + b.dominantCounts.map { String($0) }
       lines.append(row.joined(separator: ","))
     }

@@ -103,7 +103,9 @@ public final class VideoReader {
     let more = try VideoCall.run(path: path) { message in
       cvideo_reader_next(handle, &time, message)
     }
-    return more ? time : nil
+    // pts × time base in binary floating point gives times like 3599.7999999999997; to the
+    // microsecond they print as people read them (3599.8) in every export.
+    return more ? (time * 1_000_000).rounded() / 1_000_000 : nil
   }
 
   /// The pixels of the frame `advance()` decoded last (`info.width` × `info.height`).

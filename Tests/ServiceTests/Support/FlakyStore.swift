@@ -54,9 +54,11 @@ final class FlakyStore: AnalysisStore {
     try check()
     return try await inner.deleteOlder(than: cutoff)
   }
-  func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize) async throws -> [StatsBucket] {
+  func stats(_ filter: AnalysisFilter, bucket: StatsBucketSize, quality: StatsQuality)
+    async throws -> [StatsBucket]
+  {
     try check()
-    return try await inner.stats(filter, bucket: bucket)
+    return try await inner.stats(filter, bucket: bucket, quality: quality)
   }
   func createKey(name: String, prefix: String, hash: String, createdAt: Int64) async throws
     -> APIKeyRecord

@@ -97,6 +97,16 @@ struct AudienceSessionTests {
         client, "/api/v1/analyze?session=999", bytes: TestImages.jpeg(width: 64, height: 64),
         contentType: "image/jpeg")
       try RouteTests.expectProblem(unknown, .notFound, kind: "not-found")
+      // The session is checked before the image: an unknown session with an unreadable image
+      // (or a batch) is still a 404, and nothing is analysed.
+      let unknownFirst = try await RouteTests.post(
+        client, "/api/v1/analyze?session=999", bytes: Array("not an image".utf8),
+        contentType: "image/jpeg")
+      try RouteTests.expectProblem(unknownFirst, .notFound, kind: "not-found")
+      let unknownBatch = try await RouteTests.post(
+        client, "/api/v1/analyze/batch?session=999", bytes: Array("x".utf8),
+        contentType: "multipart/form-data; boundary=b")
+      try RouteTests.expectProblem(unknownBatch, .notFound, kind: "not-found")
       for query in [
         "session=0", "offset_ms=5", "session=\(ids[0])&offset_ms=-1",
         "session=\(ids[0])&store=false", "session=\(ids[0])&offset_ms=99999999999",
