@@ -21,6 +21,7 @@ struct EmoclBench: ParsableCommand {
       BenchCNNFaces.self,
       BenchPipelineScenes.self,
       BenchPipelineStages.self,
+      BenchDetectorScenes.self,
     ]
   )
 
