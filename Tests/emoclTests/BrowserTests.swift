@@ -121,6 +121,101 @@ struct BrowserTests {
     await Self.stop(server)
   }
 
+  @Test("the videos page: upload a clip, play it with boxes drawn over it, seek from the timeline")
+  func videoPage() async throws {
+    guard let videos = try SharedData.path("datasets/videos") else { return }
+    let tools = [Self.chromium, Self.chromedriver]
+    guard tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else {
+      let message =
+        "skipped: browser test needs \(tools.joined(separator: " and ")) (make test installs them)"
+      if SharedData.isCI { throw Missing(description: message) }
+      print(message)
+      return
+    }
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    let models = directory.url.appendingPathComponent("models")
+    try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+    try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
+    try FileManager.default.copyItem(
+      at: SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors"),
+      to: models.appendingPathComponent("mtcnn.safetensors"))
+    // This server's SQLite file is its own, so it may run a worker (the last --workers wins).
+    let (server, port) = try await ServeProcess.start(
+      models: models, database: "sqlite:" + directory.url.appendingPathComponent("v.sqlite").path,
+      arguments: [
+        "--workers", "1", "--upload-dir", directory.url.appendingPathComponent("uploads").path,
+      ])
+    var driverProcess: (Process, Int)?
+    var browser: WebDriver?
+    do {
+      let (driver, driverPort) = try await Self.startDriver()
+      driverProcess = (driver, driverPort)
+      let page = try await WebDriver.start(driverPort: driverPort, chromium: Self.chromium)
+      browser = page
+      try await Self.exerciseVideos(
+        page, port: port, clip: videos.appendingPathComponent("single_face.mp4"))
+    } catch {
+      await browser?.quit()
+      if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
+      await Self.stop(server)
+      throw error
+    }
+    await browser?.quit()
+    if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
+    await Self.stop(server)
+  }
+
+  static func exerciseVideos(_ page: WebDriver, port: Int, clip: URL) async throws {
+    try await page.go("http://127.0.0.1:\(port)/videos")
+    try await page.waitUntil("the page", "return !!document.getElementById('file');")
+    try await page.type("#tag", "e2e-video")
+    try await page.type("#file", clip.path)
+    try await page.waitUntil(
+      "the job", seconds: 60,
+      "return /done\\./.test(document.getElementById('status').textContent);")
+    // The local file plays under its title; the timeline is drawn under it.
+    try await page.waitUntil(
+      "the player",
+      "const v = document.getElementById('player'); return !v.hidden && v.readyState >= 2;")
+    let title = try await page.script("return document.getElementById('player-title').textContent;")
+    #expect((title as? String)?.contains("1 track(s)") == true, "\(String(describing: title))")
+    try await page.waitUntil(
+      "the timeline", "return !!document.querySelector('#timeline svg path');")
+    // A click on the chart at 80% of its plotted width seeks the video to 80% of the chart's
+    // time axis (whole seconds, so possibly past the clip's end: then to its end).
+    let before = try await page.script("return document.getElementById('player').currentTime;")
+    #expect(before as? Double == 0)
+    try await page.script(
+      """
+      const svg = document.querySelector('#timeline svg'), r = svg.getBoundingClientRect();
+      const x = r.left + (44 + 0.8 * (900 - 44 - 10)) * r.width / 900;
+      svg.dispatchEvent(new MouseEvent('click', { clientX: x, clientY: r.top + r.height / 2, bubbles: true }));
+      """)
+    try await page.waitUntil(
+      "the seek",
+      """
+      const v = document.getElementById('player');
+      const axis = Number(document.getElementById('timeline').dataset.duration);
+      return Math.abs(v.currentTime - Math.min(0.8 * axis, v.duration)) < 0.2 && !v.seeking;
+      """)
+    // After the seek the face's box is drawn on the overlay: some opaque pixels.
+    try await page.waitUntil(
+      "a box over the video",
+      """
+      const c = document.getElementById('overlay');
+      if (!c.width) return false;
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
+      return false;
+      """)
+    // The list shows the video as done.
+    try await page.waitUntil(
+      "the list",
+      "return [...document.querySelectorAll('#videos tr')].some(r => /single_face\\.mp4/.test(r.textContent) && /done/.test(r.textContent));"
+    )
+  }
+
   static func exercise(_ page: WebDriver, port: Int, photo: URL) async throws {
     let origin = "http://127.0.0.1:\(port)"
     try await page.go(origin + "/")
