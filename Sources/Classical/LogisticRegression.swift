@@ -47,8 +47,11 @@ public struct LogisticRegression: Sendable, Equatable {
     public var multiclass: Multiclass = .oneVsRest
     /// Sample weighting.
     public var classWeight: ClassWeight = .none
-    /// Threads to use in total (BLAS threads and concurrent one-vs-rest problems).
-    public var threads: Int = 2
+    /// Threads: `threads.workers` one-vs-rest problems at a time under the `concurrent`
+    /// schedule; the other schedules run one problem at a time on the process's OpenBLAS
+    /// threads. ``threadPolicy(cores:)`` gives the policy that fits the schedule; the executable
+    /// applies it to the process.
+    public var threads: ThreadPolicy = .blas(2)
     /// One-vs-rest only: how the K binary problems share the machine.
     public var schedule: OneVsRestSchedule = .batched
     /// L-BFGS memory (correction pairs).
@@ -56,6 +59,13 @@ public struct LogisticRegression: Sendable, Equatable {
 
     /// Default options (C = 1, 100 iterations, tol 1e-4, one-vs-rest, unweighted).
     public init() {}
+
+    /// The thread policy of these options on `cores` cores: concurrent one-vs-rest problems
+    /// each with single-threaded BLAS, or one problem (or the batched lockstep) at a time with
+    /// `cores` BLAS threads.
+    public func threadPolicy(cores: Int) -> ThreadPolicy {
+      multiclass == .oneVsRest && schedule == .concurrent ? .workers(cores) : .blas(cores)
+    }
   }
 
   /// What happened while fitting each sub-problem (one per class for one-vs-rest, one for
@@ -113,7 +123,7 @@ public struct LogisticRegression: Sendable, Equatable {
       throw ClassicalError.invalidOption("C must be positive, got \(options.C)")
     }
     guard options.maxIterations >= 1, options.tolerance >= 0, options.memory >= 1,
-      options.threads >= 1
+      options.threads.workers >= 1
     else {
       throw ClassicalError.invalidOption(
         "max-iter, memory and threads must be ≥ 1 and tol ≥ 0")
@@ -124,15 +134,12 @@ public struct LogisticRegression: Sendable, Equatable {
     lbfgs.gradientTolerance = options.tolerance
     lbfgs.memory = options.memory
 
-    let savedThreads = BLAS.threads
-    defer { BLAS.setThreads(savedThreads) }
     var coefficients = [Float](repeating: 0, count: classCount * d)
     var intercepts = [Float](repeating: 0, count: classCount)
     var report = FitReport(iterations: [], evaluations: [], converged: [], objective: [])
 
     switch options.multiclass {
     case .multinomial:
-      BLAS.setThreads(options.threads)
       let weights: [Double] = labels.map { label in
         options.classWeight == .balanced
           ? Double(n) / (Double(present) * Double(counts[label])) : 1
@@ -163,16 +170,14 @@ public struct LogisticRegression: Sendable, Equatable {
       let results: [LBFGSResult]
       switch options.schedule {
       case .batched:
-        BLAS.setThreads(options.threads)
         results = BatchedBinaryLogistic(
           features: features, targets: binaryTargets.map { $0.map(Float.init) },
           weights: binaryWeights, C: options.C
         ).fit(options: settings)
       case .concurrent, .sequential:
         let concurrent = options.schedule == .concurrent
-        BLAS.setThreads(concurrent ? 1 : options.threads)
         results = try parallelMap(
-          count: classCount, workers: concurrent ? min(options.threads, classCount) : 1
+          count: classCount, workers: concurrent ? min(options.threads.workers, classCount) : 1
         ) { target in
           let objective = LogisticObjective(
             features: features, targets: binaryTargets[target], weights: binaryWeights[target],

@@ -28,8 +28,6 @@ public struct PCA: Sendable, Equatable {
     public var oversampling: Int = 10
     /// Randomised only: seed of the Gaussian sketch.
     public var seed: UInt64 = 0
-    /// BLAS threads used while fitting.
-    public var threads: Int = 2
 
     /// Default options: 250 components, full solver.
     public init() {}
@@ -80,12 +78,9 @@ public struct PCA: Sendable, Equatable {
         "components must be in 1...\(min(n, d)) (samples and features), got \(k)")
     }
     guard n >= 2 else { throw ClassicalError.invalidOption("PCA needs at least 2 samples") }
-    guard options.powerIterations >= 0, options.oversampling >= 0, options.threads >= 1 else {
+    guard options.powerIterations >= 0, options.oversampling >= 0 else {
       throw ClassicalError.invalidOption("power iterations and oversampling must be ≥ 0")
     }
-    let savedThreads = BLAS.threads
-    BLAS.setThreads(options.threads)
-    defer { BLAS.setThreads(savedThreads) }
 
     let scaler = try StandardScaler.fit(features)
     var centered = features

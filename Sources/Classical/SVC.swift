@@ -47,8 +47,9 @@ public struct SVC: Sendable, Equatable {
     public var probabilityFolds: Int = 5
     /// Seed of the fold assignment.
     public var seed: UInt64 = 0
-    /// Machines trained concurrently (each with single-threaded BLAS).
-    public var threads: Int = 2
+    /// Machines trained concurrently: `threads.workers`, each calling BLAS; run with
+    /// single-threaded OpenBLAS (``ThreadPolicy/workers(_:)``, applied by the executable).
+    public var threads: ThreadPolicy = .workers(2)
     /// SMO iteration limit per machine (0: max(10⁷, 100·n) as libsvm).
     public var maxIterations: Int = 0
 
@@ -143,7 +144,7 @@ public struct SVC: Sendable, Equatable {
     guard classCount >= 2, present >= 2 else {
       throw ClassicalError.tooFewClasses(found: present, needed: 2)
     }
-    guard options.C > 0, options.C.isFinite, options.tolerance > 0, options.threads >= 1,
+    guard options.C > 0, options.C.isFinite, options.tolerance > 0,
       options.cacheBytes >= 0, options.maxIterations >= 0
     else {
       throw ClassicalError.invalidOption(
@@ -179,11 +180,8 @@ public struct SVC: Sendable, Equatable {
     case .oneVsRest:
       machines = (0..<classCount).map { c in (Array(0..<n), labels.map { $0 == c }) }
     }
-    let workers = max(1, min(options.threads, machines.count))
+    let workers = max(1, min(options.threads.workers, machines.count))
     let budget = options.cacheBytes / workers
-    let savedThreads = BLAS.threads
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(savedThreads) }
 
     let trained = try parallelMap(count: machines.count, workers: workers) { m in
       let (indices, positive) = machines[m]

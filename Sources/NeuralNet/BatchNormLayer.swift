@@ -36,13 +36,11 @@ final class BatchNormLayer: Layer {
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
 
+  /// The values of a `batchNorm` spec, and its plan for the shapes and parameter offsets.
   init(
-    plan: LayerPlan, parameters: UnsafeMutablePointer<Float>,
+    momentum: Float, epsilon: Float, plan: LayerPlan, parameters: UnsafeMutablePointer<Float>,
     gradients: UnsafeMutablePointer<Float>, state: UnsafeMutablePointer<Float>, maxBatch: Int
   ) {
-    guard case .batchNorm(let momentum, let epsilon) = plan.spec else {
-      fatalError("not a batch-norm plan")
-    }
     channels = plan.input.channels
     plane = plan.input.planeSize
     self.momentum = momentum

@@ -26,7 +26,11 @@ public final class CNNClassifier: @unchecked Sendable {
   private let lock = NSLock()
 
   /// Rebuilds the network of a `cnn` model file and loads its weights. `maxBatch` and
-  /// `workers` size the inference buffers (batches larger than `maxBatch` are split). `flip`
+  /// `workers` size the inference buffers (batches larger than `maxBatch` are split). A batch
+  /// is split between the workers, and a single image's convolutions between their threads,
+  /// each keeping a core busy with single-threaded GEMMs: run with OpenBLAS single-threaded
+  /// (``ThreadPolicy/workers(_:)``, applied by the executable), as more BLAS threads on top
+  /// oversubscribe the cores and halve the speed. `flip`
   /// overrides the card's test-time flip (off halves the cost per image).
   public init(file: ModelFile, maxBatch: Int = 64, workers: Int = 1, flip: Bool? = nil) throws {
     try file.requireKind(.cnn)
@@ -83,11 +87,6 @@ public final class CNNClassifier: @unchecked Sendable {
     }
     lock.lock()
     defer { lock.unlock() }
-    // A batch is split between the workers, and a single image's convolutions between their
-    // threads, each keeping a core busy with single-threaded GEMMs: more OpenBLAS threads on
-    // top oversubscribe the cores and halve the speed. The setting is process-wide (another
-    // model may change it), so each call checks it.
-    if BLAS.threads != 1 { BLAS.setThreads(1) }
     let logits = try replicas.centerCropLogits(
       pixels: pixels, count: count, width: w, height: h, crop: crop,
       normalization: normalization, flip: flip)

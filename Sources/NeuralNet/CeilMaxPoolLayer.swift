@@ -25,9 +25,10 @@ final class CeilMaxPoolLayer: Layer {
     return side
   }
 
-  init(plan: LayerPlan, maxBatch: Int) {
-    guard case .maxPoolCeil(let k, let s) = plan.spec else { fatalError("not a maxPoolCeil plan") }
-    (kernel, stride) = (k, s)
+  /// The window of a `maxPoolCeil` spec, and its plan for the shapes.
+  init(kernel: Int, stride: Int, plan: LayerPlan, maxBatch: Int) {
+    self.kernel = kernel
+    self.stride = stride
     input = plan.input
     outputShape = plan.output
     out = FloatBuffer(count: maxBatch * plan.output.size)

@@ -15,11 +15,12 @@ final class DenseLayer: Layer {
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
 
+  /// The outputs of a `dense` spec, and its plan for the input shape and parameter offsets
+  /// (the bias exists if the plan has one).
   init(
-    plan: LayerPlan, parameters: UnsafeMutablePointer<Float>,
+    outputs: Int, plan: LayerPlan, parameters: UnsafeMutablePointer<Float>,
     gradients: UnsafeMutablePointer<Float>, maxBatch: Int
   ) {
-    guard case .dense(let outputs, _) = plan.spec else { fatalError("not a dense plan") }
     inputs = plan.input.channels
     self.outputs = outputs
     weight = parameters + plan.weight!

@@ -16,8 +16,8 @@ final class DropoutLayer: Layer {
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
 
-  init(plan: LayerPlan, maxBatch: Int) {
-    guard case .dropout(let rate) = plan.spec else { fatalError("not a dropout plan") }
+  /// The rate of a `dropout` spec, and its plan for the shape and ordinal.
+  init(rate: Float, plan: LayerPlan, maxBatch: Int) {
     self.rate = rate
     size = plan.input.size
     planeSize = plan.input.planeSize

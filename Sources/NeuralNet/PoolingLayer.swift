@@ -13,17 +13,9 @@ final class PoolingLayer: Layer {
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
 
-  init(plan: LayerPlan, maxBatch: Int) {
-    let kernel: Int
-    let stride: Int
-    switch plan.spec {
-    case .maxPool(let k, let s):
-      (kernel, stride, isMax) = (k, s, true)
-    case .avgPool(let k, let s):
-      (kernel, stride, isMax) = (k, s, false)
-    default:
-      fatalError("not a pooling plan")
-    }
+  /// The window of a `maxPool` (`isMax`) or `avgPool` spec, and its plan for the shapes.
+  init(kernel: Int, stride: Int, isMax: Bool, plan: LayerPlan, maxBatch: Int) {
+    self.isMax = isMax
     geometry = ConvGeometry(
       channels: plan.input.channels, height: plan.input.height, width: plan.input.width,
       kernel: kernel, stride: stride)

@@ -7,8 +7,8 @@ import Tensor
 /// workers' gradients are summed into ``gradients``. Deterministic for a given worker count:
 /// slices, masks and the reduction order do not depend on scheduling.
 ///
-/// OpenBLAS should then run single-threaded (`BLAS.setThreads(1)`): each worker's GEMMs
-/// already keep one core busy.
+/// OpenBLAS should then run single-threaded (the executable applies
+/// ``ThreadPolicy/workers(_:)``): each worker's GEMMs already keep one core busy.
 public final class Replicas: @unchecked Sendable {
   public let network: Network
   public let workspaces: [Workspace]
@@ -150,35 +150,4 @@ public final class Replicas: @unchecked Sendable {
     }
     if let error = errors.values.compactMap({ $0 }).first { throw error }
   }
-}
-
-/// A value handed to worker threads that the caller guarantees is used safely (each worker
-/// touches only its own part).
-struct Unchecked<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
-}
-
-/// One slot per worker for results written concurrently (each worker writes only its slot).
-final class Results<T>: @unchecked Sendable {
-  private let slots: UnsafeMutablePointer<T>
-  let count: Int
-  init(count: Int, initial: T) {
-    self.count = count
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: initial, count: count)
-  }
-  deinit {
-    slots.deinitialize(count: count)
-    slots.deallocate()
-  }
-  var values: [T] { Array(UnsafeBufferPointer(start: slots, count: count)) }
-  subscript(i: Int) -> T {
-    get { slots[i] }
-    set { slots[i] = newValue }
-  }
-}
-
-extension Results where T == (Double, Int) {
-  convenience init(count: Int) { self.init(count: count, initial: (0, 0)) }
 }

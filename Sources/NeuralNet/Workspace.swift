@@ -2,7 +2,7 @@ import Tensor
 
 /// Everything one worker needs to run a ``Network`` forward and backward on up to
 /// ``maxBatch`` images: an instance of every layer with its activation and gradient buffers,
-/// one shared im2col scratch, and a flat ``gradients`` buffer laid out like
+/// one ``ScratchArena`` its convolutions share, and a flat ``gradients`` buffer laid out like
 /// ``Network/parameters``. All memory is allocated here, once; passes allocate nothing.
 ///
 /// A workspace is used by one thread at a time. Several workspaces of one network may run
@@ -18,7 +18,7 @@ public final class Workspace: @unchecked Sendable {
   let batchNorms: [BatchNormLayer]
   private let gradientBuffer: FloatBuffer
   private let inputBuffer: FloatBuffer
-  private let scratch: FloatBuffer
+  private let scratch = ScratchArena()
   private let root: SequenceLayer
   private var context = StepContext(batch: 0, training: false, imageOffset: 0, seed: 0)
 
@@ -40,28 +40,14 @@ public final class Workspace: @unchecked Sendable {
     self.maxBatch = maxBatch
     gradientBuffer = FloatBuffer(count: network.parameters.count)
     inputBuffer = FloatBuffer(count: maxBatch * network.inputShape.size)
-    var scratchSize = 0
-    Self.visit(network.plans) { plan in
-      scratchSize = max(
-        scratchSize,
-        Conv2DLayer.scratchSize(plan: plan, maxBatch: maxBatch, columnTarget: columnTarget))
-    }
-    scratch = FloatBuffer(count: scratchSize)
     var norms: [BatchNormLayer] = []
     let builder = LayerBuilder(
       parameters: network.parameters.values, gradients: gradientBuffer.pointer,
-      state: network.state.values, scratch: scratch.pointer, maxBatch: maxBatch,
+      state: network.state.values, scratch: scratch, maxBatch: maxBatch,
       columnTarget: columnTarget)
     root = builder.sequence(network.plans, batchNorms: &norms)
+    scratch.allocate()
     batchNorms = norms
-  }
-
-  private static func visit(_ plans: [LayerPlan], _ body: (LayerPlan) -> Void) {
-    for plan in plans {
-      body(plan)
-      visit(plan.body, body)
-      visit(plan.shortcut, body)
-    }
   }
 
   /// Set when the network's weights will not change while this workspace is used (a served
@@ -154,60 +140,5 @@ public final class Workspace: @unchecked Sendable {
       }
     }
     return result
-  }
-}
-
-/// Instantiates layers from plans inside one workspace.
-private struct LayerBuilder {
-  let parameters: UnsafeMutablePointer<Float>
-  let gradients: UnsafeMutablePointer<Float>
-  let state: UnsafeMutablePointer<Float>
-  let scratch: UnsafeMutablePointer<Float>
-  let maxBatch: Int
-  let columnTarget: Int
-
-  func sequence(_ plans: [LayerPlan], batchNorms: inout [BatchNormLayer]) -> SequenceLayer {
-    var layers: [any Layer] = []
-    for plan in plans {
-      if case .relu = plan.spec, let norm = layers.last as? BatchNormLayer, !norm.fusedReLU {
-        norm.fusedReLU = true
-        layers.append(PassThroughLayer())
-      } else {
-        layers.append(layer(plan, batchNorms: &batchNorms))
-      }
-    }
-    return SequenceLayer(layers)
-  }
-
-  func layer(_ plan: LayerPlan, batchNorms: inout [BatchNormLayer]) -> any Layer {
-    switch plan.spec {
-    case .conv2d:
-      return Conv2DLayer(
-        plan: plan, parameters: parameters, gradients: gradients, scratch: scratch,
-        maxBatch: maxBatch, columnTarget: columnTarget)
-    case .batchNorm:
-      let layer = BatchNormLayer(
-        plan: plan, parameters: parameters, gradients: gradients, state: state,
-        maxBatch: maxBatch)
-      batchNorms.append(layer)
-      return layer
-    case .relu: return ActivationLayer(plan: plan, function: .relu, maxBatch: maxBatch)
-    case .silu: return ActivationLayer(plan: plan, function: .silu, maxBatch: maxBatch)
-    case .maxPool, .avgPool: return PoolingLayer(plan: plan, maxBatch: maxBatch)
-    case .maxPoolCeil: return CeilMaxPoolLayer(plan: plan, maxBatch: maxBatch)
-    case .prelu:
-      return PReLULayer(
-        plan: plan, parameters: parameters, gradients: gradients, maxBatch: maxBatch)
-    case .globalAvgPool: return GlobalAvgPoolLayer(plan: plan, maxBatch: maxBatch)
-    case .dropout: return DropoutLayer(plan: plan, maxBatch: maxBatch)
-    case .flatten: return FlattenLayer(plan: plan, maxBatch: maxBatch)
-    case .dense:
-      return DenseLayer(
-        plan: plan, parameters: parameters, gradients: gradients, maxBatch: maxBatch)
-    case .residual:
-      let body = sequence(plan.body, batchNorms: &batchNorms)
-      let shortcut = sequence(plan.shortcut, batchNorms: &batchNorms)
-      return ResidualLayer(plan: plan, body: body, shortcut: shortcut, maxBatch: maxBatch)
-    }
   }
 }

@@ -4,7 +4,7 @@
 extension Tensor {
   /// The tensor viewed as `[outer, shape[axis], inner]`: the extents before, at and after `axis`.
   @inlinable
-  public func axisLayout(_ axis: Int) -> (outer: Int, length: Int, inner: Int) {
+  func axisLayout(_ axis: Int) -> (outer: Int, length: Int, inner: Int) {
     precondition(axis >= 0 && axis < rank, "axis \(axis) out of range for shape \(shape)")
     var outer = 1
     var inner = 1
@@ -13,16 +13,8 @@ extension Tensor {
     return (outer, shape[axis], inner)
   }
 
-  /// Replaces every element `x` at position `j` along `axis` with `f(x, vector[j])`.
-  @inlinable
-  public mutating func broadcastInPlace(
-    _ vector: Tensor, alongAxis axis: Int, _ f: (Float, Float) -> Float
-  ) {
-    broadcastLoop(vector, alongAxis: axis, f)
-  }
-
-  /// The loop behind `broadcastInPlace`, always inlined so `f` becomes a plain instruction and
-  /// the inner loop vectorises.
+  /// Replaces every element `x` at position `j` along `axis` with `f(x, vector[j])`; always
+  /// inlined so `f` becomes a plain instruction and the inner loop vectorises.
   @inlinable @inline(__always)
   mutating func broadcastLoop(
     _ vector: Tensor, alongAxis axis: Int, _ f: (Float, Float) -> Float
@@ -71,9 +63,9 @@ extension Tensor {
 
   /// Adds `row` (as many elements as the last axis) to every row: the bias of a dense layer on
   /// `[batch, features]`.
-  public mutating func addRowInPlace(_ row: Tensor) { addInPlace(row, alongAxis: rank - 1) }
+  mutating func addRowInPlace(_ row: Tensor) { addInPlace(row, alongAxis: rank - 1) }
   /// Subtracts `row` from every row (centring by column means).
-  public mutating func subtractRowInPlace(_ row: Tensor) {
+  mutating func subtractRowInPlace(_ row: Tensor) {
     subtractInPlace(row, alongAxis: rank - 1)
   }
   /// Multiplies every row elementwise by `row` (per-column scaling).

@@ -42,20 +42,20 @@ struct BenchCNNInfer: ParsableCommand {
         }
         return result
       }
-      BLAS.setThreads(blasThreads)
+      ThreadPolicy.blas(blasThreads).configureProcess()
       try replicas.infer(batch: batch, into: out.baseAddress!, fill: fill)
       let batchSeconds = try best {
         for _ in 0..<steps { try replicas.infer(batch: batch, into: out.baseAddress!, fill: fill) }
       }
       print(String(format: "infer_images_per_s %.1f", Double(steps * batch) / batchSeconds))
-      BLAS.setThreads(latencyThreads)
+      ThreadPolicy.blas(latencyThreads).configureProcess()
       for _ in 0..<10 { try replicas.infer(batch: 1, into: out.baseAddress!, fill: fill) }
       let singleSeconds = try best {
         for _ in 0..<singles { try replicas.infer(batch: 1, into: out.baseAddress!, fill: fill) }
       }
       print(String(format: "latency_ms %.3f", singleSeconds / Double(singles) * 1000))
       guard profile else { return }
-      BLAS.setThreads(1)
+      ThreadPolicy.workers(1).configureProcess()
       let workspace = replicas.workspaces[0]
       workspace.profiling = true
       for _ in 0..<singles { try replicas.infer(batch: 1, into: out.baseAddress!, fill: fill) }

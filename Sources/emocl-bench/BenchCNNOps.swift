@@ -13,7 +13,7 @@ struct BenchCNNOps: ParsableCommand {
   @Option(help: "Repetitions.") var reps = 50
 
   func run() {
-    BLAS.setThreads(1)
+    ThreadPolicy.workers(1).configureProcess()
     for (channels, side) in [(32, 44), (64, 22), (128, 11), (256, 5)] {
       let g = ConvGeometry(channels: channels, height: side, width: side, kernel: 3, padding: 1)
       let n = max(images, images * 1936 / (side * side))

@@ -19,7 +19,7 @@ struct BenchCNNTrain: ParsableCommand {
   @Flag(help: "Print per-layer thread-CPU times of worker 0.") var profile = false
 
   func run() throws {
-    BLAS.setThreads(blasThreads)
+    ThreadPolicy(workers: workers, blasThreads: blasThreads).configureProcess()
     let network = try Network(spec: .vgg(input: (1, size, size)), seed: 1)
     let replicas = try Replicas(
       network: network, workers: workers, maxBatch: batch, columnTarget: columnTarget)
@@ -103,7 +103,7 @@ struct BenchCNNTrain: ParsableCommand {
   /// One thread's sgemm rate on a convolution-shaped product (128 × 1152 weights times 1152 ×
   /// `columns` im2col columns, stage 3 of the VGG net).
   static func sgemmGFLOPs(columns: Int) -> Double {
-    BLAS.setThreads(1)
+    ThreadPolicy.workers(1).configureProcess()
     let (m, k, n) = (128, 1152, columns)
     let a = [Float](repeating: 0.01, count: m * k)
     let b = [Float](repeating: 0.02, count: k * n)

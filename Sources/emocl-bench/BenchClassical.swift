@@ -38,7 +38,8 @@ struct BenchClassical: ParsableCommand {
       switch task {
       case "logreg":
         var options = LogisticRegression.Options()
-        options.threads = threads
+        options.threads = options.threadPolicy(cores: threads)
+        options.threads.configureProcess()
         try timed(task) {
           _ = try LogisticRegression.fit(
             features: standardized, labels: images.labels, classCount: images.classes.count,
@@ -46,18 +47,19 @@ struct BenchClassical: ParsableCommand {
         }
       case "pca", "pca-randomized":
         var options = PCA.Options()
-        options.threads = threads
+        ThreadPolicy.blas(threads).configureProcess()
         options.solver = task == "pca" ? .full : .randomized
         try timed(task) {
           components = try PCA.fit(standardized, options: options).transform(standardized)
         }
       case "svm":
-        var pca = PCA.Options()
-        pca.threads = threads
-        let x = try components ?? PCA.fit(standardized, options: pca).transform(standardized)
+        ThreadPolicy.blas(threads).configureProcess()
+        let x =
+          try components ?? PCA.fit(standardized, options: PCA.Options()).transform(standardized)
         var options = SVC.Options()
         options.C = 10
-        options.threads = threads
+        options.threads = .workers(threads)
+        options.threads.configureProcess()
         try timed(task) {
           _ = try SVC.fit(
             features: x, labels: images.labels, classCount: images.classes.count, options: options)

@@ -51,7 +51,7 @@ struct BenchGEMM: ParsableCommand {
       let b = (0..<(shape.k * shape.n)).map { _ in generator.next() }
       var c = [Float](repeating: 0, count: shape.m * shape.n)
       for count in threadCounts {
-        BLAS.setThreads(count)
+        ThreadPolicy.blas(count).configureProcess()
         let seconds = Self.bestTime(repeats: repeats) {
           a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in

@@ -26,9 +26,11 @@ struct EmoclBench: ParsableCommand {
   )
 
   /// Measures with the best BLAS kernels the CPU supports, as `emocl` runs (this may
-  /// re-execute the program first).
+  /// re-execute the program first), with OpenBLAS single-threaded as under the library's own
+  /// workers (a benchmark that measures BLAS threads sets them itself).
   static func main() {
     BLASKernel.ensureBest()
+    ThreadPolicy(blasThreads: 1).configureProcess()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Pipeline
+import Tensor
 
 /// `emocl evaluate`: a model's metrics and confusion matrix on a labelled image folder.
 struct Evaluate: ParsableCommand {
@@ -63,6 +64,8 @@ struct Evaluate: ParsableCommand {
     let file = try ModelFile.read(from: url)
     let name = url.deletingPathExtension().lastPathComponent
     let classifier = try file.emotionClassifier(name: name)
+    // A CNN's replicas are the workers: OpenBLAS runs single-threaded under them.
+    if file.card.kind == .cnn { ThreadPolicy(blasThreads: 1).configureProcess() }
 
     let folder = URL(fileURLWithPath: data)
     let load = try LabeledImages.loadWithReport(

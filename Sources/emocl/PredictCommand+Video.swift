@@ -23,6 +23,7 @@ extension Predict {
         "model '\(classical.name)' is an SVM trained without probability calibration; "
           + "predict needs probabilities")
     }
+    Self.configureBLAS(classifier: classifier, detector: detector)
     let analyzer = VideoAnalyzer(
       pipeline: EmotionPipeline(
         classifier: classifier,

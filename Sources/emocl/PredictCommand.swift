@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Pipeline
+import Tensor
 import Vision
 
 /// `emocl predict IMAGE...`: emotions per face for each photo, as JSON or text tables;
@@ -129,6 +130,8 @@ struct Predict: ParsableCommand {
     }
     // The cascades are only read when some image may need detection.
     let needsDetector = !noDetect && boxes == nil
+    Self.configureBLAS(
+      classifier: classifier, detector: needsDetector ? detector : nil)
     let pipeline = EmotionPipeline(
       classifier: classifier,
       faceLocator: needsDetector
@@ -156,6 +159,15 @@ struct Predict: ParsableCommand {
     case .csv: break  // refused above
     }
     if records.contains(where: \.failed) { throw ExitCode(1) }
+  }
+
+  /// OpenBLAS single-threaded when a CNN runs (the emotion CNN or MTCNN): their replicas and
+  /// P-Net bands are the workers, and more BLAS threads on top oversubscribe the cores. A
+  /// classical model with the Haar detector keeps OpenBLAS's own thread count.
+  static func configureBLAS(classifier: any EmotionClassifier, detector: FaceDetectorKind?) {
+    if classifier is CNNEmotionClassifier || detector == .cnn {
+      ThreadPolicy(blasThreads: 1).configureProcess()
+    }
   }
 
   /// The `kind` detector: MTCNN from the models (`mtcnn.safetensors`, found like the emotion

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Service
+import Tensor
 
 /// `emocl serve`: the web page and the JSON API. Every option also has an `EMOCL_*` variable.
 struct Serve: AsyncParsableCommand {
@@ -58,6 +59,9 @@ struct Serve: AsyncParsableCommand {
   var maxVideoMB: Int?
 
   func run() async throws {
+    // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded
+    // under them (more threads on top oversubscribe the cores).
+    ThreadPolicy(blasThreads: 1).configureProcess()
     let environment = ProcessInfo.processInfo.environment
     var configuration = try ServiceConfiguration.fromEnvironment(environment)
     if let host { configuration.host = host }

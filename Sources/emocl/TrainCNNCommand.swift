@@ -57,7 +57,7 @@ struct TrainCNN: ParsableCommand {
 
   func run() throws {
     // Each worker keeps a core busy with its own GEMMs.
-    BLAS.setThreads(1)
+    ThreadPolicy.workers(threads).configureProcess()
     let name = resume ?? runName ?? Self.defaultRunName()
     let directory = try RunDirectory.url(for: name)
     let sources = try RunSources.resolve(

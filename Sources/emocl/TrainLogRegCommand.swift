@@ -1,5 +1,6 @@
 import ArgumentParser
 import Classical
+import Tensor
 
 /// `emocl train logreg`: L2 logistic regression on standardised pixels.
 struct TrainLogReg: ParsableCommand {
@@ -47,7 +48,8 @@ struct TrainLogReg: ParsableCommand {
     options.tolerance = tol
     options.multiclass = multiclass
     options.classWeight = classWeight
-    options.threads = common.threads
+    options.threads = options.threadPolicy(cores: common.threads)
+    options.threads.configureProcess()
     try runClassicalTraining(common, command: commandLine) { images in
       try ClassicalPipeline.fit(
         features: images.pixelFeatures, labels: images.labels,

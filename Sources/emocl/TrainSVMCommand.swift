@@ -1,5 +1,6 @@
 import ArgumentParser
 import Classical
+import Tensor
 
 /// `emocl train svm`: standardise → PCA → kernel SVM.
 struct TrainSVM: ParsableCommand {
@@ -29,7 +30,10 @@ struct TrainSVM: ParsableCommand {
     var options = try svm.options(threads: common.threads)
     options.probability = probabilityFolds > 0
     options.probabilityFolds = max(2, probabilityFolds)
-    let pcaOptions = svm.pcaOptions(threads: common.threads)
+    let pcaOptions = svm.pcaOptions()
+    // The machines train concurrently, each calling single-threaded BLAS (so does the PCA
+    // before them: OpenBLAS's count is one per process).
+    options.threads.configureProcess()
     try runClassicalTraining(common, command: commandLine) { images in
       try ClassicalPipeline.fit(
         features: images.pixelFeatures, labels: images.labels,
@@ -114,16 +118,15 @@ struct SVMOptions: ParsableArguments {
     options.tolerance = tol
     options.cacheBytes = cacheMb << 20
     options.classWeight = classWeight
-    options.threads = threads
+    options.threads = .workers(threads)
     return options
   }
 
-  func pcaOptions(threads: Int) -> PCA.Options? {
+  func pcaOptions() -> PCA.Options? {
     guard pca > 0 else { return nil }
     var options = PCA.Options()
     options.components = pca
     options.solver = randomizedPca ? .randomized : .full
-    options.threads = threads
     return options
   }
 }

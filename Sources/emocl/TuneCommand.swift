@@ -79,7 +79,9 @@ struct TuneSVM: ParsableCommand {
     let scaler = try StandardScaler.fit(fitting.pixelFeatures)
     var x = try scaler.transform(fitting.pixelFeatures)
     var heldX = try scaler.transform(held.pixelFeatures)
-    if let pcaOptions = svm.pcaOptions(threads: threads) {
+    if let pcaOptions = svm.pcaOptions() {
+      // The PCA is one sequence of large GEMMs: all threads inside BLAS.
+      ThreadPolicy.blas(threads).configureProcess()
       let start = clock.now
       let pca = try PCA.fit(x, options: pcaOptions)
       x = try pca.transform(x)
@@ -90,6 +92,8 @@ struct TuneSVM: ParsableCommand {
           pca.explainedVarianceRatio.reduce(0, +), seconds(clock.now - start)))
     }
     let scale = GammaChoice.scale.resolve(for: x)
+    // The machines train concurrently, each with single-threaded BLAS.
+    ThreadPolicy.workers(threads).configureProcess()
     var best: (accuracy: Double, c: Double, gamma: Double)? = nil
     print("C\tgamma\tfactor\taccuracy\tsupport_vectors\tseconds")
     for c in try values(cGrid, "--C-grid") {

@@ -4,6 +4,7 @@ import Logging
 import Pipeline
 import Service
 import ServiceLifecycle
+import Tensor
 
 /// `emocl worker`: analyses uploaded videos, taking jobs from the database that `emocl serve`
 /// fills, until SIGTERM or SIGINT (a job in progress is then handed back to the queue).
@@ -42,6 +43,9 @@ struct Worker: AsyncParsableCommand {
   var logLevel: String?
 
   func run() async throws {
+    // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded
+    // under them (more threads on top oversubscribe the cores).
+    ThreadPolicy(blasThreads: 1).configureProcess()
     let environment = ProcessInfo.processInfo.environment
     var configuration = try ServiceConfiguration.fromEnvironment(environment)
     if let database { configuration.database = try DatabaseURL.parse(database) }

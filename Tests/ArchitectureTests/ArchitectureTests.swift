@@ -89,4 +89,37 @@ let emoclLayers: [[String]] = [
     ].joined(separator: "\n")
     #expect(ImportScanner.imports(in: text) == ["Foundation", "Dispatch", "Tensor"])
   }
+
+  /// OpenBLAS's thread count is one setting per process: only executables set it (through
+  /// `ThreadPolicy.configureProcess()`), library code takes a `ThreadPolicy` value instead.
+  /// `SGEMMSpeed` sets and restores it for `emocl info`'s measurement only.
+  @Test func onlyExecutablesSetTheBLASThreads() throws {
+    let sources = SharedData.repositoryRoot.appendingPathComponent("Sources")
+    let allowed: Set<String> = [
+      "Tensor/ThreadPolicy.swift", "Tensor/SystemReport/SGEMMSpeed.swift",
+    ]
+    let executables = ["emocl/", "emocl-bench/"]
+    var setters: [String] = []
+    let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+    while let url = files?.nextObject() as? URL {
+      guard url.pathExtension == "swift" else { continue }
+      let path = String(url.path.dropFirst(sources.path.count + 1))
+      guard !allowed.contains(path), !executables.contains(where: path.hasPrefix) else {
+        continue
+      }
+      let code = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter {
+        !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//")
+      }
+      if code.contains(where: {
+        $0.contains(".configureProcess()") || $0.contains("openblas_set_num_threads")
+      }) {
+        setters.append(path)
+      }
+    }
+    #expect(setters == [])
+    #expect(
+      allowed.allSatisfy {
+        FileManager.default.fileExists(atPath: sources.appendingPathComponent($0).path)
+      })
+  }
 }

@@ -88,7 +88,7 @@ import Testing
     let (big, _) = try SVC.fit(
       features: data.matrix("x"), labels: data.ints("y"), classCount: 3, options: options)
     options.cacheBytes = 0  // two rows per machine: every step recomputes rows
-    options.threads = 1
+    options.threads = .workers(1)
     let (small, report) = try SVC.fit(
       features: data.matrix("x"), labels: data.ints("y"), classCount: 3, options: options)
     #expect(report.kernelRowsComputed.allSatisfy { $0 > 0 })

@@ -52,7 +52,7 @@ public enum TinyFaces {
   public static func logisticRegression(_ images: LabeledImages) throws -> ClassicalPipeline {
     var options = LogisticRegression.Options()
     options.maxIterations = 50
-    options.threads = 1
+    options.threads = .blas(1)
     return try ClassicalPipeline.fit(
       features: features(images), labels: images.labels, classCount: 7, pca: nil,
       classifier: .logisticRegression(options)
@@ -67,10 +67,9 @@ public enum TinyFaces {
   {
     var pca = PCA.Options()
     pca.components = components
-    pca.threads = 1
     var options = SVC.Options()
     options.C = 10
-    options.threads = 1
+    options.threads = .workers(1)
     options.probability = probability
     options.probabilityFolds = 2
     return try ClassicalPipeline.fit(

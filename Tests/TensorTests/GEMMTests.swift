@@ -115,10 +115,13 @@ import Testing
   }
 
   @Test func threadCountIsSettable() {
+    #expect(ThreadPolicy(workers: 0, blasThreads: -2) == ThreadPolicy(workers: 1, blasThreads: 1))
+    #expect(ThreadPolicy.workers(3) == ThreadPolicy(workers: 3, blasThreads: 1))
+    #expect(ThreadPolicy.blas(2) == ThreadPolicy(workers: 1, blasThreads: 2))
     let before = BLAS.threads
-    BLAS.setThreads(1)
+    ThreadPolicy.workers(3).configureProcess()
     #expect(BLAS.threads == 1)
-    BLAS.setThreads(before)
+    ThreadPolicy.blas(before).configureProcess()
     #expect(!BLAS.coreName.isEmpty)
   }
 }

@@ -80,16 +80,15 @@ struct GeneratedFaces {
     if svm {
       var p = PCA.Options()
       p.components = 5
-      p.threads = 1
       pca = p
       var options = SVC.Options()
       options.C = 10
-      options.threads = 1
+      options.threads = .workers(1)
       classifier = .svm(options)
     } else {
       var options = LogisticRegression.Options()
       options.maxIterations = 50
-      options.threads = 1
+      options.threads = .blas(1)
       classifier = .logisticRegression(options)
     }
     let pipeline = try ClassicalPipeline.fit(

@@ -116,9 +116,9 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   private func detectAtFullSize(_ image: Image) throws -> [DetectedFace] {
     lock.lock()
     defer { lock.unlock() }
-    // Parallelism comes from P-Net's bands on `threads` workers; more OpenBLAS threads inside
-    // their small GEMMs would oversubscribe the cores (process-wide, so checked per call).
-    if BLAS.threads != 1 { BLAS.setThreads(1) }
+    // Parallelism comes from P-Net's bands on `threads` workers; the executable runs OpenBLAS
+    // single-threaded (ThreadPolicy.workers), as more threads inside their small GEMMs would
+    // oversubscribe the cores.
     let source = ResamplingSource(image)
     var boxes = try proposals(source)
     boxes = try refine(boxes, in: source)

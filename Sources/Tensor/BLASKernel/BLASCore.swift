@@ -26,7 +26,7 @@ public enum BLASCore: String, CaseIterable, Sendable, Codable {
   }
 
   /// How capable the kernels are: a core of a higher tier is faster on a CPU that runs it.
-  public var tier: Int { Self.tier(of: rawValue)! }
+  var tier: Int { Self.tier(of: rawValue)! }
 
   /// The cores `cpu` runs, best first: for an AVX2 tier, Zen on AMD and Hygon CPUs, Haswell on
   /// others, then the other one.
@@ -42,7 +42,7 @@ public enum BLASCore: String, CaseIterable, Sendable, Codable {
   /// The tier of any core name `openblas_get_corename()` may return (case-insensitive), by the
   /// instruction set its kernels use; nil for a name this table does not know (a core newer than
   /// it, which Emocl then leaves alone).
-  public static func tier(of coreName: String) -> Int? {
+  static func tier(of coreName: String) -> Int? {
     switch coreName.lowercased() {
     case "cooperlake": 6
     case "skylakex": 5

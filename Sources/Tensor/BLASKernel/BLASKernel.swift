@@ -6,7 +6,7 @@ import Synchronization
 /// the CPU model, and checks them numerically. See ``BLASKernelPlanner`` for the decision.
 public enum BLASKernel {
   /// For tests: a comma-separated list of cores whose self-test is made to fail.
-  public static let failSelfTestVariable = "EMOCL_BLAS_SELFTEST_FAIL"
+  static let failSelfTestVariable = "EMOCL_BLAS_SELFTEST_FAIL"
 
   private static let recorded = Mutex<BLASKernelStatus?>(nil)
 

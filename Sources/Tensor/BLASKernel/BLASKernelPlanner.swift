@@ -9,7 +9,7 @@
 /// fails the self-test is replaced by the next one down. A user's `OPENBLAS_CORETYPE` is kept.
 public enum BLASKernelPlanner {
   /// OpenBLAS's variable naming the core to use.
-  public static let coreTypeVariable = "OPENBLAS_CORETYPE"
+  static let coreTypeVariable = "OPENBLAS_CORETYPE"
   /// For tests: `1` makes `OPENBLAS_CORETYPE` stand for OpenBLAS's own choice, as on a CPU that
   /// OpenBLAS does not know (e.g. `OPENBLAS_CORETYPE=Prescott` on a Xeon with AVX-512).
   public static let simulateLibraryChoiceVariable = "EMOCL_BLAS_SIMULATE_LIBRARY_CHOICE"

@@ -20,16 +20,18 @@ public struct SGEMMSpeed: Sendable, Equatable, Codable {
   }
 
   /// Measures for about `seconds` in all (half on one thread, half on `threads`), after a
-  /// warm-up product; OpenBLAS's thread count is restored afterwards.
+  /// warm-up product. It sets OpenBLAS's process-wide thread count for the measurement (through
+  /// ``ThreadPolicy/configureProcess()``) and restores it afterwards, so only an executable's
+  /// report (`emocl info`) calls it, never a computation.
   public static func measure(size: Int = 512, seconds: Double = 1, threads: Int) -> SGEMMSpeed {
     let before = BLAS.threads
-    defer { BLAS.setThreads(before) }
+    defer { ThreadPolicy.blas(before).configureProcess() }
     var generator = SelfTestNumbers(seed: 512)
     let a = generator.array(size * size)
     let b = generator.array(size * size)
     var c = [Float](repeating: 0, count: size * size)
     func rate(threads: Int) -> Double {
-      BLAS.setThreads(threads)
+      ThreadPolicy.blas(threads).configureProcess()
       let product = {
         a.withUnsafeBufferPointer { pa in
           b.withUnsafeBufferPointer { pb in

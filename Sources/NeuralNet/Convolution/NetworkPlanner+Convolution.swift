@@ -1,0 +1,37 @@
+import Tensor
+
+extension NetworkPlanner {
+  /// Images per GEMM chunk of a convolution whose output planes have `outputPlane` pixels:
+  /// about `columnTarget` columns (output pixels) per GEMM, big enough for an efficient GEMM,
+  /// small enough for the columns to stay in cache.
+  static func convolutionChunk(outputPlane: Int, maxBatch: Int, columnTarget: Int) -> Int {
+    max(1, min(maxBatch, columnTarget / outputPlane))
+  }
+
+  /// The algorithm of a convolution: ``PointwiseConvolution`` for 1×1 stride-1 unpadded
+  /// kernels (they read their input in place), ``WinogradConvolution`` where
+  /// ``prefersWinograd(_:)``, else ``Im2colConvolution``. Without `inputGradient` the
+  /// algorithm only runs forward.
+  static func convolution(
+    for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool = true
+  ) -> any ConvolutionAlgorithm {
+    if let pointwise = PointwiseConvolution(geometry: g, outputs: outputs, chunk: chunk) {
+      return pointwise
+    }
+    if prefersWinograd(g),
+      let winograd = WinogradConvolution(
+        geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient)
+    {
+      return winograd
+    }
+    return Im2colConvolution(
+      geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient)
+  }
+
+  /// Whether `g` goes through Winograd: supported, at least 8 input channels and 4×4 outputs.
+  /// (Measured on the VGG net: with one input channel the transforms cost more than the
+  /// multiply-adds saved; at 5×5, with 3×3 tiles covering 6×6, Winograd still wins slightly.)
+  static func prefersWinograd(_ g: ConvGeometry) -> Bool {
+    WinogradConvolution.supports(g) && g.channels >= 8 && min(g.outputHeight, g.outputWidth) >= 4
+  }
+}
