@@ -50,19 +50,7 @@ public struct LineChart: Sendable {
 
   /// The chart as an SVG document.
   public func svg() throws(ChartError) -> String {
-    guard !series.isEmpty else { throw .empty("line chart '\(title)'") }
-    for s in series where s.x.count != s.y.count {
-      throw .lengthMismatch("series '\(s.name)' has \(s.x.count) x and \(s.y.count) y values")
-    }
-    let points = series.flatMap { zip($0.x, $0.y).filter { $0.0.isFinite && $0.1.isFinite } }
-    guard !points.isEmpty else { throw .empty("line chart '\(title)' has no finite points") }
-    if let yRange, !(yRange.lowerBound.isFinite && yRange.upperBound.isFinite) {
-      throw .nonFinite("y range \(yRange)")
-    }
-    guard width >= 200, height >= 150, width <= 20000, height <= 20000 else {
-      throw .invalidSize("\(width)x\(height)")
-    }
-
+    let points = try finitePoints()
     let (xTicks, xStep) = ChartStyle.ticks(
       points.map(\.0).min()!, points.map(\.0).max()!, target: 8)
     let (yTicks, yStep) =
@@ -112,6 +100,33 @@ public struct LineChart: Sendable {
         yLabel, 14, top + plotHeight / 2, anchor: .middle, rotate: -90, cssClass: "axis-label")
     }
 
+    // Points outside a fixed y range are clamped to its edge.
+    drawCurves(&svg) { x, y in (px(x), py(min(max(y, yLo), yHi))) }
+    return svg.document
+  }
+
+  /// The finite points of all series, after checking the series, the y range and the size.
+  private func finitePoints() throws(ChartError) -> [(Double, Double)] {
+    guard !series.isEmpty else { throw .empty("line chart '\(title)'") }
+    for s in series where s.x.count != s.y.count {
+      throw .lengthMismatch("series '\(s.name)' has \(s.x.count) x and \(s.y.count) y values")
+    }
+    let points = series.flatMap { zip($0.x, $0.y).filter { $0.0.isFinite && $0.1.isFinite } }
+    guard !points.isEmpty else { throw .empty("line chart '\(title)' has no finite points") }
+    if let yRange, !(yRange.lowerBound.isFinite && yRange.upperBound.isFinite) {
+      throw .nonFinite("y range \(yRange)")
+    }
+    guard width >= 200, height >= 150, width <= 20000, height <= 20000 else {
+      throw .invalidSize("\(width)x\(height)")
+    }
+    return points
+  }
+
+  /// Each series as polylines through its unbroken runs of finite points (a lone point as a
+  /// dot); `position` maps a data point to the canvas (clamping y to a fixed range).
+  private func drawCurves(
+    _ svg: inout SVGWriter, position: (Double, Double) -> (Double, Double)
+  ) {
     for (i, s) in series.enumerated() {
       var run: [(Double, Double)] = []
       func flush() {
@@ -124,14 +139,12 @@ public struct LineChart: Sendable {
       }
       for (x, y) in zip(s.x, s.y) {
         if x.isFinite && y.isFinite {
-          // Points outside a fixed y range are clamped to its edge.
-          run.append((px(x), py(min(max(y, yLo), yHi))))
+          run.append(position(x, y))
         } else {
           flush()
         }
       }
       flush()
     }
-    return svg.document
   }
 }
