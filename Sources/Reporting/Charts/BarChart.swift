@@ -8,8 +8,11 @@ import Foundation
 public struct BarChart: Sendable {
   /// One series: a name for the legend and one value per category.
   public struct Series: Sendable {
+    /// The name in the legend.
     public var name: String
+    /// One value per category.
     public var values: [Double]
+    /// A series called `name` with `values`.
     public init(name: String, values: [Double]) {
       self.name = name
       self.values = values
@@ -26,10 +29,12 @@ public struct BarChart: Sendable {
   public var yLabel: String
   /// Whether to print each bar's value above it (when the bars are wide enough).
   public var showValues = true
-  /// Canvas size in pixels.
+  /// Canvas width in pixels.
   public var width = 760.0
+  /// Canvas height in pixels.
   public var height = 440.0
 
+  /// A chart of `series` over `categories`.
   public init(title: String, categories: [String], series: [Series], yLabel: String = "") {
     self.title = title
     self.categories = categories

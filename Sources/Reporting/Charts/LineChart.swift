@@ -9,9 +9,13 @@ import Foundation
 public struct LineChart: Sendable {
   /// One curve: paired x and y values.
   public struct Series: Sendable {
+    /// The name in the legend.
     public var name: String
+    /// Horizontal positions.
     public var x: [Double]
+    /// Vertical positions, one per `x`.
     public var y: [Double]
+    /// A curve through the points (`x[i]`, `y[i]`).
     public init(name: String, x: [Double], y: [Double]) {
       self.name = name
       self.x = x
@@ -33,10 +37,12 @@ public struct LineChart: Sendable {
   public var series: [Series]
   /// Fixed vertical range (e.g. `0...1` for accuracy); nil fits the data.
   public var yRange: ClosedRange<Double>?
-  /// Canvas size in pixels.
+  /// Canvas width in pixels.
   public var width = 760.0
+  /// Canvas height in pixels.
   public var height = 440.0
 
+  /// A chart of `series`, fitted to the data unless `yRange` fixes the vertical range.
   public init(
     title: String, xLabel: String = "", yLabel: String = "", series: [Series],
     yRange: ClosedRange<Double>? = nil
