@@ -74,7 +74,8 @@ let package = Package(
       name: "Pipeline", dependencies: ["Tensor", "Vision", "Datasets", "Classical", "NeuralNet"]),
     // 7. Reporting: charts and the HTML evaluation report.
     .target(
-      name: "Reporting", dependencies: ["Tensor", "Vision", "Datasets", "Classical", "Pipeline"]),
+      name: "Reporting",
+      dependencies: ["Tensor", "Vision", "Datasets", "Classical", "NeuralNet", "Pipeline"]),
     // 8. Service: the Hummingbird web app, its page and its storage (SQLite via Debian's
     //    libsqlite3, or PostgreSQL).
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
@@ -159,8 +160,8 @@ let package = Package(
     .testTarget(
       name: "ReportingTests",
       dependencies: [
-        "Reporting", "Pipeline", "Classical", "Datasets", "Tensor", "Vision", "TestSupport",
-        "ModelTestSupport",
+        "Reporting", "Pipeline", "Classical", "NeuralNet", "Datasets", "Tensor", "Vision",
+        "TestSupport", "ModelTestSupport",
       ]),
     // Package.swift and the import lines against the layer order of docs/architecture.md.
     .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),

@@ -2,12 +2,16 @@
 """Moves each extra non-private top-level type of a Swift file into a file of its own.
 
 Usage: python3 Scripts/dev/split_types.py FILE...
+       python3 Scripts/dev/split_types.py --list [FILE-OR-FOLDER...]   (default folder: Sources)
 
 A file keeps the type it is named after (or its first type); every other top-level `struct`,
 `class`, `enum`, `protocol` or `actor` that is not `private`/`fileprivate` moves, with its doc
 comment and attributes, to `<Name>.swift` beside it, with the file's import lines. Private types,
 extensions and free functions stay. Relies on `swift format`'s layout: a top-level declaration's
 closing brace is a `}` in column 0. Run `swift format` and build afterwards.
+
+`--list` changes nothing: it prints each file that declares several non-private top-level types,
+with their names. Without arguments the script prints this help and exits with status 2.
 """
 import os
 import re
@@ -70,7 +74,44 @@ def split(path):
     return moved
 
 
-if __name__ == "__main__":
-    for p in sys.argv[1:]:
+def swift_files(paths):
+    """The Swift files among `paths`, searching folders recursively."""
+    for p in paths:
+        if os.path.isdir(p):
+            for root, _, files in os.walk(p):
+                for f in sorted(files):
+                    if f.endswith(".swift"):
+                        yield os.path.join(root, f)
+        else:
+            yield p
+
+
+def list_files(paths):
+    """Prints each file with several non-private top-level types; returns how many there are."""
+    count = 0
+    for p in swift_files(paths):
+        with open(p, encoding="utf-8") as f:
+            names = [b[2] for b in blocks(f.read().split("\n")) if not b[3] and b[2]]
+        if len(names) > 1:
+            print(f"{p}: {', '.join(names)}")
+            count += 1
+    return count
+
+
+def main(args):
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0 if args else 2
+    if args[0] == "--list":
+        return 1 if list_files(args[1:] or ["Sources"]) else 0
+    for p in args:
+        if not os.path.isfile(p):
+            print(f"{p}: not a file", file=sys.stderr)
+            return 2
         for t in split(p):
             print(f"{p} -> {t}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

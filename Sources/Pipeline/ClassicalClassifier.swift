@@ -82,6 +82,8 @@ public struct ClassicalClassifier: EmotionClassifier {
     return (0..<p.shape[0]).map { Array(p.storage[($0 * k)..<(($0 + 1) * k)]) }
   }
 
+  /// The class the pipeline's own decision rule picks for each face (a one-vs-one SVM's vote,
+  /// not the argmax of its probabilities).
   public func predictedClasses(forFaces faces: [Image]) throws -> [Int] {
     guard !faces.isEmpty else { return [] }
     return try pipeline.predict(features(faces))

@@ -19,6 +19,7 @@ public struct HaarFaceLocator: FaceLocating {
     HaarFaceLocator(detector: try FaceDetector.standard())
   }
 
+  /// The boxes of the faces the Haar cascade finds in `image`, with `options`.
   public func faceBoxes(in image: Image) throws -> [PixelBox] {
     try detector.detect(in: image, options: options).map {
       PixelBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height)

@@ -77,11 +77,7 @@ struct BenchPipelineScenes: ParsableCommand {
     if let margin { options.margin = margin }
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     var random = SplitMix64(seed: seed)
-    var indices = Array(0..<dataset.count)
-    for i in indices.indices.reversed() where i > 0 {
-      indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
-    }
-    if limit > 0 { indices = Array(indices.prefix(limit)) }
+    let indices = sample(dataset.count, random: &random)
     let crops = indices.map { i in
       Image(
         width: dataset.width, height: dataset.height, channels: 1,
@@ -91,81 +87,128 @@ struct BenchPipelineScenes: ParsableCommand {
     let clock = ContinuousClock()
 
     // Direct: the crops resized to the model's input, in batches.
-    let size = classifier.inputSize
-    var direct: [Int] = []
     let directStart = clock.now
-    for start in stride(from: 0, to: crops.count, by: 256) {
-      let batch = try crops[start..<min(start + 256, crops.count)].map {
-        try $0.resized(width: size.width, height: size.height)
-      }
-      direct += try classifier.probabilities(forFaces: batch).map { Self.argmax($0) }
-    }
+    let direct = try Self.classify(crops, with: classifier)
     let directSeconds = seconds(clock.now - directStart)
 
     // Scenes through the pipeline.
-    var pipelinePredictions: [Int?] = []
-    var ious: [Double] = []
-    var extraBoxes = 0
-    var kinds = [Int](repeating: 0, count: 3)
-    var kindDetected = [Int](repeating: 0, count: 3)
+    var tally = SceneTally()
     let sceneStart = clock.now
     for (n, crop) in crops.enumerated() {
       let kind = n % 3
       let (scene, pasted) = try Self.scene(
         with: crop, kind: kind, rotate: rotate, random: &random)
       let analysis = try pipeline.analyze(scene, options: options)
-      let best = analysis.faces.enumerated().max {
-        $0.element.box.intersectionOverUnion(pasted) < $1.element.box.intersectionOverUnion(pasted)
-      }
-      let iou = best.map { $0.element.box.intersectionOverUnion(pasted) } ?? 0
-      kinds[kind] += 1
-      if let best, iou >= Self.matchThreshold {
-        pipelinePredictions.append(best.element.dominant.index)
-        ious.append(iou)
-        kindDetected[kind] += 1
-        extraBoxes += analysis.faces.count - 1
-      } else {
-        pipelinePredictions.append(nil)
-        extraBoxes += analysis.faces.count
-      }
+      tally.record(analysis, pasted: pasted, kind: kind)
       if n < saveScenes {
-        try FileManager.default.createDirectory(
-          atPath: scenesDir, withIntermediateDirectories: true)
-        var drawn = try analysis.annotated(scene, font: try? Font.dejaVuSans())
-        drawn.strokeRectangle(
-          x: pasted.x - 3, y: pasted.y - 3, width: pasted.width + 6, height: pasted.height + 6,
-          thickness: 1, colour: .white)
-        try drawn.writePNG(toFile: "\(scenesDir)/scene-\(n)-\(Emotion.allCases[labels[n]]).png")
+        try saveScene(
+          scene, analysis: analysis, pasted: pasted,
+          name: "scene-\(n)-\(Emotion.allCases[labels[n]])")
       }
     }
     let sceneSeconds = seconds(clock.now - sceneStart)
 
-    let total = crops.count
-    let detected = pipelinePredictions.indices.filter { pipelinePredictions[$0] != nil }
-    let directCorrect = (0..<total).filter { direct[$0] == labels[$0] }.count
-    let pipelineCorrect = detected.filter { pipelinePredictions[$0] == labels[$0] }.count
-    let directOnDetected = detected.filter { direct[$0] == labels[$0] }.count
-    let agree = detected.filter { pipelinePredictions[$0] == direct[$0] }.count
-    func percent(_ a: Int, _ b: Int) -> String {
-      b == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(a) / Double(b))
-    }
     print("model\t\(classifier.name)")
     print("margin\t\(options.margin)")
     print("detector\t\(detector)")
     print("rotate\t±\(rotate)°")
     print("align\t\(align)")
     print("eye_check\t\(detector == "haar" && haar.options.requireEye)")
+    printResults(tally, direct: direct, labels: labels)
+    let total = crops.count
+    print(String(format: "crops_ms_per_face\t%.3f", 1000 * directSeconds / Double(max(total, 1))))
+    print(String(format: "scene_ms_per_image\t%.1f", 1000 * sceneSeconds / Double(max(total, 1))))
+  }
+
+  /// A seeded random order of `count` indices, cut to `limit` when it is positive.
+  func sample(_ count: Int, random: inout SplitMix64) -> [Int] {
+    var indices = Array(0..<count)
+    for i in indices.indices.reversed() where i > 0 {
+      indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
+    }
+    if limit > 0 { indices = Array(indices.prefix(limit)) }
+    return indices
+  }
+
+  /// The dominant class of each crop, resized to the model's input and classified in batches.
+  static func classify(_ crops: [Image], with classifier: any EmotionClassifier) throws -> [Int] {
+    let size = classifier.inputSize
+    var direct: [Int] = []
+    for start in stride(from: 0, to: crops.count, by: 256) {
+      let batch = try crops[start..<min(start + 256, crops.count)].map {
+        try $0.resized(width: size.width, height: size.height)
+      }
+      direct += try classifier.probabilities(forFaces: batch).map { Self.argmax($0) }
+    }
+    return direct
+  }
+
+  /// The pipeline's answers on the scenes: per scene the dominant class of the detection that
+  /// matches the pasted face (nil when none does), and detection counts per background kind.
+  struct SceneTally {
+    var predictions: [Int?] = []
+    var ious: [Double] = []
+    /// Detections that are not the pasted face.
+    var extraBoxes = 0
+    var kinds = [Int](repeating: 0, count: 3)
+    var kindDetected = [Int](repeating: 0, count: 3)
+
+    /// Adds one scene of background `kind` whose face was pasted at `pasted`.
+    mutating func record(_ analysis: ImageAnalysis, pasted: PixelBox, kind: Int) {
+      let best = analysis.faces.enumerated().max {
+        $0.element.box.intersectionOverUnion(pasted) < $1.element.box.intersectionOverUnion(pasted)
+      }
+      let iou = best.map { $0.element.box.intersectionOverUnion(pasted) } ?? 0
+      kinds[kind] += 1
+      if let best, iou >= BenchPipelineScenes.matchThreshold {
+        predictions.append(best.element.dominant.index)
+        ious.append(iou)
+        kindDetected[kind] += 1
+        extraBoxes += analysis.faces.count - 1
+      } else {
+        predictions.append(nil)
+        extraBoxes += analysis.faces.count
+      }
+    }
+  }
+
+  /// Writes `scene` annotated with the analysis and a white box around the pasted face as
+  /// `scenesDir/name.png`.
+  func saveScene(_ scene: Image, analysis: ImageAnalysis, pasted: PixelBox, name: String) throws {
+    try FileManager.default.createDirectory(
+      atPath: scenesDir, withIntermediateDirectories: true)
+    var drawn = try analysis.annotated(scene, font: try? Font.dejaVuSans())
+    drawn.strokeRectangle(
+      x: pasted.x - 3, y: pasted.y - 3, width: pasted.width + 6, height: pasted.height + 6,
+      thickness: 1, colour: .white)
+    try drawn.writePNG(toFile: "\(scenesDir)/\(name).png")
+  }
+
+  /// Prints detection rates, mean IoU and the accuracies of the pipeline and of the crops.
+  func printResults(_ tally: SceneTally, direct: [Int], labels: [Int]) {
+    let total = labels.count
+    let predictions = tally.predictions
+    let detected = predictions.indices.filter { predictions[$0] != nil }
+    let directCorrect = (0..<total).filter { direct[$0] == labels[$0] }.count
+    let pipelineCorrect = detected.filter { predictions[$0] == labels[$0] }.count
+    let directOnDetected = detected.filter { direct[$0] == labels[$0] }.count
+    let agree = detected.filter { predictions[$0] == direct[$0] }.count
+    func percent(_ a: Int, _ b: Int) -> String {
+      b == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(a) / Double(b))
+    }
     print("faces\t\(total)\t(FER2013 val sample, seed \(seed))")
     print(
       "detected\t\(detected.count)\t\(percent(detected.count, total))\t(IoU >= \(Self.matchThreshold) with the pasted face)"
     )
     for (k, name) in ["plain", "noise", "blotches"].enumerated() {
       print(
-        "detected_\(name)\t\(kindDetected[k])/\(kinds[k])\t\(percent(kindDetected[k], kinds[k]))")
+        "detected_\(name)\t\(tally.kindDetected[k])/\(tally.kinds[k])\t\(percent(tally.kindDetected[k], tally.kinds[k]))"
+      )
     }
+    let ious = tally.ious
     let meanIoU = ious.isEmpty ? 0 : ious.reduce(0, +) / Double(ious.count)
     print(String(format: "mean_iou\t%.3f", meanIoU))
-    print("extra_boxes\t\(extraBoxes)\t(detections not matching the pasted face)")
+    print("extra_boxes\t\(tally.extraBoxes)\t(detections not matching the pasted face)")
     print("accuracy_crops\t\(percent(directCorrect, total))\t(48x48 crops classified directly)")
     print(
       "accuracy_pipeline\t\(percent(pipelineCorrect, total))\t(scenes; a missed face counts as wrong)"
@@ -179,8 +222,6 @@ struct BenchPipelineScenes: ParsableCommand {
     print(
       "agreement_detected\t\(percent(agree, detected.count))\t(same dominant emotion, pipeline vs crop)"
     )
-    print(String(format: "crops_ms_per_face\t%.3f", 1000 * directSeconds / Double(max(total, 1))))
-    print(String(format: "scene_ms_per_image\t%.1f", 1000 * sceneSeconds / Double(max(total, 1))))
   }
 
   /// A 640×480 grey scene with `face` enlarged to 120–200 px pasted at a random place; `kind`

@@ -18,7 +18,53 @@ enum ImageFolderDecoder {
   {
     let files = listing.files
     var skipped = listing.rejected
-    // The dataset's size: given, or that of the first file that decodes.
+    let (size, firstGood) = try firstSize(of: listing, options: options, skipped: &skipped)
+    let todo = Array(files[firstGood...])
+    let imageBytes = size.width * size.height
+    let (total, overflow) = todo.count.multipliedReportingOverflow(by: imageBytes)
+    guard !overflow, total <= maximumDatasetBytes else {
+      throw DatasetError.tooLarge(
+        path: listing.root,
+        detail: "\(todo.count) images of \(size) need more than \(maximumDatasetBytes >> 30) GiB;"
+          + " choose a smaller image size")
+    }
+
+    let root = listing.root
+    let decoded = decodeAll(todo, root: root, size: size, total: total)
+    var pixels = decoded.pixels
+    let failures = decoded.failures
+    var resized = decoded.resized
+    let bad = failures.indices.filter { failures[$0] != nil }
+    if !bad.isEmpty && !options.skipBadFiles { throw failures[bad[0]]! }
+    var labels = todo.map(\.label)
+    var names = todo.map(\.name)
+    if !bad.isEmpty {
+      skipped += bad.map { failures[$0]! }
+      let keep = todo.indices.filter { failures[$0] == nil }
+      var kept = [UInt8]()
+      kept.reserveCapacity(keep.count * imageBytes)
+      for index in keep {
+        kept.append(contentsOf: pixels[index * imageBytes..<(index + 1) * imageBytes])
+      }
+      pixels = kept
+      labels = keep.map { labels[$0] }
+      names = keep.map { names[$0] }
+      resized = keep.map { resized[$0] }
+    }
+    guard !labels.isEmpty else { throw DatasetError.empty(path: root) }
+    let images = LabeledImages(
+      unchecked: classes, width: size.width, height: size.height, pixels: pixels, labels: labels,
+      names: names)
+    return Result(images: images, skipped: skipped, resizedCount: resized.count { $0 })
+  }
+
+  /// The data set's image size: `options.imageSize`, or that of the first file that decodes;
+  /// with the index of the first file to decode into the set. Files before it that fail are
+  /// added to `skipped` (or their error thrown, unless bad files are skipped).
+  private static func firstSize(
+    of listing: ImageFolderListing, options: DatasetOptions, skipped: inout [DatasetError]
+  ) throws -> (ImageSize, Int) {
+    let files = listing.files
     var size = options.imageSize
     var firstGood = 0
     while size == nil, firstGood < files.count {
@@ -34,20 +80,18 @@ enum ImageFolderDecoder {
     guard let size, size.width > 0, size.height > 0 else {
       throw DatasetError.empty(path: listing.root)
     }
-    let todo = Array(files[firstGood...])
-    let imageBytes = size.width * size.height
-    let (total, overflow) = todo.count.multipliedReportingOverflow(by: imageBytes)
-    guard !overflow, total <= maximumDatasetBytes else {
-      throw DatasetError.tooLarge(
-        path: listing.root,
-        detail: "\(todo.count) images of \(size) need more than \(maximumDatasetBytes >> 30) GiB;"
-          + " choose a smaller image size")
-    }
+    return (size, firstGood)
+  }
 
+  /// Decodes `todo` in parallel into one buffer of `total` pixels (image `i` at `i · width ·
+  /// height`); a file that fails leaves its slot zero and its error in `failures`.
+  private static func decodeAll(
+    _ todo: [ListedFile], root: String, size: ImageSize, total: Int
+  ) -> (pixels: [UInt8], failures: [DatasetError?], resized: [Bool]) {
+    let imageBytes = size.width * size.height
     var pixels = [UInt8](repeating: 0, count: total)
     var failures = [DatasetError?](repeating: nil, count: todo.count)
     var resized = [Bool](repeating: false, count: todo.count)
-    let root = listing.root
     pixels.withUnsafeMutableBufferPointer { pixelBuffer in
       failures.withUnsafeMutableBufferPointer { failureBuffer in
         resized.withUnsafeMutableBufferPointer { resizedBuffer in
@@ -77,29 +121,7 @@ enum ImageFolderDecoder {
         }
       }
     }
-
-    let bad = failures.indices.filter { failures[$0] != nil }
-    if !bad.isEmpty && !options.skipBadFiles { throw failures[bad[0]]! }
-    var labels = todo.map(\.label)
-    var names = todo.map(\.name)
-    if !bad.isEmpty {
-      skipped += bad.map { failures[$0]! }
-      let keep = todo.indices.filter { failures[$0] == nil }
-      var kept = [UInt8]()
-      kept.reserveCapacity(keep.count * imageBytes)
-      for index in keep {
-        kept.append(contentsOf: pixels[index * imageBytes..<(index + 1) * imageBytes])
-      }
-      pixels = kept
-      labels = keep.map { labels[$0] }
-      names = keep.map { names[$0] }
-      resized = keep.map { resized[$0] }
-    }
-    guard !labels.isEmpty else { throw DatasetError.empty(path: root) }
-    let images = LabeledImages(
-      unchecked: classes, width: size.width, height: size.height, pixels: pixels, labels: labels,
-      names: names)
-    return Result(images: images, skipped: skipped, resizedCount: resized.count { $0 })
+    return (pixels, failures, resized)
   }
 
   /// Reads and decodes `root/name` to grey at `size` (see `GreyImage`).

@@ -11,6 +11,7 @@ public struct ClassScores: Sendable, Equatable, Codable {
   /// Number of samples whose true class is this one.
   public var support: Int
 
+  /// Scores from their values.
   public init(precision: Double, recall: Double, f1: Double, support: Int) {
     self.precision = precision
     self.recall = recall

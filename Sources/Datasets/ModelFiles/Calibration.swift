@@ -9,6 +9,7 @@ public struct Calibration: Sendable, Equatable, Codable {
   /// Expected calibration error after temperature scaling.
   public var eceAfter: Double
 
+  /// A calibration by `temperature` with the errors measured before and after it.
   public init(temperature: Double, eceBefore: Double, eceAfter: Double) {
     self.temperature = temperature
     self.eceBefore = eceBefore

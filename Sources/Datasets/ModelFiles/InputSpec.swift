@@ -16,6 +16,8 @@ public struct InputSpec: Sendable, Equatable, Codable {
   /// Per-channel standard deviation divided by last (`channels` values, non-zero).
   public var std: [Double]
 
+  /// An input of `width × height` pixels with `channels` channels, scaled by `scale`; `mean`
+  /// defaults to zeros and `std` to ones (no normalisation).
   public init(
     width: Int, height: Int, channels: Int, scale: Double = 1.0 / 255.0, mean: [Double]? = nil,
     std: [Double]? = nil

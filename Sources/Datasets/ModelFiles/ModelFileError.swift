@@ -5,6 +5,7 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible {
   /// What is wrong.
   public let problem: Problem
 
+  /// The `problem` of the file at `path`.
   public init(path: String, problem: Problem) {
     self.path = path
     self.problem = problem

@@ -4,8 +4,11 @@
 public struct ModelKind: RawRepresentable, Hashable, Sendable, Codable,
   ExpressibleByStringLiteral, CustomStringConvertible
 {
+  /// The kind's name as the card writes it.
   public let rawValue: String
+  /// The kind named `rawValue`.
   public init(rawValue: String) { self.rawValue = rawValue }
+  /// The kind named by the literal.
   public init(stringLiteral value: String) { self.rawValue = value }
 
   public init(from decoder: any Decoder) throws {

@@ -74,6 +74,45 @@ public struct Safetensors: Sendable, Equatable {
   /// every dtype, every shape against its byte length, and that the tensors' byte ranges tile
   /// the data exactly (contiguous, in bounds, no gaps).
   public init(parsing bytes: [UInt8]) throws(SafetensorsError) {
+    let (entries, headerLength) = try Self.header(of: bytes)
+    let dataStart = 8 + headerLength
+    let dataLength = bytes.count - dataStart
+    var metadata: [String: String]?
+    var ranges: [TensorRange] = []
+    for (name, value) in entries {
+      if name == "__metadata__" {
+        if case .null = value { continue }
+        metadata = try Self.metadata(value)
+        continue
+      }
+      ranges.append(try Self.tensorRange(name, value))
+    }
+    ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    try Self.checkTiling(ranges, dataLength: dataLength, fileSize: bytes.count)
+
+    var tensors: [String: SafetensorsTensor] = [:]
+    for r in ranges {
+      tensors[r.name] = try SafetensorsTensor(
+        dtype: r.dtype, shape: r.shape,
+        bytes: Array(bytes[(dataStart + r.begin)..<(dataStart + r.end)]))
+    }
+    self.init(tensors: tensors, metadata: metadata)
+  }
+
+  /// One header entry: a tensor's dtype, shape and byte range relative to the data.
+  private struct TensorRange {
+    var name: String
+    var dtype: SafetensorsDType
+    var shape: [Int]
+    var begin: Int
+    var end: Int
+  }
+
+  /// The header's entries and length, after checking the length against the file size and
+  /// that the header is a JSON object.
+  private static func header(of bytes: [UInt8]) throws(SafetensorsError)
+    -> (entries: [String: JSONValue], length: Int)
+  {
     guard bytes.count >= 8 else { throw .truncated(fileSize: bytes.count, needed: 8) }
     var n: UInt64 = 0
     for i in (0..<8).reversed() { n = n << 8 | UInt64(bytes[i]) }
@@ -94,59 +133,64 @@ public struct Safetensors: Sendable, Equatable {
       throw .invalidHeader("not valid JSON")
     }
     guard case .object(let entries) = json else { throw .invalidHeader("not a JSON object") }
+    return (entries, headerLength)
+  }
 
-    let dataStart = 8 + headerLength
-    let dataLength = bytes.count - dataStart
-    var metadata: [String: String]?
-    var ranges: [(name: String, begin: Int, end: Int)] = []
-    var infos: [String: (SafetensorsDType, [Int])] = [:]
-    for (name, value) in entries {
-      if name == "__metadata__" {
-        if case .null = value { continue }
-        guard case .object(let map) = value else {
-          throw .invalidHeader("__metadata__ is not an object")
-        }
-        var strings: [String: String] = [:]
-        for (key, item) in map {
-          guard case .string(let s) = item else {
-            throw .invalidHeader("__metadata__ value for '\(key)' is not a string")
-          }
-          strings[key] = s
-        }
-        metadata = strings
-        continue
-      }
-      guard let dtypeName = value["dtype"]?.stringValue,
-        let shapeValues = value["shape"]?.arrayValue,
-        let offsetValues = value["data_offsets"]?.arrayValue
-      else {
-        throw .invalidHeader("entry '\(name)' lacks dtype, shape or data_offsets")
-      }
-      guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
-        throw .unknownDType(tensor: name, dtype: dtypeName)
-      }
-      let shape = shapeValues.compactMap(\.intValue)
-      guard shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else {
-        throw .invalidHeader("entry '\(name)' has a shape that is not a list of sizes")
-      }
-      let offsets = offsetValues.compactMap(\.intValue)
-      guard offsets.count == 2, offsets.allSatisfy({ $0 >= 0 }) else {
-        throw .invalidOffsets(tensor: name, detail: "expected two non-negative integers")
-      }
-      guard offsets[0] <= offsets[1] else {
-        throw .invalidOffsets(tensor: name, detail: "begin \(offsets[0]) > end \(offsets[1])")
-      }
-      guard let count = SafetensorsTensor.elementCount(shape),
-        count.multipliedReportingOverflow(by: dtype.byteSize) == (offsets[1] - offsets[0], false)
-      else {
-        throw .sizeMismatch(
-          tensor: name, shape: shape, dtype: dtypeName, bytes: offsets[1] - offsets[0])
-      }
-      ranges.append((name, offsets[0], offsets[1]))
-      infos[name] = (dtype, shape)
+  /// The `__metadata__` entry as a string map.
+  private static func metadata(_ value: JSONValue) throws(SafetensorsError) -> [String: String] {
+    guard case .object(let map) = value else {
+      throw .invalidHeader("__metadata__ is not an object")
     }
+    var strings: [String: String] = [:]
+    for (key, item) in map {
+      guard case .string(let s) = item else {
+        throw .invalidHeader("__metadata__ value for '\(key)' is not a string")
+      }
+      strings[key] = s
+    }
+    return strings
+  }
 
-    ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+  /// The tensor entry `name`, checked: a known dtype, a shape of sizes, two ordered offsets
+  /// whose distance is the shape's byte size.
+  private static func tensorRange(_ name: String, _ value: JSONValue) throws(SafetensorsError)
+    -> TensorRange
+  {
+    guard let dtypeName = value["dtype"]?.stringValue,
+      let shapeValues = value["shape"]?.arrayValue,
+      let offsetValues = value["data_offsets"]?.arrayValue
+    else {
+      throw .invalidHeader("entry '\(name)' lacks dtype, shape or data_offsets")
+    }
+    guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+      throw .unknownDType(tensor: name, dtype: dtypeName)
+    }
+    let shape = shapeValues.compactMap(\.intValue)
+    guard shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else {
+      throw .invalidHeader("entry '\(name)' has a shape that is not a list of sizes")
+    }
+    let offsets = offsetValues.compactMap(\.intValue)
+    guard offsets.count == 2, offsets.allSatisfy({ $0 >= 0 }) else {
+      throw .invalidOffsets(tensor: name, detail: "expected two non-negative integers")
+    }
+    guard offsets[0] <= offsets[1] else {
+      throw .invalidOffsets(tensor: name, detail: "begin \(offsets[0]) > end \(offsets[1])")
+    }
+    guard let count = SafetensorsTensor.elementCount(shape),
+      count.multipliedReportingOverflow(by: dtype.byteSize) == (offsets[1] - offsets[0], false)
+    else {
+      throw .sizeMismatch(
+        tensor: name, shape: shape, dtype: dtypeName, bytes: offsets[1] - offsets[0])
+    }
+    return TensorRange(
+      name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
+  }
+
+  /// Checks that `ranges` (sorted) tile the `dataLength` bytes after the header exactly:
+  /// contiguous, in bounds, no gaps.
+  private static func checkTiling(_ ranges: [TensorRange], dataLength: Int, fileSize: Int)
+    throws(SafetensorsError)
+  {
     var expected = 0
     for r in ranges {
       guard r.begin == expected else {
@@ -157,7 +201,7 @@ public struct Safetensors: Sendable, Equatable {
             : "leaves a gap (begins at \(r.begin), expected \(expected))")
       }
       guard r.end <= dataLength else {
-        throw .truncated(fileSize: bytes.count, needed: dataStart + r.end)
+        throw .truncated(fileSize: fileSize, needed: fileSize - dataLength + r.end)
       }
       expected = r.end
     }
@@ -166,15 +210,6 @@ public struct Safetensors: Sendable, Equatable {
         tensor: ranges.last?.name ?? "",
         detail: "tensors cover \(expected) bytes but the file holds \(dataLength) after the header")
     }
-
-    var tensors: [String: SafetensorsTensor] = [:]
-    for r in ranges {
-      let (dtype, shape) = infos[r.name]!
-      tensors[r.name] = try SafetensorsTensor(
-        dtype: dtype, shape: shape, bytes: Array(bytes[(dataStart + r.begin)..<(dataStart + r.end)])
-      )
-    }
-    self.init(tensors: tensors, metadata: metadata)
   }
 
   /// `s` as a JSON string literal escaped as serde_json (the reference writer) escapes it:

@@ -11,6 +11,7 @@ public struct TrainingInfo: Sendable, Equatable, Codable {
   /// When training finished, ISO 8601 in UTC (e.g. `2025-01-31T12:00:00Z`).
   public var date: String
 
+  /// Training facts; `date` is written as ISO 8601 in UTC.
   public init(data: String, command: String, seconds: Double, date: Date = Date()) {
     self.data = data
     self.command = command

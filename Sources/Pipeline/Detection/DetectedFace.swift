@@ -1,17 +1,3 @@
-/// A point in an image's pixel coordinates (x to the right, y down; fractional).
-public struct ImagePoint: Sendable, Hashable, Codable {
-  /// Horizontal position in pixels.
-  public var x: Double
-  /// Vertical position in pixels.
-  public var y: Double
-
-  /// The point (`x`, `y`).
-  public init(x: Double, y: Double) {
-    self.x = x
-    self.y = y
-  }
-}
-
 /// One face found by a CNN detector: its box, the detector's face probability and five
 /// landmarks, all in the image's pixel coordinates.
 public struct DetectedFace: Sendable, Hashable, Codable {

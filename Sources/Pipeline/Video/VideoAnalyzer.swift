@@ -23,6 +23,9 @@ public struct VideoAnalyzer: VideoAnalyzing {
     self.options = options
   }
 
+  /// The video at `path` analysed as `sampling` says (see `VideoAnalyzing`); `progress` gets
+  /// the fraction done and cancels by returning false (the call then throws
+  /// `CancellationError`).
   public func analyzeVideo(
     atPath path: String, name: String, sampling: VideoSampling,
     progress: @Sendable (Double) -> Bool

@@ -8,8 +8,11 @@ import Foundation
 public struct BarChart: Sendable {
   /// One series: a name for the legend and one value per category.
   public struct Series: Sendable {
+    /// The name in the legend.
     public var name: String
+    /// One value per category.
     public var values: [Double]
+    /// A series called `name` with `values`.
     public init(name: String, values: [Double]) {
       self.name = name
       self.values = values
@@ -26,10 +29,12 @@ public struct BarChart: Sendable {
   public var yLabel: String
   /// Whether to print each bar's value above it (when the bars are wide enough).
   public var showValues = true
-  /// Canvas size in pixels.
+  /// Canvas width in pixels.
   public var width = 760.0
+  /// Canvas height in pixels.
   public var height = 440.0
 
+  /// A chart of `series` over `categories`.
   public init(title: String, categories: [String], series: [Series], yLabel: String = "") {
     self.title = title
     self.categories = categories
@@ -39,18 +44,7 @@ public struct BarChart: Sendable {
 
   /// The chart as an SVG document.
   public func svg() throws(ChartError) -> String {
-    guard !categories.isEmpty, !series.isEmpty else { throw .empty("bar chart '\(title)'") }
-    for s in series {
-      guard s.values.count == categories.count else {
-        throw .lengthMismatch(
-          "series '\(s.name)' has \(s.values.count) values for \(categories.count) categories")
-      }
-      guard s.values.allSatisfy(\.isFinite) else { throw .nonFinite("series '\(s.name)'") }
-    }
-    guard width >= 200, height >= 150, width <= 20000, height <= 20000 else {
-      throw .invalidSize("\(width)x\(height)")
-    }
-
+    try validate()
     let all = series.flatMap(\.values)
     let (ticks, step) = ChartStyle.ticks(min(0, all.min()!), max(0, all.max()!))
     let lo = ticks.first!
@@ -58,22 +52,10 @@ public struct BarChart: Sendable {
     let tickLabels = ticks.map { ChartStyle.label($0, step: step) }
     let labelWidth = tickLabels.map { ChartStyle.textWidth($0, size: 11) }.max()!
 
-    var left = 24 + labelWidth + (yLabel.isEmpty ? 0 : 18)
     let right = 20.0
     let top = 64.0
-    var groupWidth = (width - left - right) / Double(categories.count)
-    let longest = categories.map { ChartStyle.textWidth($0, size: 12) }.max()!
-    let rotateLabels = longest > groupWidth - 4
-    if rotateLabels {
-      // Labels slant down-left (-35°) from their group's centre; the first must not leave the
-      // canvas, which needs cos 35° of its width left of that centre.
-      let axisLeft = left
-      for _ in 0..<4 {
-        left = max(axisLeft, longest * 0.82 + 4 - groupWidth / 2)
-        groupWidth = (width - left - right) / Double(categories.count)
-      }
-    }
-    let bottom = rotateLabels ? 30 + longest * 0.7 : 44
+    let (left, groupWidth, rotateLabels, bottom) = horizontalLayout(
+      axisLeft: 24 + labelWidth + (yLabel.isEmpty ? 0 : 18), right: right)
     let plotHeight = height - top - bottom
     guard plotHeight > 40, groupWidth > 2 else {
       throw .invalidSize("\(width)x\(height) is too small for \(categories.count) categories")
@@ -121,6 +103,42 @@ public struct BarChart: Sendable {
     svg.line(left, y(0), width - right, y(0), stroke: "#333333", cssClass: "axis")
     svg.line(left, top, left, top + plotHeight, stroke: "#333333", cssClass: "axis")
     return svg.document
+  }
+
+  /// Checks that every series has one finite value per category and the canvas size.
+  private func validate() throws(ChartError) {
+    guard !categories.isEmpty, !series.isEmpty else { throw .empty("bar chart '\(title)'") }
+    for s in series {
+      guard s.values.count == categories.count else {
+        throw .lengthMismatch(
+          "series '\(s.name)' has \(s.values.count) values for \(categories.count) categories")
+      }
+      guard s.values.allSatisfy(\.isFinite) else { throw .nonFinite("series '\(s.name)'") }
+    }
+    guard width >= 200, height >= 150, width <= 20000, height <= 20000 else {
+      throw .invalidSize("\(width)x\(height)")
+    }
+  }
+
+  /// Where the plot starts (`axisLeft`, or further right to make room for slanted labels), the
+  /// width of each category's group, whether the category labels slant, and the margin below
+  /// the plot for them.
+  private func horizontalLayout(axisLeft: Double, right: Double)
+    -> (left: Double, groupWidth: Double, rotateLabels: Bool, bottom: Double)
+  {
+    var left = axisLeft
+    var groupWidth = (width - left - right) / Double(categories.count)
+    let longest = categories.map { ChartStyle.textWidth($0, size: 12) }.max()!
+    let rotateLabels = longest > groupWidth - 4
+    if rotateLabels {
+      // Labels slant down-left (-35°) from their group's centre; the first must not leave the
+      // canvas, which needs cos 35° of its width left of that centre.
+      for _ in 0..<4 {
+        left = max(axisLeft, longest * 0.82 + 4 - groupWidth / 2)
+        groupWidth = (width - left - right) / Double(categories.count)
+      }
+    }
+    return (left, groupWidth, rotateLabels, rotateLabels ? 30 + longest * 0.7 : 44)
   }
 
   /// A row of colour swatches with series names starting at (`x`, `y`).

@@ -27,6 +27,7 @@ public struct Heatmap: Sendable {
   /// Side of a cell in pixels.
   public var cellSize = 56.0
 
+  /// A heatmap of `values` (one row per row label, one value per column label).
   public init(
     title: String, rowLabels: [String], columnLabels: [String], values: [[Double]],
     rowAxisLabel: String = "", columnAxisLabel: String = ""

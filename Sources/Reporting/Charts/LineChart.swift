@@ -9,9 +9,13 @@ import Foundation
 public struct LineChart: Sendable {
   /// One curve: paired x and y values.
   public struct Series: Sendable {
+    /// The name in the legend.
     public var name: String
+    /// Horizontal positions.
     public var x: [Double]
+    /// Vertical positions, one per `x`.
     public var y: [Double]
+    /// A curve through the points (`x[i]`, `y[i]`).
     public init(name: String, x: [Double], y: [Double]) {
       self.name = name
       self.x = x
@@ -33,10 +37,12 @@ public struct LineChart: Sendable {
   public var series: [Series]
   /// Fixed vertical range (e.g. `0...1` for accuracy); nil fits the data.
   public var yRange: ClosedRange<Double>?
-  /// Canvas size in pixels.
+  /// Canvas width in pixels.
   public var width = 760.0
+  /// Canvas height in pixels.
   public var height = 440.0
 
+  /// A chart of `series`, fitted to the data unless `yRange` fixes the vertical range.
   public init(
     title: String, xLabel: String = "", yLabel: String = "", series: [Series],
     yRange: ClosedRange<Double>? = nil
@@ -50,19 +56,7 @@ public struct LineChart: Sendable {
 
   /// The chart as an SVG document.
   public func svg() throws(ChartError) -> String {
-    guard !series.isEmpty else { throw .empty("line chart '\(title)'") }
-    for s in series where s.x.count != s.y.count {
-      throw .lengthMismatch("series '\(s.name)' has \(s.x.count) x and \(s.y.count) y values")
-    }
-    let points = series.flatMap { zip($0.x, $0.y).filter { $0.0.isFinite && $0.1.isFinite } }
-    guard !points.isEmpty else { throw .empty("line chart '\(title)' has no finite points") }
-    if let yRange, !(yRange.lowerBound.isFinite && yRange.upperBound.isFinite) {
-      throw .nonFinite("y range \(yRange)")
-    }
-    guard width >= 200, height >= 150, width <= 20000, height <= 20000 else {
-      throw .invalidSize("\(width)x\(height)")
-    }
-
+    let points = try finitePoints()
     let (xTicks, xStep) = ChartStyle.ticks(
       points.map(\.0).min()!, points.map(\.0).max()!, target: 8)
     let (yTicks, yStep) =
@@ -112,6 +106,33 @@ public struct LineChart: Sendable {
         yLabel, 14, top + plotHeight / 2, anchor: .middle, rotate: -90, cssClass: "axis-label")
     }
 
+    // Points outside a fixed y range are clamped to its edge.
+    drawCurves(&svg) { x, y in (px(x), py(min(max(y, yLo), yHi))) }
+    return svg.document
+  }
+
+  /// The finite points of all series, after checking the series, the y range and the size.
+  private func finitePoints() throws(ChartError) -> [(Double, Double)] {
+    guard !series.isEmpty else { throw .empty("line chart '\(title)'") }
+    for s in series where s.x.count != s.y.count {
+      throw .lengthMismatch("series '\(s.name)' has \(s.x.count) x and \(s.y.count) y values")
+    }
+    let points = series.flatMap { zip($0.x, $0.y).filter { $0.0.isFinite && $0.1.isFinite } }
+    guard !points.isEmpty else { throw .empty("line chart '\(title)' has no finite points") }
+    if let yRange, !(yRange.lowerBound.isFinite && yRange.upperBound.isFinite) {
+      throw .nonFinite("y range \(yRange)")
+    }
+    guard width >= 200, height >= 150, width <= 20000, height <= 20000 else {
+      throw .invalidSize("\(width)x\(height)")
+    }
+    return points
+  }
+
+  /// Each series as polylines through its unbroken runs of finite points (a lone point as a
+  /// dot); `position` maps a data point to the canvas (clamping y to a fixed range).
+  private func drawCurves(
+    _ svg: inout SVGWriter, position: (Double, Double) -> (Double, Double)
+  ) {
     for (i, s) in series.enumerated() {
       var run: [(Double, Double)] = []
       func flush() {
@@ -124,14 +145,12 @@ public struct LineChart: Sendable {
       }
       for (x, y) in zip(s.x, s.y) {
         if x.isFinite && y.isFinite {
-          // Points outside a fixed y range are clamped to its edge.
-          run.append((px(x), py(min(max(y, yLo), yHi))))
+          run.append(position(x, y))
         } else {
           flush()
         }
       }
       flush()
     }
-    return svg.document
   }
 }

@@ -146,6 +146,11 @@ extension EvaluationReport {
     for (model, stem) in zip(models, stems) {
       s += "<section id=\"model-\(HTML.escape(stem))\">\n<h3>\(HTML.escape(model.name))</h3>\n"
       s += cardFacts(model)
+      if let card = model.card {
+        for (name, table) in LayerTable.tables(in: card.architecture) {
+          s += table.html(name: name)
+        }
+      }
       if let problem = model.problem {
         s += "<p class=\"problem\">Not evaluated: \(HTML.escape(problem))</p>\n"
       }
@@ -268,7 +273,7 @@ extension EvaluationReport {
     if let size = model.fileSize { rows[0].1 += " (\(HTML.size(size)))" }
     if let card = model.card {
       rows.append(("kind", card.kind.rawValue))
-      rows.append(("architecture", Self.compactJSON(card.architecture)))
+      rows.append(("architecture", Self.architectureText(card.architecture)))
       rows.append(
         (
           "input",
@@ -322,6 +327,20 @@ extension EvaluationReport {
       return "1/\(Int(inverse.rounded()))"
     }
     return "\(scale)"
+  }
+
+  /// The card's architecture as one line of JSON, without the networks that get a layer table
+  /// of their own (`LayerTable.tables(in:)`).
+  static func architectureText(_ architecture: JSONValue) -> String {
+    let tabled = Set(LayerTable.tables(in: architecture).map(\.name))
+    guard !tabled.isEmpty, case .object(let members) = architecture else {
+      return compactJSON(architecture)
+    }
+    let rest = members.filter { !tabled.contains($0.key) }
+    let tables = tabled.sorted().joined(separator: ", ")
+    return rest.isEmpty
+      ? "layers of \(tables) below"
+      : compactJSON(.object(rest)) + "; layers of \(tables) below"
   }
 
   /// `value` as one line of JSON with sorted keys.

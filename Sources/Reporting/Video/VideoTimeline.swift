@@ -9,7 +9,9 @@ import Vision
 public struct VideoTimeline: Sendable {
   /// One point of the timeline: a time and the mean probabilities of the faces seen then.
   public struct Point: Sendable, Equatable {
+    /// Seconds from the start of the video.
     public var time: Double
+    /// The mean probability of each emotion, in `Emotion` order.
     public var emotions: [Double]
   }
 

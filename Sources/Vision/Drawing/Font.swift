@@ -66,16 +66,8 @@ public final class Font: @unchecked Sendable {
     let descender = Int(metrics.descender >> 6)
     let height = max(ascender - descender, 1)
 
-    struct Placed {
-      var left: Int
-      var top: Int
-      var width: Int
-      var rows: Int
-      var pitch: Int
-      var pixels: [UInt8]
-    }
     let hasKerning = (face.pointee.face_flags & FT_Long(FT_FACE_FLAG_KERNING)) != 0
-    var placed: [Placed] = []
+    var placed: [PlacedGlyph] = []
     var pen = 0  // 26.6
     var previous: FT_UInt = 0
     var minX = 0
@@ -94,24 +86,10 @@ public final class Font: @unchecked Sendable {
           "cannot render U+\(String(scalar.value, radix: 16)) (error \(loadError))")
       }
       let glyph = face.pointee.glyph.pointee
-      let bitmap = glyph.bitmap
-      let width = Int(bitmap.width)
-      let rows = Int(bitmap.rows)
-      let pitch = Int(bitmap.pitch)
-      var pixels: [UInt8] = []
-      if width > 0, rows > 0, let buffer = bitmap.buffer,
-        bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_GRAY.rawValue)
-      {
-        pixels = [UInt8](repeating: 0, count: width * rows)
-        for r in 0..<rows {
-          // A negative pitch means the rows are stored bottom-up.
-          let start = pitch >= 0 ? r * pitch : (rows - 1 - r) * -pitch
-          for c in 0..<width { pixels[r * width + c] = buffer[start + c] }
-        }
-      }
+      let (width, rows, pitch, pixels) = Self.greyRows(of: glyph.bitmap)
       let left = (pen >> 6) + Int(glyph.bitmap_left)
       placed.append(
-        Placed(
+        PlacedGlyph(
           left: left, top: Int(glyph.bitmap_top), width: width, rows: rows, pitch: pitch,
           pixels: pixels))
       if !pixels.isEmpty {
@@ -123,19 +101,62 @@ public final class Font: @unchecked Sendable {
       previous = index
     }
     let width = max(maxX - minX, 1)
+    let coverage = Self.composite(
+      placed, width: width, height: height, baseline: ascender, originX: minX)
+    return TextBitmap(width: width, height: height, baseline: ascender, coverage: coverage)
+  }
+
+  /// A rendered glyph placed on the line: `left` from the pen's origin, `top` rows above the
+  /// baseline, its coverage `rows × width`, top row first.
+  private struct PlacedGlyph {
+    var left: Int
+    var top: Int
+    var width: Int
+    var rows: Int
+    var pitch: Int
+    var pixels: [UInt8]
+  }
+
+  /// A FreeType bitmap's size and pitch, and its coverage top row first; no pixels unless it is
+  /// a non-empty grey bitmap.
+  private static func greyRows(of bitmap: FT_Bitmap)
+    -> (width: Int, rows: Int, pitch: Int, pixels: [UInt8])
+  {
+    let width = Int(bitmap.width)
+    let rows = Int(bitmap.rows)
+    let pitch = Int(bitmap.pitch)
+    var pixels: [UInt8] = []
+    if width > 0, rows > 0, let buffer = bitmap.buffer,
+      bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_GRAY.rawValue)
+    {
+      pixels = [UInt8](repeating: 0, count: width * rows)
+      for r in 0..<rows {
+        // A negative pitch means the rows are stored bottom-up.
+        let start = pitch >= 0 ? r * pitch : (rows - 1 - r) * -pitch
+        for c in 0..<width { pixels[r * width + c] = buffer[start + c] }
+      }
+    }
+    return (width, rows, pitch, pixels)
+  }
+
+  /// The glyphs drawn into one `width × height` coverage mask whose left edge is at `originX`
+  /// and whose baseline is row `baseline`.
+  private static func composite(
+    _ placed: [PlacedGlyph], width: Int, height: Int, baseline: Int, originX: Int
+  ) -> [UInt8] {
     var coverage = [UInt8](repeating: 0, count: width * height)
     for glyph in placed where !glyph.pixels.isEmpty {
       for r in 0..<glyph.rows {
-        let y = ascender - glyph.top + r
+        let y = baseline - glyph.top + r
         guard y >= 0, y < height else { continue }
         for c in 0..<glyph.width {
-          let x = glyph.left - minX + c
+          let x = glyph.left - originX + c
           let value = glyph.pixels[r * glyph.width + c]
           // Overlapping glyphs (kerned pairs) keep the stronger ink.
           coverage[y * width + x] = max(coverage[y * width + x], value)
         }
       }
     }
-    return TextBitmap(width: width, height: height, baseline: ascender, coverage: coverage)
+    return coverage
   }
 }

@@ -69,7 +69,35 @@ struct CompiledCascade: Sendable {
     windowWidth = cascade.windowWidth
     windowHeight = cascade.windowHeight
     stumpBased = cascade.isStumpBased
-    let tiltedBase = planeSize
+    let layout = RectLayout(stride: stride, tiltedBase: planeSize)
+    let inlined: [InlinedFeature] = cascade.features.map { f in
+      let r = f.rects
+      return InlinedFeature(
+        o0: layout.offsets(r[0], tilted: f.tilted),
+        o1: layout.offsets(r.count > 1 ? r[1] : nil, tilted: f.tilted),
+        o2: layout.offsets(r.count > 2 ? r[2] : nil, tilted: f.tilted),
+        w0: r[0].weight, w1: r.count > 1 ? r[1].weight : 0, w2: r.count > 2 ? r[2].weight : 0)
+    }
+    if cascade.isStumpBased {
+      (stages, stumps, stumpLeaves) = Self.stumpStages(cascade, inlined)
+      (trees, splits) = ([], [])
+    } else {
+      (stages, trees, splits) = Self.treeStages(cascade, inlined)
+      (stumps, stumpLeaves) = ([], [])
+    }
+    self.leaves = cascade.leaves.map { Double($0) }
+    let normRect = HaarCascade.Rect(
+      x: 1, y: 1, width: cascade.windowWidth - 2, height: cascade.windowHeight - 2, weight: 1)
+    norm = layout.offsets(normRect, tilted: false)
+    normArea = Double(max(normRect.width, 0) * max(normRect.height, 0))
+  }
+
+  /// Turns rectangles into the four offsets of their corners in a level buffer of row stride
+  /// `stride` whose tilted plane starts at `tiltedBase`.
+  private struct RectLayout {
+    var stride: Int
+    var tiltedBase: Int
+
     func offsets(_ rect: HaarCascade.Rect?, tilted: Bool) -> (Int32, Int32, Int32, Int32) {
       guard let r = rect else { return (0, 0, 0, 0) }
       if tilted {
@@ -85,75 +113,69 @@ struct CompiledCascade: Sendable {
         Int32(r.x + stride * (r.y + r.height)), Int32(r.x + r.width + stride * (r.y + r.height))
       )
     }
-    struct Inlined {
-      var o0: (Int32, Int32, Int32, Int32)
-      var o1: (Int32, Int32, Int32, Int32)
-      var o2: (Int32, Int32, Int32, Int32)
-      var w0: Float
-      var w1: Float
-      var w2: Float
-    }
-    let inlined: [Inlined] = cascade.features.map { f in
-      let r = f.rects
-      return Inlined(
-        o0: offsets(r[0], tilted: f.tilted),
-        o1: offsets(r.count > 1 ? r[1] : nil, tilted: f.tilted),
-        o2: offsets(r.count > 2 ? r[2] : nil, tilted: f.tilted),
-        w0: r[0].weight, w1: r.count > 1 ? r[1].weight : 0, w2: r.count > 2 ? r[2].weight : 0)
-    }
+  }
+
+  /// A feature's up to three rectangles as offsets, with their weights (0 for a missing one).
+  private struct InlinedFeature {
+    var o0: (Int32, Int32, Int32, Int32)
+    var o1: (Int32, Int32, Int32, Int32)
+    var o2: (Int32, Int32, Int32, Int32)
+    var w0: Float
+    var w1: Float
+    var w2: Float
+  }
+
+  /// The stages and stumps of a stump-based cascade, with two leaf values per stump.
+  private static func stumpStages(_ cascade: HaarCascade, _ inlined: [InlinedFeature])
+    -> ([Stage], [Stump], [Double])
+  {
     var stages: [Stage] = []
     var stumps: [Stump] = []
     var stumpLeaves: [Double] = []
+    for stage in cascade.stages {
+      stages.append(
+        Stage(threshold: Double(stage.threshold), first: stumps.count, count: stage.treeCount))
+      for t in stage.firstTree..<(stage.firstTree + stage.treeCount) {
+        let tree = cascade.trees[t]
+        let node = cascade.nodes[tree.firstNode]
+        let f = inlined[node.feature]
+        // As OpenCV: a stump's left value is its first leaf, its right value the second.
+        let left = cascade.leaves[tree.firstLeaf]
+        let right = cascade.leaves[tree.firstLeaf + 1]
+        stumps.append(
+          Stump(
+            o0: f.o0, o1: f.o1, o2: f.o2, w0: f.w0, w1: f.w1, w2: f.w2,
+            threshold: node.threshold))
+        stumpLeaves += [Double(left), Double(right)]
+      }
+    }
+    return (stages, stumps, stumpLeaves)
+  }
+
+  /// The stages, trees and splits of a tree-based cascade.
+  private static func treeStages(_ cascade: HaarCascade, _ inlined: [InlinedFeature])
+    -> ([Stage], [Tree], [Split])
+  {
+    var stages: [Stage] = []
     var trees: [Tree] = []
     var splits: [Split] = []
     for stage in cascade.stages {
-      if cascade.isStumpBased {
-        stages.append(
-          Stage(
-            threshold: Double(stage.threshold), first: stumps.count,
-            count: stage.treeCount))
-        for t in stage.firstTree..<(stage.firstTree + stage.treeCount) {
-          let tree = cascade.trees[t]
-          let node = cascade.nodes[tree.firstNode]
+      stages.append(
+        Stage(threshold: Double(stage.threshold), first: trees.count, count: stage.treeCount))
+      for t in stage.firstTree..<(stage.firstTree + stage.treeCount) {
+        let tree = cascade.trees[t]
+        trees.append(Tree(firstSplit: splits.count, firstLeaf: tree.firstLeaf))
+        for n in tree.firstNode..<(tree.firstNode + tree.nodeCount) {
+          let node = cascade.nodes[n]
           let f = inlined[node.feature]
-          // As OpenCV: a stump's left value is its first leaf, its right value the second.
-          let left = cascade.leaves[tree.firstLeaf]
-          let right = cascade.leaves[tree.firstLeaf + 1]
-          stumps.append(
-            Stump(
+          splits.append(
+            Split(
               o0: f.o0, o1: f.o1, o2: f.o2, w0: f.w0, w1: f.w1, w2: f.w2,
-              threshold: node.threshold))
-          stumpLeaves += [Double(left), Double(right)]
-        }
-      } else {
-        stages.append(
-          Stage(
-            threshold: Double(stage.threshold), first: trees.count,
-            count: stage.treeCount))
-        for t in stage.firstTree..<(stage.firstTree + stage.treeCount) {
-          let tree = cascade.trees[t]
-          trees.append(Tree(firstSplit: splits.count, firstLeaf: tree.firstLeaf))
-          for n in tree.firstNode..<(tree.firstNode + tree.nodeCount) {
-            let node = cascade.nodes[n]
-            let f = inlined[node.feature]
-            splits.append(
-              Split(
-                o0: f.o0, o1: f.o1, o2: f.o2, w0: f.w0, w1: f.w1, w2: f.w2,
-                threshold: node.threshold, left: Int32(node.left), right: Int32(node.right)))
-          }
+              threshold: node.threshold, left: Int32(node.left), right: Int32(node.right)))
         }
       }
     }
-    self.stages = stages
-    self.stumps = stumps
-    self.stumpLeaves = stumpLeaves
-    self.trees = trees
-    self.splits = splits
-    self.leaves = cascade.leaves.map { Double($0) }
-    let normRect = HaarCascade.Rect(
-      x: 1, y: 1, width: cascade.windowWidth - 2, height: cascade.windowHeight - 2, weight: 1)
-    norm = offsets(normRect, tilted: false)
-    normArea = Double(max(normRect.width, 0) * max(normRect.height, 0))
+    return (stages, trees, splits)
   }
 }
 

@@ -7,8 +7,9 @@ import CVideo
 public final class VideoWriter {
   /// The encoder's name, e.g. `libx264` or `mpeg4`.
   public let codec: String
-  /// The frame size `write` expects.
+  /// The frame width `write` expects.
   public let width: Int
+  /// The frame height `write` expects.
   public let height: Int
   private var handle: OpaquePointer?
   private let path: String

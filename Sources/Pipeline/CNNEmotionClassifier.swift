@@ -7,6 +7,7 @@ import Vision
 /// card's input size (48×48 for FER2013 models); the network sees their centre crop, normalised
 /// and temperature-scaled as the card says.
 public struct CNNEmotionClassifier: EmotionClassifier {
+  /// The name reports show (the model file's name).
   public let name: String
   /// The network with its weights (its calls are serialised by a lock, so sharing is safe).
   public let model: CNNClassifier

@@ -1,0 +1,11 @@
+/// A candidate face box of the MTCNN cascade: corners (x1, y1) and (x2, y2), score, and the
+/// box regression the last network gave it. Float throughout, as the reference computes.
+struct CandidateBox {
+  var x1: Float
+  var y1: Float
+  var x2: Float
+  var y2: Float
+  var score: Float
+  var regression: SIMD4<Float> = .zero
+  var landmarks: [Float] = []
+}
