@@ -1,18 +1,3 @@
-/// Settings of the limited-memory BFGS minimiser.
-struct LBFGSOptions: Sendable {
-  /// Number of correction pairs `(s, y)` kept for the inverse-Hessian approximation.
-  var memory = 10
-  /// Maximum number of quasi-Newton iterations (each one line search).
-  var maxIterations = 100
-  /// Stop when the largest absolute gradient component is at most this (scipy's `gtol`).
-  var gradientTolerance = 1e-4
-  /// Stop when the relative decrease `(f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1)` is at most this
-  /// (scipy's `ftol`).
-  var functionTolerance = 64 * Double.ulpOfOne
-  /// Maximum function evaluations in one line search.
-  var maxLineSearchSteps = 50
-}
-
 /// Minimises a smooth function with L-BFGS (Nocedal & Wright, Alg. 7.4/7.5) and a line search
 /// that enforces the strong Wolfe conditions (Alg. 3.5/3.6, cubic interpolation in `zoom`).
 ///
@@ -28,18 +13,8 @@ func minimizeLBFGS(
   var gradient = [Double](repeating: 0, count: n)
   var value = objective(x, &gradient)
   var evaluations = 1
-  var sHistory: [[Double]] = []
-  var yHistory: [[Double]] = []
-  var rhoHistory: [Double] = []
+  var history = LBFGSHistory(memory: options.memory)
   var direction = [Double](repeating: 0, count: n)
-  var alphas = [Double](repeating: 0, count: options.memory)
-
-  func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
-  func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var sum = 0.0
-    for i in 0..<a.count { sum += a[i] * b[i] }
-    return sum
-  }
 
   if maxAbs(gradient) <= options.gradientTolerance {
     return LBFGSResult(
@@ -50,34 +25,8 @@ func minimizeLBFGS(
   var stop = LBFGSStop.maxIterations
   while iteration < options.maxIterations {
     iteration += 1
-    // Two-loop recursion: direction = -H·g with H₀ = (sᵀy / yᵀy)·I.
-    for i in 0..<n { direction[i] = -gradient[i] }
-    let stored = sHistory.count
-    for k in stride(from: stored - 1, through: 0, by: -1) {
-      let a = rhoHistory[k] * dot(sHistory[k], direction)
-      alphas[k] = a
-      let y = yHistory[k]
-      for i in 0..<n { direction[i] -= a * y[i] }
-    }
-    if stored > 0 {
-      let gamma = 1 / (rhoHistory[stored - 1] * dot(yHistory[stored - 1], yHistory[stored - 1]))
-      for i in 0..<n { direction[i] *= gamma }
-    }
-    for k in 0..<stored {
-      let b = rhoHistory[k] * dot(yHistory[k], direction)
-      let s = sHistory[k]
-      let scale = alphas[k] - b
-      for i in 0..<n { direction[i] += scale * s[i] }
-    }
-    var slope = dot(gradient, direction)
-    if !(slope < 0) {
-      // Not a descent direction (numerical trouble): restart from steepest descent.
-      sHistory.removeAll()
-      yHistory.removeAll()
-      rhoHistory.removeAll()
-      for i in 0..<n { direction[i] = -gradient[i] }
-      slope = dot(gradient, direction)
-    }
+    let stored = history.count
+    let slope = history.descentDirection(gradient: gradient, into: &direction)
     // First step (no curvature yet) has unit length, as in L-BFGS-B; later steps try α = 1.
     let initialStep = stored == 0 ? min(1, 1 / dot(direction, direction).squareRoot()) : 1
     let search = strongWolfeLineSearch(
@@ -87,9 +36,7 @@ func minimizeLBFGS(
     guard let accepted = search.accepted else {
       if stored > 0 {
         // Retry this iteration from steepest descent before giving up.
-        sHistory.removeAll()
-        yHistory.removeAll()
-        rhoHistory.removeAll()
+        history.removeAll()
         iteration -= 1
         if evaluations > options.maxIterations * options.maxLineSearchSteps { break }
         continue
@@ -97,40 +44,42 @@ func minimizeLBFGS(
       stop = .lineSearchFailed
       break
     }
-    var s = [Double](repeating: 0, count: n)
-    var y = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      s[i] = accepted.step * direction[i]
-      y[i] = accepted.gradient[i] - gradient[i]
-    }
     let previousValue = value
+    history.record(
+      step: accepted.step, direction: direction, from: gradient, to: accepted.gradient)
     x = accepted.x
     value = accepted.value
     gradient = accepted.gradient
-    let curvature = dot(s, y)
-    if curvature > Double.ulpOfOne * dot(y, y) {
-      if sHistory.count == options.memory {
-        sHistory.removeFirst()
-        yHistory.removeFirst()
-        rhoHistory.removeFirst()
-      }
-      sHistory.append(s)
-      yHistory.append(y)
-      rhoHistory.append(1 / curvature)
-    }
-    if maxAbs(gradient) <= options.gradientTolerance {
-      stop = .gradientTolerance
-      break
-    }
-    let decrease = (previousValue - value) / max(abs(previousValue), abs(value), 1)
-    if decrease <= options.functionTolerance {
-      stop = .functionTolerance
+    if let reached = convergence(
+      gradient: gradient, previousValue: previousValue, value: value, options: options)
+    {
+      stop = reached
       break
     }
   }
   return LBFGSResult(
     x: x, value: value, gradientMaxNorm: maxAbs(gradient), iterations: iteration,
     evaluations: evaluations, stop: stop)
+}
+
+/// The tolerance an iteration from `previousValue` to `value` (with `gradient`) met, if any: the
+/// gradient's, checked first, then the relative decrease's.
+private func convergence(
+  gradient: [Double], previousValue: Double, value: Double, options: LBFGSOptions
+) -> LBFGSStop? {
+  if maxAbs(gradient) <= options.gradientTolerance { return .gradientTolerance }
+  let decrease = (previousValue - value) / max(abs(previousValue), abs(value), 1)
+  return decrease <= options.functionTolerance ? .functionTolerance : nil
+}
+
+/// The largest absolute component of `v` (0 when empty).
+func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+
+/// `Σ aᵢ·bᵢ`, summed in index order.
+func dot(_ a: [Double], _ b: [Double]) -> Double {
+  var sum = 0.0
+  for i in 0..<a.count { sum += a[i] * b[i] }
+  return sum
 }
 
 /// Finds a step `α` along `direction` satisfying the strong Wolfe conditions

@@ -114,6 +114,45 @@ public struct LogisticRegression: Sendable, Equatable {
   public static func fit(
     features: Tensor, labels: [Int], classCount: Int, options: Options = Options()
   ) throws -> (model: LogisticRegression, report: FitReport) {
+    let counts = try validateFit(
+      features: features, labels: labels, classCount: classCount, options: options)
+    let d = features.shape[1]
+    var lbfgs = LBFGSOptions()
+    lbfgs.maxIterations = options.maxIterations
+    lbfgs.gradientTolerance = options.tolerance
+    lbfgs.memory = options.memory
+
+    var coefficients = [Float](repeating: 0, count: classCount * d)
+    var intercepts = [Float](repeating: 0, count: classCount)
+    let results: [LBFGSResult]
+    switch options.multiclass {
+    case .multinomial:
+      let result = fitMultinomial(
+        features: features, labels: labels, counts: counts, options: options, lbfgs: lbfgs)
+      for j in 0..<(classCount * d) { coefficients[j] = Float(result.x[j]) }
+      for c in 0..<classCount { intercepts[c] = Float(result.x[classCount * d + c]) }
+      results = [result]
+    case .oneVsRest:
+      results = try fitOneVsRest(
+        features: features, labels: labels, counts: counts, options: options, lbfgs: lbfgs)
+      for (c, result) in results.enumerated() {
+        for j in 0..<d { coefficients[c * d + j] = Float(result.x[j]) }
+        intercepts[c] = Float(result.x[d])
+      }
+    }
+    let report = FitReport(
+      iterations: results.map(\.iterations), evaluations: results.map(\.evaluations),
+      converged: results.map(\.converged), objective: results.map(\.value))
+    let model = try LogisticRegression(
+      multiclass: options.multiclass,
+      coefficients: Tensor(shape: [classCount, d], storage: coefficients), intercepts: intercepts)
+    return (model, report)
+  }
+
+  /// Checks the arguments of `fit` and returns the number of samples of each class.
+  private static func validateFit(
+    features: Tensor, labels: [Int], classCount: Int, options: Options
+  ) throws -> [Int] {
     try validateFeatures(features)
     guard classCount >= 2 else { throw ClassicalError.tooFewClasses(found: classCount, needed: 2) }
     let counts = try validateLabels(labels, samples: features.shape[0], classCount: classCount)
@@ -128,78 +167,62 @@ public struct LogisticRegression: Sendable, Equatable {
       throw ClassicalError.invalidOption(
         "max-iter, memory and threads must be ≥ 1 and tol ≥ 0")
     }
-    let (n, d) = (features.shape[0], features.shape[1])
-    var lbfgs = LBFGSOptions()
-    lbfgs.maxIterations = options.maxIterations
-    lbfgs.gradientTolerance = options.tolerance
-    lbfgs.memory = options.memory
+    return counts
+  }
 
-    var coefficients = [Float](repeating: 0, count: classCount * d)
-    var intercepts = [Float](repeating: 0, count: classCount)
-    var report = FitReport(iterations: [], evaluations: [], converged: [], objective: [])
+  /// One softmax problem over all classes; `x` holds the `[classes, features]` weights, then the
+  /// intercepts.
+  private static func fitMultinomial(
+    features: Tensor, labels: [Int], counts: [Int], options: Options, lbfgs: LBFGSOptions
+  ) -> LBFGSResult {
+    let n = features.shape[0]
+    let present = counts.filter { $0 > 0 }.count
+    let weights: [Double] = labels.map { label in
+      options.classWeight == .balanced
+        ? Double(n) / (Double(present) * Double(counts[label])) : 1
+    }
+    let objective = LogisticObjective(
+      features: features, targets: labels, weights: weights, C: options.C,
+      outputs: counts.count)
+    return minimizeLBFGS(
+      from: [Double](repeating: 0, count: objective.parameterCount), options: lbfgs
+    ) { theta, gradient in objective.evaluate(theta, gradient: &gradient) }
+  }
 
-    switch options.multiclass {
-    case .multinomial:
-      let weights: [Double] = labels.map { label in
-        options.classWeight == .balanced
-          ? Double(n) / (Double(present) * Double(counts[label])) : 1
-      }
-      let objective = LogisticObjective(
-        features: features, targets: labels, weights: weights, C: options.C, outputs: classCount)
-      let result = minimizeLBFGS(
-        from: [Double](repeating: 0, count: objective.parameterCount), options: lbfgs
-      ) { theta, gradient in objective.evaluate(theta, gradient: &gradient) }
-      for j in 0..<(classCount * d) { coefficients[j] = Float(result.x[j]) }
-      for c in 0..<classCount { intercepts[c] = Float(result.x[classCount * d + c]) }
-      report.iterations = [result.iterations]
-      report.evaluations = [result.evaluations]
-      report.converged = [result.converged]
-      report.objective = [result.value]
-
-    case .oneVsRest:
-      let binaryTargets = (0..<classCount).map { target in labels.map { $0 == target ? 1 : -1 } }
-      let binaryWeights = (0..<classCount).map { target -> [Double] in
-        let positives = counts[target]
-        return binaryTargets[target].map { y in
-          guard options.classWeight == .balanced else { return 1 }
-          let size = y == 1 ? positives : n - positives
-          return size == 0 ? 0 : Double(n) / (2 * Double(size))
-        }
-      }
-      let settings = lbfgs
-      let results: [LBFGSResult]
-      switch options.schedule {
-      case .batched:
-        results = BatchedBinaryLogistic(
-          features: features, targets: binaryTargets.map { $0.map(Float.init) },
-          weights: binaryWeights, C: options.C
-        ).fit(options: settings)
-      case .concurrent, .sequential:
-        let concurrent = options.schedule == .concurrent
-        results = try parallelMap(
-          count: classCount, workers: concurrent ? min(options.threads.workers, classCount) : 1
-        ) { target in
-          let objective = LogisticObjective(
-            features: features, targets: binaryTargets[target], weights: binaryWeights[target],
-            C: options.C, outputs: 1)
-          return minimizeLBFGS(
-            from: [Double](repeating: 0, count: d + 1), options: settings
-          ) { theta, gradient in objective.evaluate(theta, gradient: &gradient) }
-        }
-      }
-      for (c, result) in results.enumerated() {
-        for j in 0..<d { coefficients[c * d + j] = Float(result.x[j]) }
-        intercepts[c] = Float(result.x[d])
-        report.iterations.append(result.iterations)
-        report.evaluations.append(result.evaluations)
-        report.converged.append(result.converged)
-        report.objective.append(result.value)
+  /// One binary problem per class, scheduled as `options.schedule` says; each result's `x` holds
+  /// the class's weights, then its intercept.
+  private static func fitOneVsRest(
+    features: Tensor, labels: [Int], counts: [Int], options: Options, lbfgs: LBFGSOptions
+  ) throws -> [LBFGSResult] {
+    let (n, d, classCount) = (features.shape[0], features.shape[1], counts.count)
+    let binaryTargets = (0..<classCount).map { target in labels.map { $0 == target ? 1 : -1 } }
+    let binaryWeights = (0..<classCount).map { target -> [Double] in
+      let positives = counts[target]
+      return binaryTargets[target].map { y in
+        guard options.classWeight == .balanced else { return 1 }
+        let size = y == 1 ? positives : n - positives
+        return size == 0 ? 0 : Double(n) / (2 * Double(size))
       }
     }
-    let model = try LogisticRegression(
-      multiclass: options.multiclass,
-      coefficients: Tensor(shape: [classCount, d], storage: coefficients), intercepts: intercepts)
-    return (model, report)
+    switch options.schedule {
+    case .batched:
+      return BatchedBinaryLogistic(
+        features: features, targets: binaryTargets.map { $0.map(Float.init) },
+        weights: binaryWeights, C: options.C
+      ).fit(options: lbfgs)
+    case .concurrent, .sequential:
+      let concurrent = options.schedule == .concurrent
+      return try parallelMap(
+        count: classCount, workers: concurrent ? min(options.threads.workers, classCount) : 1
+      ) { target in
+        let objective = LogisticObjective(
+          features: features, targets: binaryTargets[target], weights: binaryWeights[target],
+          C: options.C, outputs: 1)
+        return minimizeLBFGS(
+          from: [Double](repeating: 0, count: d + 1), options: lbfgs
+        ) { theta, gradient in objective.evaluate(theta, gradient: &gradient) }
+      }
+    }
   }
 
   /// Scores `X·Wᵀ + b` `[samples, classes]`.

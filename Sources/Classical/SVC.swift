@@ -138,48 +138,17 @@ public struct SVC: Sendable, Equatable {
   public static func fit(
     features: Tensor, labels: [Int], classCount: Int, options: Options = Options()
   ) throws -> (model: SVC, report: FitReport) {
-    try validateFeatures(features)
-    let counts = try validateLabels(labels, samples: features.shape[0], classCount: classCount)
+    let counts = try validateFit(
+      features: features, labels: labels, classCount: classCount, options: options)
     let present = counts.filter { $0 > 0 }.count
-    guard classCount >= 2, present >= 2 else {
-      throw ClassicalError.tooFewClasses(found: present, needed: 2)
-    }
-    guard options.C > 0, options.C.isFinite, options.tolerance > 0,
-      options.cacheBytes >= 0, options.maxIterations >= 0
-    else {
-      throw ClassicalError.invalidOption(
-        "C and tolerance must be positive, threads ≥ 1, cache and iterations ≥ 0")
-    }
-    guard !options.probability || options.probabilityFolds >= 2 else {
-      throw ClassicalError.invalidOption("probability needs at least 2 folds")
-    }
     let (n, d) = (features.shape[0], features.shape[1])
-    let gamma = options.gamma.resolve(for: features)
-    let kernel: Kernel
-    switch options.kernel {
-    case .linear: kernel = .linear
-    case .rbf: kernel = .rbf(gamma: gamma)
-    case .polynomial:
-      kernel = .polynomial(degree: options.degree, gamma: gamma, coef0: options.coef0)
-    }
-    try kernel.validate()
+    let kernel = try fitKernel(features: features, options: options)
     let classWeights = counts.map { count -> Double in
       guard options.classWeight == .balanced, count > 0 else { return 1 }
       return Double(n) / (Double(present) * Double(count))
     }
-
-    // Each machine: the training indices it uses and which of them are positive.
-    let machines: [(indices: [Int], positive: [Bool])]
-    switch options.multiclass {
-    case .oneVsOne:
-      machines = pairs(classCount: classCount).map { (first, second) in
-        let indices =
-          (0..<n).filter { labels[$0] == first } + (0..<n).filter { labels[$0] == second }
-        return (indices, indices.map { labels[$0] == first })
-      }
-    case .oneVsRest:
-      machines = (0..<classCount).map { c in (Array(0..<n), labels.map { $0 == c }) }
-    }
+    let machines = binaryProblems(
+      labels: labels, classCount: classCount, multiclass: options.multiclass)
     let workers = max(1, min(options.threads.workers, machines.count))
     let budget = options.cacheBytes / workers
 
@@ -201,8 +170,71 @@ public struct SVC: Sendable, Equatable {
       }
       return (machine, sigmoid)
     }
+    return try assemble(
+      trained: trained, machines: machines, features: features, labels: labels,
+      classCount: classCount, kernel: kernel, options: options)
+  }
 
-    // Union of support vectors, ordered by class then training index (as libsvm).
+  /// Checks the arguments of `fit` and returns the number of samples of each class.
+  private static func validateFit(
+    features: Tensor, labels: [Int], classCount: Int, options: Options
+  ) throws -> [Int] {
+    try validateFeatures(features)
+    let counts = try validateLabels(labels, samples: features.shape[0], classCount: classCount)
+    let present = counts.filter { $0 > 0 }.count
+    guard classCount >= 2, present >= 2 else {
+      throw ClassicalError.tooFewClasses(found: present, needed: 2)
+    }
+    guard options.C > 0, options.C.isFinite, options.tolerance > 0,
+      options.cacheBytes >= 0, options.maxIterations >= 0
+    else {
+      throw ClassicalError.invalidOption(
+        "C and tolerance must be positive, threads ≥ 1, cache and iterations ≥ 0")
+    }
+    guard !options.probability || options.probabilityFolds >= 2 else {
+      throw ClassicalError.invalidOption("probability needs at least 2 folds")
+    }
+    return counts
+  }
+
+  /// The kernel of `options` with its γ resolved on `features`.
+  private static func fitKernel(features: Tensor, options: Options) throws -> Kernel {
+    let gamma = options.gamma.resolve(for: features)
+    let kernel: Kernel
+    switch options.kernel {
+    case .linear: kernel = .linear
+    case .rbf: kernel = .rbf(gamma: gamma)
+    case .polynomial:
+      kernel = .polynomial(degree: options.degree, gamma: gamma, coef0: options.coef0)
+    }
+    try kernel.validate()
+    return kernel
+  }
+
+  /// Each machine's problem: the training indices it uses and which of them are positive.
+  private static func binaryProblems(
+    labels: [Int], classCount: Int, multiclass: Multiclass
+  ) -> [(indices: [Int], positive: [Bool])] {
+    let n = labels.count
+    switch multiclass {
+    case .oneVsOne:
+      return pairs(classCount: classCount).map { (first, second) in
+        let indices =
+          (0..<n).filter { labels[$0] == first } + (0..<n).filter { labels[$0] == second }
+        return (indices, indices.map { labels[$0] == first })
+      }
+    case .oneVsRest:
+      return (0..<classCount).map { c in (Array(0..<n), labels.map { $0 == c }) }
+    }
+  }
+
+  /// The classifier and report of the `trained` machines (and their sigmoids) of `machines`:
+  /// the union of their support vectors, ordered by class then training index (as libsvm).
+  private static func assemble(
+    trained: [(BinaryMachine, PlattScaling?)], machines: [(indices: [Int], positive: [Bool])],
+    features: Tensor, labels: [Int], classCount: Int, kernel: Kernel, options: Options
+  ) throws -> (model: SVC, report: FitReport) {
+    let (n, d) = (features.shape[0], features.shape[1])
     var isSupport = [Bool](repeating: false, count: n)
     for (m, (machine, _)) in trained.enumerated() {
       for (local, alpha) in machine.alpha.enumerated() where alpha > 0 {
