@@ -21,6 +21,14 @@ struct BenchCNNFaces: ParsableCommand {
   @Option(help: "Smallest face side searched for, in pixels.") var minFace: Double = 20
   @Option(help: "Threads for P-Net's convolutions.") var threads: Int = 2
   @Option(help: "Timed runs (the median is printed).") var repeats: Int = 5
+  @Option(
+    help: """
+      Also time this many detections started at once, each caller running `repeats` of them, \
+      and print detections/s (0: skip).
+      """)
+  var concurrent: Int = 0
+  @Option(help: "Detections the detector runs at once (default: one per core).")
+  var concurrentCalls: Int?
 
   func run() throws {
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: raw)))
@@ -32,9 +40,10 @@ struct BenchCNNFaces: ParsableCommand {
     if let model {
       detector = try MTCNNDetector(
         file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
-        threads: threads)
+        threads: threads, concurrentCalls: concurrentCalls)
     } else {
-      detector = try MTCNNDetector.standard(minFaceSize: minFace, threads: threads)
+      detector = try MTCNNDetector.standard(
+        minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls)
     }
     // The first call builds the P-Net instances for this image's pyramid sizes.
     let firstStart = DispatchTime.now().uptimeNanoseconds
@@ -50,5 +59,17 @@ struct BenchCNNFaces: ParsableCommand {
     print(
       String(
         format: "ms %.2f first_ms %.2f faces %d", times[times.count / 2], firstMs, found.count))
+    guard concurrent > 0 else { return }
+    // A server's case: several requests at once, each a whole detection.
+    let calls = concurrent * max(repeats, 1)
+    let start = DispatchTime.now().uptimeNanoseconds
+    DispatchQueue.concurrentPerform(iterations: concurrent) { _ in
+      for _ in 0..<max(repeats, 1) { _ = try? detector.detect(in: image) }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    print(
+      String(
+        format: "concurrent %d calls_at_once %d detections_per_s %.2f", concurrent,
+        detector.concurrentCalls, Double(calls) / seconds))
   }
 }

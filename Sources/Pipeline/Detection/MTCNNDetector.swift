@@ -17,7 +17,8 @@ import Vision
 /// 4. O-Net on 48×48 crops; probability > `thresholds[2]`; landmarks from the box before its
 ///    offsets; offsets; NMS by intersection over the smaller box (0.7).
 ///
-/// Faces come out largest box first. Calls are serialised (the networks' buffers are reused).
+/// Faces come out largest box first. Up to ``concurrentCalls`` calls run at once, each with a
+/// set of network buffers of its own (reused by later calls); further calls wait for one.
 public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// The smallest face side searched for, in pixels (facenet-pytorch's default 20).
   public let minFaceSize: Double
@@ -31,24 +32,31 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// bounds one detection's time and memory whatever the photo's size; nil searches every
   /// image at full size (as facenet-pytorch does).
   public let maxWorkingPixels: Int?
-  private let networks: MTCNNNetworks
-  private let lock = NSLock()
+  /// The most detections that run at once (each holds its own buffers, tens of MB).
+  public let concurrentCalls: Int
+  private let pool: MTCNNNetworkPool
 
   /// The model file name looked up by ``standard(locator:)``.
   public static let modelName = "mtcnn"
 
   /// A detector from an `mtcnn` model file; thresholds and factor come from the card
   /// (`architecture.thresholds`, `architecture.factor`), else facenet-pytorch's defaults.
+  /// `concurrentCalls` (default: one per core, at least 2) bounds the detections that run at
+  /// once; more would only share the cores and cost memory.
   /// - Throws: `ModelFileError` when the file is not a usable `mtcnn` model;
   ///   `AnalysisError.invalidOptions` for a `minFaceSize` below 12 or not finite.
   public init(
-    file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil
+    file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil,
+    concurrentCalls: Int? = nil
   ) throws {
     guard minFaceSize.isFinite, minFaceSize >= 12, minFaceSize <= 1_000_000 else {
       throw AnalysisError.invalidOptions(
         "minimum face size must be between 12 and 1000000 pixels, got \(minFaceSize)")
     }
-    networks = try MTCNNNetworks(file: file)
+    let calls = max(
+      1, min(concurrentCalls ?? max(2, ProcessInfo.processInfo.activeProcessorCount), 64))
+    self.concurrentCalls = calls
+    pool = MTCNNNetworkPool(first: try MTCNNNetworks(file: file), limit: calls)
     let architecture = file.card.architecture
     let fromCard = architecture["thresholds"]?.arrayValue?.compactMap { $0.doubleValue }
     thresholds = (fromCard?.count == 3 ? fromCard! : [0.6, 0.7, 0.7]).map { Float($0) }
@@ -71,12 +79,12 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// The detector from `Models/mtcnn.safetensors` (found like the emotion models).
   public static func standard(
     locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1,
-    maxWorkingPixels: Int? = standardWorkingPixels
+    maxWorkingPixels: Int? = standardWorkingPixels, concurrentCalls: Int? = nil
   ) throws -> MTCNNDetector {
     let url = try locator.locate(modelName)
     return try MTCNNDetector(
       file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads,
-      maxWorkingPixels: maxWorkingPixels)
+      maxWorkingPixels: maxWorkingPixels, concurrentCalls: concurrentCalls)
   }
 
   /// The detector wants colour: MTCNN was trained on RGB photos.
@@ -114,22 +122,24 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   private func detectAtFullSize(_ image: Image) throws -> [DetectedFace] {
-    lock.lock()
-    defer { lock.unlock() }
-    // Parallelism comes from P-Net's bands on `threads` workers; the executable runs OpenBLAS
-    // single-threaded (ThreadPolicy.workers), as more threads inside their small GEMMs would
-    // oversubscribe the cores.
+    // Parallelism comes from concurrent calls (a server's requests) and from P-Net's bands on
+    // `threads` workers; the executable runs OpenBLAS single-threaded (ThreadPolicy.workers),
+    // as more threads inside their small GEMMs would oversubscribe the cores. The summed-area
+    // table is built before borrowing buffers: it needs none.
     let source = ResamplingSource(image)
-    var boxes = try proposals(source)
-    boxes = try refine(boxes, in: source)
-    let faces = try output(boxes, in: source)
+    let faces = try pool.withNetworks { networks in
+      let boxes = try proposals(source, networks)
+      return try output(try refine(boxes, in: source, networks), in: source, networks)
+    }
     return faces.sorted {
       ($0.right - $0.left) * ($0.bottom - $0.top) > ($1.right - $1.left) * ($1.bottom - $1.top)
     }
   }
 
   /// Stage 1: P-Net over the pyramid; squared boxes after regression.
-  private func proposals(_ source: ResamplingSource) throws -> [CandidateBox] {
+  private func proposals(_ source: ResamplingSource, _ networks: MTCNNNetworks) throws
+    -> [CandidateBox]
+  {
     let (h, w) = (source.image.height, source.image.width)
     var scales: [Double] = []
     var scale = 12.0 / minFaceSize
@@ -185,7 +195,9 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// Stage 2: R-Net on 24×24 crops.
-  private func refine(_ boxes: [CandidateBox], in source: ResamplingSource) throws
+  private func refine(
+    _ boxes: [CandidateBox], in source: ResamplingSource, _ networks: MTCNNNetworks
+  ) throws
     -> [CandidateBox]
   {
     let (crops, indices) = Self.crops(of: boxes, in: source, side: 24)
@@ -206,7 +218,9 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// Stage 3: O-Net on 48×48 crops, landmarks, final boxes.
-  private func output(_ boxes: [CandidateBox], in source: ResamplingSource) throws
+  private func output(
+    _ boxes: [CandidateBox], in source: ResamplingSource, _ networks: MTCNNNetworks
+  ) throws
     -> [DetectedFace]
   {
     let (crops, indices) = Self.crops(of: boxes, in: source, side: 48)
@@ -295,34 +309,5 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   private static func truncated(_ v: Float) -> Int? {
     guard v.isFinite, abs(v) < 1e9 else { return nil }
     return Int(v)
-  }
-}
-
-/// The photo to resample from: through its summed-area table when that fits in memory, else
-/// directly. Both give the same values (exact integer window sums; see ``IntegralImage``).
-struct ResamplingSource {
-  let image: Image
-  let integral: IntegralImage?
-
-  init(_ image: Image) {
-    self.image = image
-    integral =
-      image.width * image.height <= IntegralImage.maxPixels ? IntegralImage(image) : nil
-  }
-
-  /// Area resampling of a region to `[3, outHeight, outWidth]` normalised floats.
-  func resample(
-    x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
-    into destination: UnsafeMutablePointer<Float>
-  ) {
-    if let integral {
-      integral.resample(
-        x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
-        into: destination)
-    } else {
-      AreaResampler.resample(
-        image, x: x, y: y, width: width, height: height, outWidth: outWidth,
-        outHeight: outHeight, into: destination)
-    }
   }
 }

@@ -11,7 +11,8 @@ import Tensor
 /// P-Net is fully convolutional and runs on every pyramid level; Emocl's networks have a fixed
 /// input size, so it is instantiated per input size (cached) and run on bands of rows, which
 /// bounds its memory on large photos. R- and O-Net run on batches of 24×24 and 48×48 crops.
-/// Not thread-safe: ``MTCNNDetector`` serialises calls.
+/// Not thread-safe: ``MTCNNDetector`` lends each concurrent call a set of its own
+/// (``MTCNNNetworkPool``).
 final class MTCNNNetworks {
   /// Rows of the last layer: 2 face logits, 4 box offsets (and 10 landmarks for O-Net).
   static let outputs = (pnet: 6, rnet: 6, onet: 16)
@@ -71,6 +72,16 @@ final class MTCNNNetworks {
     pnetParameters = networks[0].parameters.allValues
     rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet)
     onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet)
+    for workspace in [rnet, onet] { workspace.frozenWeights = true }
+  }
+
+  /// A set of buffers of its own over `other`'s parameters, for a concurrent caller: the
+  /// networks are shared (forward passes only read them), the workspaces and P-Net cache not.
+  init(sharingParametersOf other: MTCNNNetworks) throws {
+    pnetSpec = other.pnetSpec
+    pnetParameters = other.pnetParameters
+    rnet = try Workspace(network: other.rnet.network, maxBatch: Self.maxBatch.rnet)
+    onet = try Workspace(network: other.onet.network, maxBatch: Self.maxBatch.onet)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
   }
 
