@@ -23,8 +23,11 @@ mkdir -p "$SCRATCH/linker"
 printf '#!/bin/sh\nexec %s "$@"\n' "$(dirname "$(command -v swift)")/ld.lld" >"$SCRATCH/linker/ld.gold"
 chmod +x "$SCRATCH/linker/ld.gold"
 if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
+  # -Xcc instruments the C targets too (the CCodecs and CVideo shims, and C code of the
+  # dependencies): without it they had neither AddressSanitizer checks nor coverage feedback.
   PATH="$PWD/$SCRATCH/linker:$PATH" swift build -c release -Xswiftc -sanitize=fuzzer,address \
-    -Xswiftc -DFUZZING --scratch-path "$SCRATCH" --product emocl-fuzz
+    -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -DFUZZING --scratch-path "$SCRATCH" \
+    --product emocl-fuzz
 fi
 FUZZER="$SCRATCH/release/emocl-fuzz"
 
