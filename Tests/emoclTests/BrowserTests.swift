@@ -83,15 +83,47 @@ struct BrowserTests {
     return (json?["analyses"] as? [Any])?.count ?? -1
   }
 
-  @Test("upload a photo, see boxes and bars, find it on the dashboard; the webcam path")
-  func uploadDashboardAndWebcam() async throws {
-    guard let photos = try SharedData.path("datasets/photos") else { return }
-    let tools = [Self.chromium, Self.chromedriver]
+  /// Whether Chromium and chromedriver are installed; without them the test is skipped
+  /// locally and fails in CI (make test installs them).
+  static func browserAvailable() throws -> Bool {
+    let tools = [chromium, chromedriver]
     guard tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else {
       let message =
         "skipped: browser test needs \(tools.joined(separator: " and ")) (make test installs them)"
       if SharedData.isCI { throw Missing(description: message) }
       print(message)
+      return false
+    }
+    return true
+  }
+
+  /// Runs `body` with a headless Chromium session on a chromedriver of its own, then stops the
+  /// browser, the driver and `server`, also when `body` throws.
+  static func withBrowser(server: Process, _ body: (WebDriver) async throws -> Void)
+    async throws
+  {
+    var driverProcess: (Process, Int)?
+    var browser: WebDriver?
+    do {
+      let (driver, driverPort) = try await startDriver()
+      driverProcess = (driver, driverPort)
+      let page = try await WebDriver.start(driverPort: driverPort, chromium: chromium)
+      browser = page
+      try await body(page)
+    } catch {
+      await browser?.quit()
+      if let driver = driverProcess { await stopDriver(driver.0, port: driver.1) }
+      await stop(server)
+      throw error
+    }
+    await browser?.quit()
+    if let driver = driverProcess { await stopDriver(driver.0, port: driver.1) }
+    await stop(server)
+  }
+
+  @Test("upload a photo, see boxes and bars, find it on the dashboard; the webcam path")
+  func uploadDashboardAndWebcam() async throws {
+    guard let photos = try SharedData.path("datasets/photos"), try Self.browserAvailable() else {
       return
     }
     let directory = try TemporaryDirectory()
@@ -101,69 +133,30 @@ struct BrowserTests {
     try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
     let (server, port) = try await ServeProcess.start(
       models: models, database: "sqlite:" + directory.url.appendingPathComponent("e2e.sqlite").path)
-    var driverProcess: (Process, Int)?
-    var browser: WebDriver?
-    do {
-      let (driver, driverPort) = try await Self.startDriver()
-      driverProcess = (driver, driverPort)
-      let page = try await WebDriver.start(driverPort: driverPort, chromium: Self.chromium)
-      browser = page
+    try await Self.withBrowser(server: server) { page in
       try await Self.exercise(
         page, port: port, photo: photos.appendingPathComponent("21_single_face.jpg"))
-    } catch {
-      await browser?.quit()
-      if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
-      await Self.stop(server)
-      throw error
     }
-    await browser?.quit()
-    if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
-    await Self.stop(server)
   }
 
   @Test("the videos page: upload a clip, play it with boxes drawn over it, seek from the timeline")
   func videoPage() async throws {
-    guard let videos = try SharedData.path("datasets/videos") else { return }
-    let tools = [Self.chromium, Self.chromedriver]
-    guard tools.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else {
-      let message =
-        "skipped: browser test needs \(tools.joined(separator: " and ")) (make test installs them)"
-      if SharedData.isCI { throw Missing(description: message) }
-      print(message)
+    guard let videos = try SharedData.path("datasets/videos"), try Self.browserAvailable() else {
       return
     }
     let directory = try TemporaryDirectory()
     defer { directory.cleanup() }
-    let models = directory.url.appendingPathComponent("models")
-    try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-    try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
-    try FileManager.default.copyItem(
-      at: SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors"),
-      to: models.appendingPathComponent("mtcnn.safetensors"))
+    let models = try videoModels(in: directory.url)
     // This server's SQLite file is its own, so it may run a worker (the last --workers wins).
     let (server, port) = try await ServeProcess.start(
       models: models, database: "sqlite:" + directory.url.appendingPathComponent("v.sqlite").path,
       arguments: [
         "--workers", "1", "--upload-dir", directory.url.appendingPathComponent("uploads").path,
       ])
-    var driverProcess: (Process, Int)?
-    var browser: WebDriver?
-    do {
-      let (driver, driverPort) = try await Self.startDriver()
-      driverProcess = (driver, driverPort)
-      let page = try await WebDriver.start(driverPort: driverPort, chromium: Self.chromium)
-      browser = page
+    try await Self.withBrowser(server: server) { page in
       try await Self.exerciseVideos(
         page, port: port, clip: videos.appendingPathComponent("single_face.mp4"))
-    } catch {
-      await browser?.quit()
-      if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
-      await Self.stop(server)
-      throw error
     }
-    await browser?.quit()
-    if let driver = driverProcess { await Self.stopDriver(driver.0, port: driver.1) }
-    await Self.stop(server)
   }
 
   static func exerciseVideos(_ page: WebDriver, port: Int, clip: URL) async throws {

@@ -7,6 +7,18 @@ import TestSupport
 import Testing
 import Vision
 
+/// A `models` folder in `directory` for video tests: the brightness model as `logreg` (fast,
+/// deterministic) and the repository's MTCNN face detector.
+func videoModels(in directory: URL) throws -> URL {
+  let models = directory.appendingPathComponent("models")
+  try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+  try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
+  try FileManager.default.copyItem(
+    at: SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors"),
+    to: models.appendingPathComponent("mtcnn.safetensors"))
+  return models
+}
+
 /// The brightness model (white faces are happy, black ones sad) written to `url`.
 func writeBrightnessModel(to url: URL) throws {
   try BrightnessModel.pipeline().modelFile(classes: Emotion.names).write(to: url)

@@ -44,13 +44,8 @@ struct WorkerKillTests {
     let clip = try Data(contentsOf: videos.appendingPathComponent("single_face.mp4"))
     let directory = try TemporaryDirectory()
     defer { directory.cleanup() }
-    let models = directory.url.appendingPathComponent("models")
+    let models = try videoModels(in: directory.url)
     let uploads = directory.url.appendingPathComponent("uploads")
-    try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-    try writeBrightnessModel(to: models.appendingPathComponent("logreg.safetensors"))
-    try FileManager.default.copyItem(
-      at: SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors"),
-      to: models.appendingPathComponent("mtcnn.safetensors"))
 
     // The server takes the uploads and runs no worker of its own.
     let (server, port) = try await ServeProcess.start(
