@@ -231,49 +231,19 @@ struct BenchPipelineScenes: ParsableCommand {
     throws -> (Image, PixelBox)
   {
     let (width, height) = (640, 480)
-    var scene: Image
-    switch kind {
-    case 0:
-      let level = UInt8(random.next() % 256)
-      scene = Image(
-        width: width, height: height, channels: 1,
-        pixels: [UInt8](repeating: level, count: width * height))
-    case 1:
-      scene = Image(
-        width: width, height: height, channels: 1,
-        pixels: (0..<(width * height)).map { _ in UInt8(truncatingIfNeeded: random.next()) })
-    default:
-      let coarse = Image(
-        width: 8, height: 6, channels: 1,
-        pixels: (0..<48).map { _ in UInt8(truncatingIfNeeded: random.next()) })
-      scene = try coarse.resized(width: width, height: height)
-      for i in scene.pixels.indices {
-        let noise = Int(random.next() % 31) - 15
-        scene.pixels[i] = UInt8(max(0, min(255, Int(scene.pixels[i]) + noise)))
-      }
-    }
+    var scene = try DetectorScene.background(
+      kind: kind, width: width, height: height, random: &random)
     let side = 120 + Int(random.next() % 81)
     let enlarged = try face.resized(width: side, height: side)
     let x = Int(random.next() % UInt64(width - side + 1))
     let y = Int(random.next() % UInt64(height - side + 1))
     if rotate > 0 {
-      // The face square turned about its centre; scene pixels whose inverse rotation falls
-      // inside the square take its nearest pixel (the rest keep the background). The angle is
-      // drawn only here, so unrotated runs keep their scenes.
+      // The face square turned about its centre. The angle is drawn only here, so unrotated
+      // runs keep their scenes.
       let angle = (Double(random.next() % 2001) / 1000 - 1) * rotate * .pi / 180
-      let (c, s) = (cos(angle), sin(angle))
-      let centre = Double(side) / 2
-      let reach = Int((Double(side) * 0.75).rounded(.up))
-      for sy in max(0, y + side / 2 - reach)..<min(height, y + side / 2 + reach) {
-        for sx in max(0, x + side / 2 - reach)..<min(width, x + side / 2 + reach) {
-          let (dx, dy) = (Double(sx - x) + 0.5 - centre, Double(sy - y) + 0.5 - centre)
-          let fx = Int((c * dx + s * dy + centre).rounded(.down))
-          let fy = Int((-s * dx + c * dy + centre).rounded(.down))
-          if fx >= 0, fy >= 0, fx < side, fy < side {
-            scene.pixels[sy * width + sx] = enlarged.pixels[fy * side + fx]
-          }
-        }
-      }
+      DetectorScene.paste(
+        enlarged, into: PixelBox(x: x, y: y, width: side, height: side), angle: angle,
+        scene: &scene)
       return (scene, PixelBox(x: x, y: y, width: side, height: side))
     }
     for row in 0..<side {

@@ -70,22 +70,28 @@ struct DetectorScene {
     }
   }
 
-  /// `face` enlarged to `box` and turned by `angle` about the box's centre: scene pixels whose
-  /// inverse rotation falls inside the square take its nearest pixel.
+  /// `face` enlarged to `box` and turned by `angle` about the box's centre.
   private mutating func paste(_ face: Image, into box: PixelBox, angle: Double) throws {
+    let enlarged = try face.resized(width: box.width, height: box.width)
+    Self.paste(enlarged, into: box, angle: angle, scene: &image)
+  }
+
+  /// Pastes the square `enlarged` (`box.width` a side) into `scene` at `box`, turned by `angle`
+  /// (radians) about the box's centre: scene pixels whose inverse rotation falls inside the
+  /// square take its nearest pixel; the rest keep the background.
+  static func paste(_ enlarged: Image, into box: PixelBox, angle: Double, scene: inout Image) {
     let side = box.width
-    let enlarged = try face.resized(width: side, height: side)
     let (c, s) = (cos(angle), sin(angle))
     let centre = Double(side) / 2
     let reach = Int((Double(side) * 0.75).rounded(.up))
     let (cx, cy) = (box.x + side / 2, box.y + side / 2)
-    for sy in max(0, cy - reach)..<min(image.height, cy + reach) {
-      for sx in max(0, cx - reach)..<min(image.width, cx + reach) {
+    for sy in max(0, cy - reach)..<min(scene.height, cy + reach) {
+      for sx in max(0, cx - reach)..<min(scene.width, cx + reach) {
         let (dx, dy) = (Double(sx - box.x) + 0.5 - centre, Double(sy - box.y) + 0.5 - centre)
         let fx = Int((c * dx + s * dy + centre).rounded(.down))
         let fy = Int((-s * dx + c * dy + centre).rounded(.down))
         if fx >= 0, fy >= 0, fx < side, fy < side {
-          image.pixels[sy * image.width + sx] = enlarged.pixels[fy * side + fx]
+          scene.pixels[sy * scene.width + sx] = enlarged.pixels[fy * side + fx]
         }
       }
     }
