@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import Vision
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -31,6 +32,41 @@ struct WorkerKillTests {
     return process
   }
 
+  /// `source` played `times` times over in one H.264 file at `destination`, so that a job lasts
+  /// long enough to be killed on a fast machine (the shared clip is 2.4 s, 72 frames).
+  static func loopedClip(from source: String, times: Int, to destination: URL) throws -> Data {
+    var frames: [VideoFrame] = []
+    let reader = try VideoReader(path: source, colour: .rgb)
+    while let frame = try reader.next() { frames.append(frame) }
+    let first = try #require(frames.first).image
+    let period = reader.info.duration > 0 ? reader.info.duration : Double(frames.count) / 30
+    let writer = try VideoWriter(
+      path: destination.path, width: first.width, height: first.height, fps: reader.info.fps)
+    for round in 0..<times {
+      for frame in frames {
+        try writer.write(frame.image, time: Double(round) * period + frame.time)
+      }
+    }
+    try writer.finish()
+    return try Data(contentsOf: destination)
+  }
+
+  /// Uploads `count` copies of `clip` tagged `tag`; their job ids.
+  static func upload(_ clip: Data, count: Int, origin: String, tag: String) async throws -> [Int] {
+    var ids: [Int] = []
+    for i in 0..<count {
+      var request = URLRequest(
+        url: URL(string: "\(origin)/api/v1/videos?fps=all&tag=\(tag)&name=clip\(i).mp4")!)
+      request.httpMethod = "POST"
+      request.setValue("video/mp4", forHTTPHeaderField: "Content-Type")
+      let (data, response) = try await URLSession.shared.upload(for: request, from: clip)
+      #expect((response as? HTTPURLResponse)?.statusCode == 202)
+      let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+      ids.append(try #require(body?["id"] as? Int))
+    }
+    return ids
+  }
+
   @Test("four workers, random SIGKILLs: every job done exactly once")
   func killedWorkers() async throws {
     guard let database = ProcessInfo.processInfo.environment["EMOCL_TEST_POSTGRES"],
@@ -41,9 +77,11 @@ struct WorkerKillTests {
       return
     }
     guard let videos = try SharedData.path("datasets/videos") else { return }
-    let clip = try Data(contentsOf: videos.appendingPathComponent("single_face.mp4"))
     let directory = try TemporaryDirectory()
     defer { directory.cleanup() }
+    let clip = try Self.loopedClip(
+      from: videos.appendingPathComponent("single_face.mp4").path, times: 3,
+      to: directory.url.appendingPathComponent("looped.mp4"))
     let models = try videoModels(in: directory.url)
     let uploads = directory.url.appendingPathComponent("uploads")
 
@@ -57,17 +95,7 @@ struct WorkerKillTests {
     }
     let origin = "http://127.0.0.1:\(port)"
     let tag = "kill-\(UInt32.random(in: 0...UInt32.max))"
-    var ids: [Int] = []
-    for i in 0..<8 {
-      var request = URLRequest(
-        url: URL(string: "\(origin)/api/v1/videos?fps=all&tag=\(tag)&name=clip\(i).mp4")!)
-      request.httpMethod = "POST"
-      request.setValue("video/mp4", forHTTPHeaderField: "Content-Type")
-      let (data, response) = try await URLSession.shared.upload(for: request, from: clip)
-      #expect((response as? HTTPURLResponse)?.statusCode == 202)
-      let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-      ids.append(try #require(body?["id"] as? Int))
-    }
+    var ids = try await Self.upload(clip, count: 8, origin: origin, tag: tag)
 
     var workers = try (0..<4).map { _ in
       try Self.startWorker(database: database, models: models, uploads: uploads)
@@ -76,6 +104,7 @@ struct WorkerKillTests {
       for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
     }
     var kills = 0
+    var lastKill = ContinuousClock.now - .seconds(10)
     var states: [String] = []
     var details: [String] = []
     let deadline = ContinuousClock.now + .seconds(300)
@@ -85,19 +114,24 @@ struct WorkerKillTests {
       states = listed.compactMap { $0["state"] as? String }
       details = listed.map { "\($0["id"] ?? "?"): \($0["state"] ?? "?") \($0["error"] ?? "")" }
       if states.count == ids.count, states.allSatisfy({ $0 == "done" || $0 == "failed" }) {
-        break
+        // A machine fast enough to finish every job before three kills gets more jobs, so the
+        // kills always happen (up to 32 jobs).
+        guard kills < 3, ids.count < 32 else { break }
+        ids += try await Self.upload(clip, count: 8, origin: origin, tag: tag)
+        continue
       }
-      // While jobs remain, kill a random worker mid-job about every 1.5 s (six times), and
+      // While a job runs, kill a random worker at most once a second (six times in all), and
       // start a new one in its place.
-      if kills < 6, states.contains("running") {
+      if kills < 6, states.contains("running"), ContinuousClock.now - lastKill > .seconds(1) {
         let victim = Int.random(in: 0..<workers.count)
         kill(workers[victim].processIdentifier, SIGKILL)
         workers[victim].waitUntilExit()
         workers[victim] = try Self.startWorker(
           database: database, models: models, uploads: uploads)
         kills += 1
+        lastKill = ContinuousClock.now
       }
-      try await Task.sleep(for: .milliseconds(1500))
+      try await Task.sleep(for: .milliseconds(200))
     }
     // An idle worker removes uploads that a killed worker left after storing its results.
     try await Task.sleep(for: .seconds(3))
