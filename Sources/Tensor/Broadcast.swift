@@ -56,10 +56,6 @@ extension Tensor {
   public mutating func multiplyInPlace(_ vector: Tensor, alongAxis axis: Int) {
     broadcastLoop(vector, alongAxis: axis, *)
   }
-  /// `self[..., j, ...] /= vector[j]` along `axis`.
-  public mutating func divideInPlace(_ vector: Tensor, alongAxis axis: Int) {
-    broadcastLoop(vector, alongAxis: axis, /)
-  }
 
   /// Adds `row` (as many elements as the last axis) to every row: the bias of a dense layer on
   /// `[batch, features]`.
@@ -67,15 +63,5 @@ extension Tensor {
   /// Subtracts `row` from every row (centring by column means).
   mutating func subtractRowInPlace(_ row: Tensor) {
     subtractInPlace(row, alongAxis: rank - 1)
-  }
-  /// Multiplies every row elementwise by `row` (per-column scaling).
-  public mutating func multiplyRowInPlace(_ row: Tensor) {
-    multiplyInPlace(row, alongAxis: rank - 1)
-  }
-  /// A copy with `row` added to every row.
-  public func addingRow(_ row: Tensor) -> Tensor {
-    var result = self
-    result.addRowInPlace(row)
-    return result
   }
 }

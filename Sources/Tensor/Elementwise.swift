@@ -51,8 +51,6 @@ extension Tensor {
   public mutating func subtractInPlace(_ other: Tensor) { zipMapInPlace(other, -) }
   /// `self *= other`, elementwise (Hadamard product).
   public mutating func multiplyInPlace(_ other: Tensor) { zipMapInPlace(other, *) }
-  /// `self /= other`, elementwise.
-  public mutating func divideInPlace(_ other: Tensor) { zipMapInPlace(other, /) }
   /// `self *= factor`.
   public mutating func scaleInPlace(_ factor: Float) { mapInPlace { $0 * factor } }
   /// `self += value` for every element.

@@ -3,24 +3,19 @@
 
 extension Tensor {
   /// The mean of each column of a `[samples, features]` matrix, shape `[features]`.
-  public func columnMeans() -> Tensor {
+  package func columnMeans() -> Tensor {
     precondition(rank == 2, "columnMeans needs a rank-2 tensor, got \(shape)")
     return mean(axis: 0)
   }
 
   /// The variance of each column divided by `samples - ddof`, shape `[features]`.
-  public func columnVariances(ddof: Int = 0) -> Tensor {
+  package func columnVariances(ddof: Int = 0) -> Tensor {
     precondition(rank == 2, "columnVariances needs a rank-2 tensor, got \(shape)")
     return variance(axis: 0, ddof: ddof)
   }
 
-  /// The standard deviation of each column (square root of `columnVariances(ddof:)`).
-  public func columnStandardDeviations(ddof: Int = 0) -> Tensor {
-    columnVariances(ddof: ddof).map { $0.squareRoot() }
-  }
-
   /// The matrix with each column's mean subtracted, and those means (`[features]`).
-  public func centeredColumns() -> (centered: Tensor, means: Tensor) {
+  package func centeredColumns() -> (centered: Tensor, means: Tensor) {
     let means = columnMeans()
     var centered = self
     centered.subtractRowInPlace(means)
@@ -108,7 +103,7 @@ public struct ColumnStandardizer: Sendable, Equatable {
   }
 
   /// Standardises `data` in place: `(x − mean) · (1 / scale)` per feature.
-  public func transformInPlace(_ data: inout Tensor) {
+  package func transformInPlace(_ data: inout Tensor) {
     let width = features
     precondition(data.shape.last == width, "data's last axis must hold \(width) features")
     let inverse = scales.storage.map { 1 / $0 }
@@ -125,13 +120,5 @@ public struct ColumnStandardizer: Sendable, Equatable {
         }
       }
     }
-  }
-
-  /// `data * scales + means`: standardised rows back in original units.
-  public func inverseTransform(_ data: Tensor) -> Tensor {
-    var result = data
-    result.multiplyRowInPlace(scales)
-    result.addRowInPlace(means)
-    return result
   }
 }

@@ -87,11 +87,6 @@ public struct Tensor: Sendable, Equatable {
     return result
   }
 
-  /// The same elements under another shape with the same element count.
-  public func reshaped(_ newShape: [Int]) -> Tensor {
-    Tensor(shape: newShape, storage: storage)
-  }
-
   /// Changes the shape in place (same element count); storage is untouched.
   public mutating func reshape(_ newShape: [Int]) {
     precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")

@@ -38,7 +38,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
   }
 
   /// Uniform in `[0, 1)` with 24 bits of precision.
-  public mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
+  package mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
 
   /// Uniform in `[0, 1)` with 53 bits of precision.
   public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }

@@ -123,3 +123,49 @@ let emoclLayers: [[String]] = [
       })
   }
 }
+
+/// Tensor's public functions are its API to the layers above: each one has a caller in another
+/// target. Kernels only Tensor and its tests use are `package`, and dead ones are deleted.
+@Suite struct TensorAPITests {
+  /// The elementwise algebra behind Tensor's public operators (`+`, `-=`, `*` …), public as
+  /// named forms of those operators; and `reshape`, the in-place partner of `init(shape:)`.
+  static let algebra: Set<String> = [
+    "addInPlace", "subtractInPlace", "multiplyInPlace", "scaleInPlace", "mapInPlace", "zipMap",
+    "zipMapInPlace", "reshape",
+  ]
+
+  @Test func everyPublicTensorFunctionHasACallerOutsideTensor() throws {
+    let sources = SharedData.repositoryRoot.appendingPathComponent("Sources")
+    var tensor: [String] = []
+    var others: [String] = []
+    let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+    while let url = files?.nextObject() as? URL {
+      guard url.pathExtension == "swift" else { continue }
+      let text = try String(contentsOf: url, encoding: .utf8)
+      if url.path.hasPrefix(sources.path + "/Tensor/") {
+        tensor.append(text)
+      } else {
+        others.append(text)
+      }
+    }
+    let declared = Set(tensor.flatMap(PublicAPIScanner.publicFunctionNames(in:)))
+    #expect(declared.count > 20, "the scanner found \(declared.count) public functions")
+    let used = PublicAPIScanner.identifiers(in: others.joined(separator: "\n"))
+    let uncalled = declared.subtracting(used).subtracting(Self.algebra).sorted()
+    #expect(uncalled == [], "public Tensor functions with no caller outside Tensor")
+    #expect(Self.algebra.isSubset(of: declared), "the algebra list names a removed function")
+  }
+
+  @Test func scannerReadsDeclarations() {
+    let text = """
+      public func sgemm(_ a: Int) {}
+        @inlinable public mutating func fill(_ v: Float) {}
+        public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { lhs }
+        package func hidden() {}
+        func internalOne() {}
+        // public func commented() {}
+      """
+    #expect(PublicAPIScanner.publicFunctionNames(in: text) == ["sgemm", "fill"])
+    #expect(PublicAPIScanner.identifiers(in: "x.sgemm(a, b_2)") == ["x", "sgemm", "a", "b_2"])
+  }
+}

@@ -22,9 +22,6 @@ import Testing
     z = x
     z *= y
     #expect(z.storage == reference(*))
-    z = x
-    z.divideInPlace(y)
-    #expect(z.storage == reference(/))
     #expect((x + y).shape == [2, 3])
   }
 

@@ -42,7 +42,7 @@ import Testing
       // A·v = λ·v for each pair, and the vectors are orthonormal.
       let av = a.matmul(eigen.vectors)
       var lv = eigen.vectors
-      lv.multiplyRowInPlace(eigen.values)
+      lv.multiplyInPlace(eigen.values, alongAxis: 1)
       expectClose(av, lv, rtol: 1e-4, atol: 1e-5)
       expectClose(
         eigen.vectors.matmul(eigen.vectors, transposeSelf: true), .identity(n), atol: 1e-5)
@@ -91,7 +91,7 @@ import Testing
       expectSameDirections(svd.u, item.u.tensor, columns: r)
       expectSameDirections(svd.vt.transposed(), item.vt.tensor.transposed(), columns: r)
       var us = svd.u
-      us.multiplyRowInPlace(svd.singularValues)
+      us.multiplyInPlace(svd.singularValues, alongAxis: 1)
       expectClose(us.matmul(svd.vt), a, rtol: 1e-4, atol: 1e-5, "\(name) reconstruction")
     }
   }

@@ -64,7 +64,9 @@ import Testing
     let x = Tensor(shape: [1_000_000], repeating: 0.1)
     #expect(abs(x.sum() - 100_000) < 1)
     #expect(abs(x.mean() - 0.1) < 1e-6)
-    #expect(abs(x.reshaped([1000, 1000]).sum(axis: 0).sum() - 100_000) < 1)
+    var square = x
+    square.reshape([1000, 1000])
+    #expect(abs(square.sum(axis: 0).sum() - 100_000) < 1)
   }
 
   @Test func nanNeverWinsMax() {
@@ -86,7 +88,5 @@ import Testing
     #expect(columns.variance(axis: 0).shape == [0])
     #expect(columns.sum(keepingOnly: 0) == Tensor(shape: [3]))
     #expect(Tensor(shape: [0]).sum() == 0)
-    #expect(Tensor(shape: [2, 0, 3]).permuted([2, 0, 1]).shape == [3, 2, 0])
-    #expect(columns.logSumExpRows().storage == [-.infinity, -.infinity, -.infinity])
   }
 }

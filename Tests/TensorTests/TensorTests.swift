@@ -30,7 +30,8 @@ import Testing
     #expect(t.strides == [12, 4, 1])
     t.reshape([6, 4])
     #expect(t.shape == [6, 4])
-    #expect(t.reshaped([24]).shape == [24])
+    t.reshape([24])
+    #expect(t.shape == [24] && t.count == 24)
   }
 }
 

@@ -1,5 +1,5 @@
 /// What ``BLASKernelPlanner`` tells a process to do about its OpenBLAS kernels.
-public enum BLASKernelAction: Sendable, Equatable {
+package enum BLASKernelAction: Sendable, Equatable {
   /// Run with the kernels in use.
   case keep(BLASKernelChoice)
   /// Run again with `OPENBLAS_CORETYPE=core` and ``BLASKernelState/variable`` set to `state`.

@@ -7,15 +7,15 @@
 /// allow instead (``BLASCore/supported(by:)``) and, when OpenBLAS chose a lower tier, runs
 /// again with `OPENBLAS_CORETYPE` set, since OpenBLAS reads it only when it loads. A core that
 /// fails the self-test is replaced by the next one down. A user's `OPENBLAS_CORETYPE` is kept.
-public enum BLASKernelPlanner {
+package enum BLASKernelPlanner {
   /// OpenBLAS's variable naming the core to use.
   static let coreTypeVariable = "OPENBLAS_CORETYPE"
   /// For tests: `1` makes `OPENBLAS_CORETYPE` stand for OpenBLAS's own choice, as on a CPU that
   /// OpenBLAS does not know (e.g. `OPENBLAS_CORETYPE=Prescott` on a Xeon with AVX-512).
-  public static let simulateLibraryChoiceVariable = "EMOCL_BLAS_SIMULATE_LIBRARY_CHOICE"
+  package static let simulateLibraryChoiceVariable = "EMOCL_BLAS_SIMULATE_LIBRARY_CHOICE"
 
   /// What to do at start, before the self-test: keep the kernels, or run again with better ones.
-  public static func atStart(
+  package static func atStart(
     cpu: CPUFeatures, coreInUse: String, environment: [String: String]
   ) -> BLASKernelAction {
     switch origin(coreInUse: coreInUse, environment: environment) {
@@ -40,7 +40,7 @@ public enum BLASKernelPlanner {
   /// What to do when the kernels in use (`coreInUse`, kept by ``atStart``) failed the
   /// self-test: run again with the next core down, or, for a user's choice or when none is left,
   /// keep them with a warning.
-  public static func afterFailedSelfTest(
+  package static func afterFailedSelfTest(
     cpu: CPUFeatures, coreInUse: String, environment: [String: String], failure: String
   ) -> BLASKernelAction {
     switch origin(coreInUse: coreInUse, environment: environment) {
@@ -62,7 +62,7 @@ public enum BLASKernelPlanner {
   /// The cores to try, best first: those the CPU supports, with OpenBLAS's own choice among
   /// them by tier if it is not one of Emocl's (first among its tier: OpenBLAS chose it knowing
   /// the CPU model).
-  public static func candidates(cpu: CPUFeatures, libraryCore: String) -> [String] {
+  package static func candidates(cpu: CPUFeatures, libraryCore: String) -> [String] {
     var names = BLASCore.supported(by: cpu).map(\.rawValue)
     if !names.contains(where: { same($0, libraryCore) }) {
       let tier = BLASCore.tier(of: libraryCore) ?? Int.max

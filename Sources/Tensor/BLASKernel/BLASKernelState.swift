@@ -1,31 +1,31 @@
 /// What one run of Emocl hands to the next when it re-executes itself with another
 /// `OPENBLAS_CORETYPE`, in the variable ``BLASKernelState/variable``: the core OpenBLAS chose on
 /// its own, the core Emocl set, and the cores that failed the numerical self-test.
-public struct BLASKernelState: Sendable, Equatable {
+package struct BLASKernelState: Sendable, Equatable {
   /// The environment variable carrying the state (and marking the variable
   /// `OPENBLAS_CORETYPE` as Emocl's, not the user's).
-  public static let variable = "EMOCL_BLAS_KERNEL_STATE"
+  package static let variable = "EMOCL_BLAS_KERNEL_STATE"
 
   /// The core OpenBLAS chose by itself in the first run.
-  public var libraryCore: String
+  package var libraryCore: String
   /// The core Emocl set `OPENBLAS_CORETYPE` to for the next run.
-  public var chosen: String
+  package var chosen: String
   /// Cores that failed the self-test (or that OpenBLAS did not accept), in the order tried.
-  public var failed: [String]
+  package var failed: [String]
 
-  public init(libraryCore: String, chosen: String, failed: [String] = []) {
+  package init(libraryCore: String, chosen: String, failed: [String] = []) {
     self.libraryCore = libraryCore
     self.chosen = chosen
     self.failed = failed
   }
 
   /// `library=Prescott;chosen=SkylakeX;failed=Cooperlake`.
-  public var encoded: String {
+  package var encoded: String {
     "library=\(libraryCore);chosen=\(chosen);failed=\(failed.joined(separator: ","))"
   }
 
   /// The state from ``encoded``; nil if `text` is not one.
-  public init?(encoded text: String) {
+  package init?(encoded text: String) {
     var fields: [Substring: Substring] = [:]
     for part in text.split(separator: ";", omittingEmptySubsequences: false) {
       guard let equals = part.firstIndex(of: "=") else { return nil }

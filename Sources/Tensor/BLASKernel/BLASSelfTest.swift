@@ -3,16 +3,16 @@ import CBLAS
 /// A numerical check of the BLAS kernels in use: sgemm at small and medium odd sizes with every
 /// transposition, padded leading dimensions and non-trivial alpha and beta, and sgemv both ways
 /// with strides, each compared with a naive product in Double. About a millisecond.
-public enum BLASSelfTest {
+package enum BLASSelfTest {
   /// `C = alpha · op(A) · op(B) + beta · C`, row-major, as ``sgemm(_:_:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
-  public typealias GEMM =
+  package typealias GEMM =
     @Sendable (
       _ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
       _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
       _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) -> Void
   /// `y = alpha · op(A) · x + beta · y`, row-major `A` of `m` rows and `n` columns.
-  public typealias GEMV =
+  package typealias GEMV =
     @Sendable (
       _ trans: Transpose, _ m: Int, _ n: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
       _ lda: Int, _ x: UnsafePointer<Float>, _ incx: Int, _ beta: Float,
@@ -20,7 +20,7 @@ public enum BLASSelfTest {
     ) -> Void
 
   /// OpenBLAS's `cblas_sgemm`.
-  public static let openBLASGEMM: GEMM = {
+  package static let openBLASGEMM: GEMM = {
     transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc in
     cblas_sgemm(
       CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha, a,
@@ -28,7 +28,7 @@ public enum BLASSelfTest {
   }
 
   /// OpenBLAS's `cblas_sgemv`.
-  public static let openBLASGEMV: GEMV = { trans, m, n, alpha, a, lda, x, incx, beta, y, incy in
+  package static let openBLASGEMV: GEMV = { trans, m, n, alpha, a, lda, x, incx, beta, y, incy in
     cblas_sgemv(
       CblasRowMajor, trans.cblas, Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incx), beta,
       y, Int32(incy))
@@ -46,7 +46,7 @@ public enum BLASSelfTest {
 
   /// Runs every check with `gemm` and `gemv` (OpenBLAS's unless a test passes others); stops at
   /// the first wrong result.
-  public static func run(
+  package static func run(
     gemm: GEMM = openBLASGEMM, gemv: GEMV = openBLASGEMV
   ) -> BLASSelfTestResult {
     var generator = SelfTestNumbers(seed: 0x5EED)

@@ -96,7 +96,7 @@ public struct CPUFeatures: Sendable, Equatable, Codable {
 
   /// The usable extensions from CPUID leaves 1, 7 and 7.1 and XCR0: a vector extension counts
   /// only if the OS saves its registers (XMM+YMM for AVX, opmask+ZMM for AVX-512, tiles for AMX).
-  public static func decode(
+  package static func decode(
     leaf1: CPUIDRegisters, leaf7: CPUIDRegisters, leaf7Sub1: CPUIDRegisters, xcr0: UInt64
   ) -> Set<CPUFeature> {
     func bit(_ register: UInt32, _ index: UInt32) -> Bool { register & (1 << index) != 0 }
