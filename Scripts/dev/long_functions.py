@@ -15,6 +15,8 @@ import os
 import re
 import sys
 
+from swift_sources import swift_files
+
 DECL = re.compile(r"\b(func\s+([^\s(<]+)|init[?!]?(?=\s*[(<]))")
 # Words that start another declaration: met before a `{`, they mean the declaration had no body
 # (a protocol requirement).
@@ -144,17 +146,6 @@ def long_functions(path, limit):
         if body > limit:
             found.append((body, path, line_of(m.start()), name))
     return found
-
-
-def swift_files(paths):
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in os.walk(p):
-                for f in sorted(files):
-                    if f.endswith(".swift"):
-                        yield os.path.join(root, f)
-        else:
-            yield p
 
 
 def main():

@@ -17,6 +17,8 @@ import os
 import re
 import sys
 
+from swift_sources import swift_files
+
 DECL = re.compile(
     r"^((?:@\w+(?:\([^)]*\))?\s+)*)((?:public|package|internal|final|indirect|open)\s+)*"
     r"(struct|class|enum|protocol|actor)\s+(\w+)")
@@ -72,18 +74,6 @@ def split(path):
         moved.append(target)
     open(path, "w").write("\n".join(lines))
     return moved
-
-
-def swift_files(paths):
-    """The Swift files among `paths`, searching folders recursively."""
-    for p in paths:
-        if os.path.isdir(p):
-            for root, _, files in os.walk(p):
-                for f in sorted(files):
-                    if f.endswith(".swift"):
-                        yield os.path.join(root, f)
-        else:
-            yield p
 
 
 def list_files(paths):

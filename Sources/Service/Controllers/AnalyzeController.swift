@@ -151,10 +151,13 @@ struct AnalyzeController: Sendable {
 
   /// Records `answers` in one transaction when the query asks to store, filling in their ids
   /// and times: all are stored or none (a failure is a 503 and a retry stores nothing twice).
-  func record(_ answers: inout [Wire.Analysis], query: AnalyzeQuery) async throws {
+  /// `session` is the one ``requireSession(_:)`` read for the query's `session=`.
+  func record(
+    _ answers: inout [Wire.Analysis], query: AnalyzeQuery, session: AudienceSession?
+  ) async throws {
     guard query.store, !answers.isEmpty else { return }
     let createdAt = now()
-    let frame = try await sessionFrame(query, at: createdAt)
+    let frame = try session.map { try Self.sessionFrame($0, query: query, at: createdAt) }
     let records = try await store.insert(
       answers.map {
         NewAnalysis(
@@ -168,11 +171,11 @@ struct AnalyzeController: Sendable {
   }
 
   /// Checks, before any work, that the `session=` of `query` (if any) can take frames: this
-  /// store keeps sessions and the session exists. Whether it has ended is judged when the frame
-  /// is stored (``sessionFrame(_:at:)``).
-  func requireSession(_ query: AnalyzeQuery) async throws {
-    guard let id = query.session else { return }
-    _ = try await session(id: id)
+  /// store keeps sessions and the session exists. The session, read once; whether it has ended
+  /// is judged when the frame is stored (``sessionFrame(_:query:at:)``).
+  func requireSession(_ query: AnalyzeQuery) async throws -> AudienceSession? {
+    guard let id = query.session else { return nil }
+    return try await session(id: id)
   }
 
   /// The stored session `id`, or the problem when sessions are unavailable or it is unknown.
@@ -188,11 +191,12 @@ struct AnalyzeController: Sendable {
     return session
   }
 
-  /// The session and offset of a frame recorded with `session=`: the given `offset_ms`, or the
-  /// time since the session started.
-  func sessionFrame(_ query: AnalyzeQuery, at time: Int64) async throws -> SessionFrame? {
-    guard let id = query.session else { return nil }
-    let session = try await session(id: id)
+  /// The session and offset of a frame of `session` recorded at `time`: the query's
+  /// `offset_ms`, or the time since the session started.
+  static func sessionFrame(
+    _ session: AudienceSession, query: AnalyzeQuery, at time: Int64
+  ) throws -> SessionFrame {
+    let id = session.id
     let offset = query.offsetMs ?? max(0, (time - session.startedAt) / 1000)
     guard offset <= 86_400_000 else {
       throw Problem(
@@ -221,7 +225,7 @@ struct AnalyzeController: Sendable {
   func analyze(_ request: Request, _ context: EmoclRequestContext) async throws -> Wire.Analysis {
     let query = try analyzeQuery(request)
     // An unknown session is refused before the body is read and analysed.
-    try await requireSession(query)
+    let session = try await requireSession(query)
     let mediaType = Self.mediaType(request)
     let image: [UInt8]
     var name: String?
@@ -245,7 +249,7 @@ struct AnalyzeController: Sendable {
           + (mediaType ?? "a body without Content-Type"))
     }
     var answers = [try await analyzeOnly(image: image, name: name, query: query)]
-    try await record(&answers, query: query)
+    try await record(&answers, query: query, session: session)
     return answers[0]
   }
 
@@ -253,7 +257,7 @@ struct AnalyzeController: Sendable {
   /// result or problem per image, in order.
   func analyzeBatch(_ request: Request, _ context: EmoclRequestContext) async throws -> Wire.Batch {
     let query = try analyzeQuery(request)
-    try await requireSession(query)
+    let session = try await requireSession(query)
     guard Self.mediaType(request) == "multipart/form-data" else {
       throw Problem(
         .unsupportedMediaType, kind: "not-multipart",
@@ -302,7 +306,7 @@ struct AnalyzeController: Sendable {
       }
     }
     var answers = outcomes.compactMap { try? $0.get() }
-    try await record(&answers, query: query)
+    try await record(&answers, query: query, session: session)
     var stored = answers.makeIterator()
     let results: [Wire.BatchItem] = zip(parts, outcomes).map { part, outcome in
       switch outcome {
