@@ -29,9 +29,10 @@ import Vision
     var photos: [Photo]
   }
 
+  /// The detector as facenet-pytorch runs: without the grey border (``MTCNNDetector/padsBorders``).
   static func detector() throws -> MTCNNDetector {
     let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
-    return try MTCNNDetector(file: try ModelFile.read(from: url))
+    return try MTCNNDetector(file: try ModelFile.read(from: url), padsBorders: false)
   }
 
   @Test func matchesFacenetPyTorchOnTheSharedPhotos() throws {

@@ -34,6 +34,15 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   public let maxWorkingPixels: Int?
   /// The most detections that run at once (each holds its own buffers, tens of MB).
   public let concurrentCalls: Int
+  /// Whether the search sees the photo inside a grey border, so that a face cut off by the
+  /// photo's edge (a group photo's outer faces, a face that fills the frame) is found: P-Net
+  /// windows may hang half outside the photo, and R- and O-Net see such a face's crop with grey
+  /// where the photo ends instead of the visible part stretched to a square (facenet-pytorch's
+  /// way, kept when false). Faces inside the photo are found exactly as without it.
+  public let padsBorders: Bool
+  /// P-Net pixels of grey border on each side of a pyramid level when ``padsBorders``: half the
+  /// 12-pixel window, so a window may hang half outside the photo at every scale.
+  static let levelMargin = 6
   private let pool: MTCNNNetworkPool
 
   /// The model file name looked up by ``standard(locator:)``.
@@ -47,8 +56,9 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   ///   `AnalysisError.invalidOptions` for a `minFaceSize` below 12 or not finite.
   public init(
     file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil,
-    concurrentCalls: Int? = nil
+    concurrentCalls: Int? = nil, padsBorders: Bool = true
   ) throws {
+    self.padsBorders = padsBorders
     guard minFaceSize.isFinite, minFaceSize >= 12, minFaceSize <= 1_000_000 else {
       throw AnalysisError.invalidOptions(
         "minimum face size must be between 12 and 1000000 pixels, got \(minFaceSize)")
@@ -79,12 +89,14 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// The detector from `Models/mtcnn.safetensors` (found like the emotion models).
   public static func standard(
     locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1,
-    maxWorkingPixels: Int? = standardWorkingPixels, concurrentCalls: Int? = nil
+    maxWorkingPixels: Int? = standardWorkingPixels, concurrentCalls: Int? = nil,
+    padsBorders: Bool = true
   ) throws -> MTCNNDetector {
     let url = try locator.locate(modelName)
     return try MTCNNDetector(
       file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads,
-      maxWorkingPixels: maxWorkingPixels, concurrentCalls: concurrentCalls)
+      maxWorkingPixels: maxWorkingPixels, concurrentCalls: concurrentCalls,
+      padsBorders: padsBorders)
   }
 
   /// The detector wants colour: MTCNN was trained on RGB photos.
@@ -151,15 +163,13 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
     var found: [CandidateBox] = []
     var level: [Float] = []
+    let margin = padsBorders ? Self.levelMargin : 0
     for scale in scales {
       let (lh, lw) = (Int(Double(h) * scale + 1), Int(Double(w) * scale + 1))
-      level = [Float](repeating: 0, count: 3 * lh * lw)
-      level.withUnsafeMutableBufferPointer {
-        source.resample(
-          x: 0, y: 0, width: w, height: h, outWidth: lw, outHeight: lh, into: $0.baseAddress!)
-      }
+      level = Self.level(source, height: lh, width: lw, margin: margin)
       let maps = try level.withUnsafeBufferPointer {
-        try networks.pnet($0.baseAddress!, height: lh, width: lw, workers: threads)
+        try networks.pnet(
+          $0.baseAddress!, height: lh + 2 * margin, width: lw + 2 * margin, workers: threads)
       }
       let s = Float(scale)
       var atScale: [CandidateBox] = []
@@ -168,7 +178,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
           let i = y * maps.width + x
           let p = maps.probability[i]
           guard p >= thresholds[0] else { continue }
-          let (fx, fy) = (Float(x), Float(y))
+          // Window corners in the level without its margin (negative: in the grey border).
+          let (fx, fy) = (Float(x) - Float(margin) / 2, Float(y) - Float(margin) / 2)
           atScale.append(
             CandidateBox(
               x1: ((2 * fx + 1) / s).rounded(.down), y1: ((2 * fy + 1) / s).rounded(.down),
@@ -194,13 +205,37 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
   }
 
+  /// The photo resampled to a pyramid level of `height × width`, normalised, inside a border of
+  /// `margin` pixels of 0 (normalised grey) on each side: `[3, height + 2·margin, width +
+  /// 2·margin]`.
+  static func level(_ source: ResamplingSource, height: Int, width: Int, margin: Int) -> [Float] {
+    let (h, w) = (source.image.height, source.image.width)
+    var inner = [Float](repeating: 0, count: 3 * height * width)
+    inner.withUnsafeMutableBufferPointer {
+      source.resample(
+        x: 0, y: 0, width: w, height: h, outWidth: width, outHeight: height,
+        into: $0.baseAddress!)
+    }
+    guard margin > 0 else { return inner }
+    let (ph, pw) = (height + 2 * margin, width + 2 * margin)
+    var padded = [Float](repeating: 0, count: 3 * ph * pw)
+    for channel in 0..<3 {
+      for row in 0..<height {
+        let from = (channel * height + row) * width
+        let to = (channel * ph + row + margin) * pw + margin
+        padded[to..<(to + width)] = inner[from..<(from + width)]
+      }
+    }
+    return padded
+  }
+
   /// Stage 2: R-Net on 24×24 crops.
   private func refine(
     _ boxes: [CandidateBox], in source: ResamplingSource, _ networks: MTCNNNetworks
   ) throws
     -> [CandidateBox]
   {
-    let (crops, indices) = Self.crops(of: boxes, in: source, side: 24)
+    let (crops, indices) = Self.crops(of: boxes, in: source, side: 24, padded: padsBorders)
     guard !indices.isEmpty else { return [] }
     let n = indices.count
     let out = try networks.refine(crops, count: n, side: 24)
@@ -223,7 +258,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   ) throws
     -> [DetectedFace]
   {
-    let (crops, indices) = Self.crops(of: boxes, in: source, side: 48)
+    let (crops, indices) = Self.crops(of: boxes, in: source, side: 48, padded: padsBorders)
     guard !indices.isEmpty else { return [] }
     let n = indices.count
     let out = try networks.refine(crops, count: n, side: 48)
@@ -276,29 +311,61 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     return r
   }
 
-  /// Each box's part inside the image (corners truncated toward zero, then columns
-  /// `max(x1, 1) − 1 ..< min(x2, width)` and rows likewise; not padded, so a box across the
-  /// edge is squeezed, as in facenet-pytorch) resampled to `side × side`, NCHW; and the
-  /// indices of the boxes that had a non-empty part.
-  static func crops(of boxes: [CandidateBox], in source: ResamplingSource, side: Int) -> (
-    [Float], [Int]
-  ) {
+  /// Each box's crop resampled to `side × side`, NCHW, and the indices of the boxes that had a
+  /// non-empty part inside the image. Corners are truncated toward zero; the box covers columns
+  /// `x1 − 1 ..< x2` and rows likewise. Its part inside the image is resampled to the whole
+  /// square (squeezed, as in facenet-pytorch) or, when `padded`, to the part of the square it
+  /// covers, with grey (normalised 0) where the box leaves the image. A box inside the image
+  /// gets the same crop either way.
+  static func crops(
+    of boxes: [CandidateBox], in source: ResamplingSource, side: Int, padded: Bool = false
+  ) -> ([Float], [Int]) {
     let image = source.image
     let size = 3 * side * side
     var crops: [Float] = []
     var indices: [Int] = []
+    var part: [Float] = []
     for (index, b) in boxes.enumerated() {
       guard let x1 = truncated(b.x1), let y1 = truncated(b.y1), let x2 = truncated(b.x2),
         let y2 = truncated(b.y2)
       else { continue }
-      let (x, y) = (max(x1, 1), max(y1, 1))
+      // The part inside the image: columns x ..< ex, rows y ..< ey.
+      let (x, y) = (max(x1 - 1, 0), max(y1 - 1, 0))
       let (ex, ey) = (min(x2, image.width), min(y2, image.height))
-      guard ey > y - 1, ex > x - 1 else { continue }
+      guard ey > y, ex > x else { continue }
+      // Where that part lies in the square: the whole of it, or its share of the box.
+      var (ox, oy, ow, oh) = (0, 0, side, side)
+      if padded {
+        let (bw, bh) = (Double(x2 - x1 + 1), Double(y2 - y1 + 1))
+        let left = Int((Double(x - (x1 - 1)) * Double(side) / bw).rounded())
+        let right = Int((Double(ex - (x1 - 1)) * Double(side) / bw).rounded())
+        let top = Int((Double(y - (y1 - 1)) * Double(side) / bh).rounded())
+        let bottom = Int((Double(ey - (y1 - 1)) * Double(side) / bh).rounded())
+        (ox, oy) = (min(max(left, 0), side - 1), min(max(top, 0), side - 1))
+        (ow, oh) = (max(1, min(right, side) - ox), max(1, min(bottom, side) - oy))
+      }
       crops.append(contentsOf: repeatElement(0, count: size))
-      crops.withUnsafeMutableBufferPointer {
-        source.resample(
-          x: x - 1, y: y - 1, width: ex - x + 1, height: ey - y + 1, outWidth: side,
-          outHeight: side, into: $0.baseAddress! + indices.count * size)
+      let base = indices.count * size
+      if (ow, oh) == (side, side) {
+        crops.withUnsafeMutableBufferPointer {
+          source.resample(
+            x: x, y: y, width: ex - x, height: ey - y, outWidth: side, outHeight: side,
+            into: $0.baseAddress! + base)
+        }
+      } else {
+        part = [Float](repeating: 0, count: 3 * ow * oh)
+        part.withUnsafeMutableBufferPointer {
+          source.resample(
+            x: x, y: y, width: ex - x, height: ey - y, outWidth: ow, outHeight: oh,
+            into: $0.baseAddress!)
+        }
+        for channel in 0..<3 {
+          for row in 0..<oh {
+            let from = (channel * oh + row) * ow
+            let to = base + (channel * side + oy + row) * side + ox
+            crops[to..<(to + ow)] = part[from..<(from + ow)]
+          }
+        }
       }
       indices.append(index)
     }
