@@ -9,23 +9,46 @@ extension NetworkPlanner {
   }
 
   /// The algorithm of a convolution: ``PointwiseConvolution`` for 1×1 stride-1 unpadded
-  /// kernels (they read their input in place), ``WinogradConvolution`` where
-  /// ``prefersWinograd(_:)``, else ``Im2colConvolution``. Without `inputGradient` the
-  /// algorithm only runs forward.
+  /// kernels (they read their input in place), in a forward-only network
+  /// ``Winograd4Convolution`` where ``prefersWinograd4(_:outputs:)``, else
+  /// ``WinogradConvolution`` where ``prefersWinograd(_:)``, else ``Im2colConvolution``.
+  /// Without `inputGradient` the algorithm computes no input gradient; with `forwardOnly`
+  /// (inference: no backward pass at all) it may compute no gradient.
   static func convolution(
-    for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool = true
+    for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool = true,
+    forwardOnly: Bool = false
   ) -> any ConvolutionAlgorithm {
     if let pointwise = PointwiseConvolution(geometry: g, outputs: outputs, chunk: chunk) {
       return pointwise
     }
+    if forwardOnly, prefersWinograd4(g, outputs: outputs),
+      let winograd4 = Winograd4Convolution(geometry: g, outputs: outputs, chunk: chunk)
+    {
+      return winograd4
+    }
     if prefersWinograd(g),
       let winograd = WinogradConvolution(
-        geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient)
+        geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient && !forwardOnly)
     {
       return winograd
     }
     return Im2colConvolution(
-      geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient)
+      geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient && !forwardOnly)
+  }
+
+  /// Whether a forward-only `g` goes through Winograd F(4×4, 3×3) rather than F(2×2, 3×3):
+  /// supported, at least 16 input and output channels and 8×8 outputs.
+  ///
+  /// Measured with `emocl-bench cnn-conv` (frozen weights, 32 images, one thread; thread-CPU
+  /// ms per image, F(2×2) → F(4×4), load average about 10 on 2 cores): on the VGG net's
+  /// 44×44 32→32 0.296 → 0.255, 22×22 32→64 0.141 → 0.126 and 64→64 0.274 → 0.209, 11×11
+  /// 64→128 0.174 → 0.124 and 128→128 0.334 → 0.256; 16→16 at 44×44 0.112 → 0.094. With 8
+  /// channels (0.040 → 0.042) the transforms eat the saving, and at 5×5 (128→256 0.172 →
+  /// 0.198, 256→256 0.313 → 0.370) 2×2 tiles of 4×4 cover 8×8 outputs: 36·4 products per
+  /// image and channel pair, as many as F(2×2)'s 16·9, with dearer transforms.
+  static func prefersWinograd4(_ g: ConvGeometry, outputs: Int) -> Bool {
+    Winograd4Convolution.supports(g) && g.channels >= 16 && outputs >= 16
+      && min(g.outputHeight, g.outputWidth) >= 8
   }
 
   /// Whether `g` goes through Winograd: supported, at least 8 input channels and 4×4 outputs.
