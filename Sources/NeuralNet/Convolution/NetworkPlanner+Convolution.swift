@@ -40,12 +40,15 @@ extension NetworkPlanner {
   /// supported, at least 16 input and output channels and 8×8 outputs.
   ///
   /// Measured with `emocl-bench cnn-conv` (frozen weights, 32 images, one thread; thread-CPU
-  /// ms per image, F(2×2) → F(4×4), load average about 10 on 2 cores): on the VGG net's
-  /// 44×44 32→32 0.296 → 0.255, 22×22 32→64 0.141 → 0.126 and 64→64 0.274 → 0.209, 11×11
-  /// 64→128 0.174 → 0.124 and 128→128 0.334 → 0.256; 16→16 at 44×44 0.112 → 0.094. With 8
-  /// channels (0.040 → 0.042) the transforms eat the saving, and at 5×5 (128→256 0.172 →
-  /// 0.198, 256→256 0.313 → 0.370) 2×2 tiles of 4×4 cover 8×8 outputs: 36·4 products per
-  /// image and channel pair, as many as F(2×2)'s 16·9, with dearer transforms.
+  /// ms per image, F(2×2) → F(4×4), two runs at a load average of about 6 on 2 cores): on
+  /// the VGG net's 44×44 32→32 0.283–0.289 → 0.245–0.250, 22×22 32→64 0.132–0.134 →
+  /// 0.110–0.113 and 64→64 0.262 → 0.200–0.206, 11×11 64→128 0.155–0.157 → 0.098–0.102 and
+  /// 128→128 0.306–0.311 → 0.199–0.212; 16→16 at 44×44 0.092–0.093 → 0.080–0.081. With 8
+  /// channels (0.033–0.034 → 0.033–0.035) the transforms eat the saving. At 5×5 (128→256
+  /// 0.168–0.172 → 0.164–0.172, 256→256 0.302–0.303 → 0.310) it is a tie at best: 2×2 tiles
+  /// of 4×4 cover 8×8 outputs, 36·4 products per image and channel pair, as many as
+  /// F(2×2)'s 16·9, with dearer transforms. Chunks of 2 or 4 times the planner's images did
+  /// not help either.
   static func prefersWinograd4(_ g: ConvGeometry, outputs: Int) -> Bool {
     Winograd4Convolution.supports(g) && g.channels >= 16 && outputs >= 16
       && min(g.outputHeight, g.outputWidth) >= 8
