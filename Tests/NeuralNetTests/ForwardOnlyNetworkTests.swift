@@ -53,4 +53,18 @@ import Vision
     }
     for i in 0..<count { #expect(argmax(inference, i) == argmax(training, i), "image \(i)") }
   }
+
+  /// Training cannot reach F(4×4)'s missing gradients: a forward-only workspace runs forward
+  /// (through `Winograd4Convolution` here: 16 channels at 12×12) and stops on `backward`.
+  @Test func forwardOnlyWorkspaceRefusesBackward() async throws {
+    await #expect(processExitsWith: .failure) {
+      let spec = NetworkSpec.vgg(input: (1, 12, 12), stageWidths: [16], hidden: 4, classes: 3)
+      let network = try! Network(spec: spec, seed: 1)
+      let workspace = try! Workspace(network: network, maxBatch: 2, forwardOnly: true)
+      let images = [Float](repeating: 0.5, count: 2 * 144)
+      _ = try! workspace.forward(images: images, batch: 2, training: false)
+      let gradient = [Float](repeating: 1, count: 2 * 3)
+      workspace.backward(outputGradient: gradient)
+    }
+  }
 }
