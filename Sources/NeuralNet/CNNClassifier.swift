@@ -74,8 +74,10 @@ public final class CNNClassifier: @unchecked Sendable {
       std: Float(card.input.std[0] / (card.input.scale * 255)))
     temperature = card.calibration?.temperature ?? 1
     self.flip = flip ?? card.architecture["test_time_flip"]?.boolValue ?? false
-    replicas = try Replicas(network: network, workers: workers, maxBatch: maxBatch)
-    // A classifier never trains: its kernels' Winograd transforms are computed once.
+    // A classifier never trains: forward-only workspaces (Winograd F(4×4, 3×3) where it is
+    // faster), and its kernels' Winograd transforms are computed once.
+    replicas = try Replicas(
+      network: network, workers: workers, maxBatch: maxBatch, forwardOnly: true)
     for workspace in replicas.workspaces { workspace.frozenWeights = true }
   }
 

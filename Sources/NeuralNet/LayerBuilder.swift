@@ -9,6 +9,9 @@ struct LayerBuilder {
   let scratch: ScratchArena
   let maxBatch: Int
   let columnTarget: Int
+  /// Whether the layers only run forward (inference): convolutions may then use algorithms
+  /// without gradients.
+  var forwardOnly = false
 
   func sequence(_ plans: [LayerPlan], batchNorms: inout [BatchNormLayer]) -> SequenceLayer {
     var layers: [any Layer] = []
@@ -33,7 +36,8 @@ struct LayerBuilder {
       let chunk = NetworkPlanner.convolutionChunk(
         outputPlane: plan.output.planeSize, maxBatch: maxBatch, columnTarget: columnTarget)
       return Conv2DLayer(
-        convolution: NetworkPlanner.convolution(for: geometry, outputs: outputs, chunk: chunk),
+        convolution: NetworkPlanner.convolution(
+          for: geometry, outputs: outputs, chunk: chunk, forwardOnly: forwardOnly),
         weight: parameters + plan.weight!, weightGradient: gradients + plan.weight!,
         bias: plan.bias.map { parameters + $0 }, biasGradient: plan.bias.map { gradients + $0 },
         arena: scratch, maxBatch: maxBatch)

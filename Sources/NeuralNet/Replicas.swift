@@ -17,8 +17,12 @@ public final class Replicas: @unchecked Sendable {
   private let inputs: [FloatBuffer]
   private let logitGradients: [FloatBuffer]
 
-  /// `workers` workspaces, each sized for its share of `maxBatch`.
-  public init(network: Network, workers: Int, maxBatch: Int, columnTarget: Int = 2048) throws {
+  /// `workers` workspaces, each sized for its share of `maxBatch`; `forwardOnly` ones for
+  /// inference (see ``Workspace/forwardOnly``: no training step then).
+  public init(
+    network: Network, workers: Int, maxBatch: Int, columnTarget: Int = 2048,
+    forwardOnly: Bool = false
+  ) throws {
     guard workers >= 1, workers <= 64 else {
       throw NetworkError.invalidSpec("workers must be in 1...64, got \(workers)")
     }
@@ -29,7 +33,8 @@ public final class Replicas: @unchecked Sendable {
     self.maxBatch = maxBatch
     let share = (maxBatch + workers - 1) / workers
     workspaces = try (0..<workers).map { _ in
-      try Workspace(network: network, maxBatch: share, columnTarget: columnTarget)
+      try Workspace(
+        network: network, maxBatch: share, columnTarget: columnTarget, forwardOnly: forwardOnly)
     }
     inputs = (0..<workers).map { _ in FloatBuffer(count: share * network.inputShape.size) }
     logitGradients = (0..<workers).map { _ in FloatBuffer(count: share * network.outputShape.size) }

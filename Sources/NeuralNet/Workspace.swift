@@ -22,10 +22,18 @@ public final class Workspace: @unchecked Sendable {
   private let root: SequenceLayer
   private var context = StepContext(batch: 0, training: false, imageOffset: 0, seed: 0)
 
+  /// Whether this workspace only runs forward (inference): see
+  /// ``init(network:maxBatch:columnTarget:forwardOnly:)``.
+  public let forwardOnly: Bool
+
   /// Builds the layers for batches of up to `maxBatch` images. `columnTarget` is the number of
   /// im2col columns (output pixels) a convolution processes per GEMM; images are grouped into
-  /// chunks of about that many.
-  public init(network: Network, maxBatch: Int, columnTarget: Int = 2048) throws(NetworkError) {
+  /// chunks of about that many. A `forwardOnly` workspace (a served model) has no backward
+  /// pass: its convolutions may use algorithms without gradients (Winograd F(4×4, 3×3)), and
+  /// ``backward(outputGradient:inputGradient:)`` stops the program.
+  public init(
+    network: Network, maxBatch: Int, columnTarget: Int = 2048, forwardOnly: Bool = false
+  ) throws(NetworkError) {
     guard maxBatch > 0, maxBatch <= 1 << 16 else {
       throw .batchSize(requested: maxBatch, maximum: 1 << 16)
     }
@@ -38,13 +46,14 @@ public final class Workspace: @unchecked Sendable {
     }
     self.network = network
     self.maxBatch = maxBatch
+    self.forwardOnly = forwardOnly
     gradientBuffer = FloatBuffer(count: network.parameters.count)
     inputBuffer = FloatBuffer(count: maxBatch * network.inputShape.size)
     var norms: [BatchNormLayer] = []
     let builder = LayerBuilder(
       parameters: network.parameters.values, gradients: gradientBuffer.pointer,
       state: network.state.values, scratch: scratch, maxBatch: maxBatch,
-      columnTarget: columnTarget)
+      columnTarget: columnTarget, forwardOnly: forwardOnly)
     root = builder.sequence(network.plans, batchNorms: &norms)
     scratch.allocate()
     batchNorms = norms
@@ -121,6 +130,7 @@ public final class Workspace: @unchecked Sendable {
   public func backward(
     outputGradient: UnsafePointer<Float>, inputGradient: Bool = false
   ) -> [Float]? {
+    precondition(!forwardOnly, "a forward-only (inference) workspace has no backward pass")
     let batch = context.batch
     guard batch > 0 else { return nil }
     root.backward(

@@ -16,12 +16,18 @@ struct BenchCNNInfer: ParsableCommand {
   @Option(help: "Single images per timed block.") var singles = 50
   @Option(help: "Timed blocks (the best counts).") var repeats = 3
   @Option(help: "Input side in pixels.") var size = 44
+  @Flag(help: "Frozen weights (Winograd kernel transforms kept between calls), as a served model.")
+  var frozen = false
+  @Flag(help: "Forward-only workspaces with frozen weights, as a served model (Winograd F(4×4)).")
+  var forwardOnly = false
   @Flag(help: "Print per-layer thread-CPU times of single images (one thread).") var profile =
     false
 
   func run() throws {
     let network = try Network(spec: .vgg(input: (1, size, size)), seed: 1)
-    let replicas = try Replicas(network: network, workers: workers, maxBatch: batch)
+    let replicas = try Replicas(
+      network: network, workers: workers, maxBatch: batch, forwardOnly: forwardOnly)
+    for workspace in replicas.workspaces { workspace.frozenWeights = frozen || forwardOnly }
     let imageSize = size * size
     var rng = Xoshiro256(seed: 3)
     let pool = (0..<(batch * imageSize)).map { _ in Float(rng.nextGaussian()) }

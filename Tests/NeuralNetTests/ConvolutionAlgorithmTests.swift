@@ -129,6 +129,48 @@ import Testing
     #expect(counts == [2, 1, 2, 2, 2, 1, 1, 1])
   }
 
+  /// The forward-only F(4×4, 3×3) convolution on the 3×3 stride-1 shapes above and on sides
+  /// that are not multiples of its 4×4 tiles, planes smaller than a tile, one image and
+  /// several chunks. Called twice with frozen weights (the second reuses the kept kernel
+  /// transform) and once split between threads. `Winograd4Tests` observes errors up to 2.8e-6 of
+  /// the output's scale; ``close(_:_:)``'s 1e-4 holds them with room.
+  @Test(
+    "Winograd F(4×4) forward gives the reference's output",
+    arguments: shapes + [
+      Shape(channels: 6, height: 3, width: 3, outputs: 5, kernel: 3, stride: 1, padding: 1),
+      Shape(channels: 4, height: 4, width: 5, outputs: 3, kernel: 3, stride: 1, padding: 0),
+      Shape(channels: 16, height: 13, width: 22, outputs: 17, kernel: 3, stride: 1, padding: 1),
+      Shape(
+        channels: 3, height: 10, width: 9, outputs: 4, kernel: 3, stride: 1, padding: 2, batch: 1,
+        chunk: 1),
+    ])
+  func winograd4Forward(_ shape: Shape) {
+    guard
+      let algorithm = Winograd4Convolution(
+        geometry: shape.geometry, outputs: shape.outputs, chunk: shape.chunk)
+    else {
+      #expect(!Winograd4Convolution.supports(shape.geometry))
+      return
+    }
+    let g = shape.geometry
+    let n = shape.batch
+    let x = Self.values(g.channels * n * g.height * g.width, salt: 1)
+    let w = Self.values(shape.outputs * g.patchSize, salt: 2)
+    let outCount = shape.outputs * n * g.outputHeight * g.outputWidth
+    var expected = [Float](repeating: 0, count: outCount)
+    var none: [Float] = [0]
+    ReferenceConvolution(geometry: g, outputs: shape.outputs).forward(
+      x, batch: n, weight: w, into: &expected, scratch: &none)
+    for (threads, frozen) in [(1, true), (1, true), (1, false), (3, true)] {
+      var y = [Float](repeating: 7, count: outCount)
+      var scratch = [Float](repeating: .nan, count: max(1, algorithm.scratchSize))
+      algorithm.forward(
+        x, batch: n, weight: w, into: &y, scratch: &scratch, threads: threads,
+        frozenWeights: frozen)
+      #expect(Self.close(y, expected), "\(threads) threads, frozen \(frozen)")
+    }
+  }
+
   /// The reference itself on a case small enough to write out: one 2×2 image, a 2×2 kernel
   /// with padding 1 (3×3 output).
   @Test("the reference convolution follows its definition")

@@ -9,23 +9,49 @@ extension NetworkPlanner {
   }
 
   /// The algorithm of a convolution: ``PointwiseConvolution`` for 1×1 stride-1 unpadded
-  /// kernels (they read their input in place), ``WinogradConvolution`` where
-  /// ``prefersWinograd(_:)``, else ``Im2colConvolution``. Without `inputGradient` the
-  /// algorithm only runs forward.
+  /// kernels (they read their input in place), in a forward-only network
+  /// ``Winograd4Convolution`` where ``prefersWinograd4(_:outputs:)``, else
+  /// ``WinogradConvolution`` where ``prefersWinograd(_:)``, else ``Im2colConvolution``.
+  /// Without `inputGradient` the algorithm computes no input gradient; with `forwardOnly`
+  /// (inference: no backward pass at all) it may compute no gradient.
   static func convolution(
-    for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool = true
+    for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool = true,
+    forwardOnly: Bool = false
   ) -> any ConvolutionAlgorithm {
     if let pointwise = PointwiseConvolution(geometry: g, outputs: outputs, chunk: chunk) {
       return pointwise
     }
+    if forwardOnly, prefersWinograd4(g, outputs: outputs),
+      let winograd4 = Winograd4Convolution(geometry: g, outputs: outputs, chunk: chunk)
+    {
+      return winograd4
+    }
     if prefersWinograd(g),
       let winograd = WinogradConvolution(
-        geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient)
+        geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient && !forwardOnly)
     {
       return winograd
     }
     return Im2colConvolution(
-      geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient)
+      geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient && !forwardOnly)
+  }
+
+  /// Whether a forward-only `g` goes through Winograd F(4×4, 3×3) rather than F(2×2, 3×3):
+  /// supported, at least 16 input and output channels and 8×8 outputs.
+  ///
+  /// Measured with `emocl-bench cnn-conv` (frozen weights, 32 images, one thread; thread-CPU
+  /// ms per image, F(2×2) → F(4×4), two runs at a load average of about 6 on 2 cores): on
+  /// the VGG net's 44×44 32→32 0.283–0.289 → 0.245–0.250, 22×22 32→64 0.132–0.134 →
+  /// 0.110–0.113 and 64→64 0.262 → 0.200–0.206, 11×11 64→128 0.155–0.157 → 0.098–0.102 and
+  /// 128→128 0.306–0.311 → 0.199–0.212; 16→16 at 44×44 0.092–0.093 → 0.080–0.081. With 8
+  /// channels (0.033–0.034 → 0.033–0.035) the transforms eat the saving. At 5×5 (128→256
+  /// 0.168–0.172 → 0.164–0.172, 256→256 0.302–0.303 → 0.310) it is a tie at best: 2×2 tiles
+  /// of 4×4 cover 8×8 outputs, 36·4 products per image and channel pair, as many as
+  /// F(2×2)'s 16·9, with dearer transforms. Chunks of 2 or 4 times the planner's images did
+  /// not help either.
+  static func prefersWinograd4(_ g: ConvGeometry, outputs: Int) -> Bool {
+    Winograd4Convolution.supports(g) && g.channels >= 16 && outputs >= 16
+      && min(g.outputHeight, g.outputWidth) >= 8
   }
 
   /// Whether `g` goes through Winograd: supported, at least 8 input channels and 4×4 outputs.
