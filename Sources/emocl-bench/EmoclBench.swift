@@ -17,6 +17,7 @@ struct EmoclBench: ParsableCommand {
       BenchCNNTrain.self,
       BenchCNNInfer.self,
       BenchCNNOps.self,
+      BenchConvAlgorithms.self,
       BenchFaces.self,
       BenchCNNFaces.self,
       BenchPipelineScenes.self,
