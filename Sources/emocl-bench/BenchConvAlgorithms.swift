@@ -29,6 +29,7 @@ struct BenchConvAlgorithms: ParsableCommand {
     Shape(name: "pnet1 band", channels: 3, height: 44, width: 1155, outputs: 10),
     Shape(name: "pnet2 band", channels: 10, height: 21, width: 577, outputs: 16),
     Shape(name: "pnet3 band", channels: 16, height: 19, width: 575, outputs: 32),
+    Shape(name: "pnet4 band", channels: 32, height: 17, width: 573, outputs: 6, kernel: 1),
     Shape(name: "pnet1 small", channels: 3, height: 75, width: 100, outputs: 10),
     Shape(name: "pnet2 small", channels: 10, height: 37, width: 49, outputs: 16),
     Shape(name: "pnet3 small", channels: 16, height: 35, width: 47, outputs: 32),
@@ -51,6 +52,9 @@ struct BenchConvAlgorithms: ParsableCommand {
       let chunk = max(1, min(shape.batch, 2048 / (g.outputHeight * g.outputWidth)))
       let im2col = Im2colConvolution(geometry: g, outputs: shape.outputs, chunk: chunk)
       var algorithms: [(String, any ConvolutionAlgorithm)] = [("im2col", im2col)]
+      if let p = PointwiseConvolution(geometry: g, outputs: shape.outputs, chunk: chunk) {
+        algorithms.append(("pointwise", p))
+      }
       if let w = WinogradConvolution(geometry: g, outputs: shape.outputs, chunk: chunk) {
         algorithms.append(("winograd", w))
       }
