@@ -47,6 +47,9 @@ final class CeilMaxPoolLayer: Layer {
     if !context.training && kernel == 2 && stride == 2 {
       maxPool2x2Values(x, planes: input.channels * context.batch)
       argmaxValid = false
+    } else if !context.training && kernel == 3 {
+      maxPool3x3Values(x, planes: input.channels * context.batch)
+      argmaxValid = false
     } else if !context.training {
       maxPoolValues(x, planes: input.channels * context.batch)
       argmaxValid = false
@@ -73,6 +76,33 @@ final class CeilMaxPoolLayer: Layer {
           row[ox] = max(max(a[2 * ox], a[2 * ox + 1]), max(b[2 * ox], b[2 * ox + 1]))
         }
         if full < ow { row[full] = max(a[w - 1], b[w - 1]) }
+      }
+    }
+  }
+
+  /// A 3×3 pool of an evaluation pass (R- and O-Net's, stride 2): values only, the nine
+  /// elements unrolled. A window cut by the bottom or right edge repeats its last row or
+  /// column, which leaves its maximum unchanged.
+  private func maxPool3x3Values(_ x: UnsafeMutablePointer<Float>, planes: Int) {
+    let (h, w) = (input.height, input.width)
+    let (oh, ow) = (outputShape.height, outputShape.width)
+    for p in 0..<planes {
+      let plane = x + p * h * w
+      let y = output + p * oh * ow
+      for oy in 0..<oh {
+        let top = oy * stride
+        let a = plane + top * w
+        let b = plane + min(top + 1, h - 1) * w
+        let c = plane + min(top + 2, h - 1) * w
+        let row = y + oy * ow
+        for ox in 0..<ow {
+          let l = ox * stride
+          let (m, r) = (min(l + 1, w - 1), min(l + 2, w - 1))
+          let first = max(max(a[l], a[m]), a[r])
+          let second = max(max(b[l], b[m]), b[r])
+          let third = max(max(c[l], c[m]), c[r])
+          row[ox] = max(max(first, second), third)
+        }
       }
     }
   }

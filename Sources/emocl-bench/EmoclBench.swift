@@ -18,6 +18,7 @@ struct EmoclBench: ParsableCommand {
       BenchCNNInfer.self,
       BenchCNNOps.self,
       BenchCNNConvolutions.self,
+      BenchConvAlgorithms.self,
       BenchFaces.self,
       BenchCNNFaces.self,
       BenchPipelineScenes.self,

@@ -43,19 +43,29 @@ import Testing
     Shape(channels: 3, height: 9, width: 8, outputs: 5, kernel: 3, stride: 2, padding: 1),
     Shape(channels: 3, height: 9, width: 10, outputs: 4, kernel: 5, stride: 1, padding: 2),
     Shape(channels: 2, height: 11, width: 9, outputs: 3, kernel: 5, stride: 2, padding: 1),
+    // Rows long enough for the direct convolution's 16- and 8-column blocks (with an
+    // overlapping last block), and output counts that are not multiples of its 4-channel blocks.
+    Shape(channels: 3, height: 13, width: 39, outputs: 10, kernel: 3, stride: 1, padding: 0),
+    Shape(channels: 5, height: 6, width: 20, outputs: 7, kernel: 3, stride: 1, padding: 1),
+    Shape(channels: 2, height: 5, width: 12, outputs: 5, kernel: 2, stride: 1, padding: 1),
+    Shape(
+      channels: 4, height: 9, width: 34, outputs: 6, kernel: 5, stride: 1, padding: 2, batch: 3),
   ]
 
-  /// The algorithms that compute `shape` (Pointwise and Winograd only where they apply).
+  /// The algorithms that compute `shape` (Pointwise, Winograd and Direct only where they
+  /// apply; Direct's gradients by im2col).
   static func algorithms(_ shape: Shape) -> [any ConvolutionAlgorithm] {
     let g = shape.geometry
-    var result: [any ConvolutionAlgorithm] = [
-      Im2colConvolution(geometry: g, outputs: shape.outputs, chunk: shape.chunk)
-    ]
+    let im2col = Im2colConvolution(geometry: g, outputs: shape.outputs, chunk: shape.chunk)
+    var result: [any ConvolutionAlgorithm] = [im2col]
     if let p = PointwiseConvolution(geometry: g, outputs: shape.outputs, chunk: shape.chunk) {
       result.append(p)
     }
     if let w = WinogradConvolution(geometry: g, outputs: shape.outputs, chunk: shape.chunk) {
       result.append(w)
+    }
+    if let d = DirectConvolution(geometry: g, outputs: shape.outputs, gradients: im2col) {
+      result.append(d)
     }
     return result
   }
@@ -123,10 +133,12 @@ import Testing
     }
   }
 
-  @Test("only 1×1 stride-1 unpadded kernels are pointwise, only 3×3 stride-1 ones Winograd")
+  @Test(
+    "only 1×1 stride-1 unpadded kernels are pointwise, only 3×3 stride-1 ones Winograd, stride-1 ones direct"
+  )
   func applicability() {
     let counts = Self.shapes.map { Self.algorithms($0).count }
-    #expect(counts == [2, 1, 2, 2, 2, 1, 1, 1])
+    #expect(counts == [3, 1, 3, 3, 3, 1, 2, 1, 3, 3, 2, 2])
   }
 
   /// The forward-only F(4×4, 3×3) convolution on the 3×3 stride-1 shapes above and on sides

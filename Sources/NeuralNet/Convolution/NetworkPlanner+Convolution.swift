@@ -9,11 +9,12 @@ extension NetworkPlanner {
   }
 
   /// The algorithm of a convolution: ``PointwiseConvolution`` for 1×1 stride-1 unpadded
-  /// kernels (they read their input in place), in a forward-only network
-  /// ``Winograd4Convolution`` where ``prefersWinograd4(_:outputs:)``, else
-  /// ``WinogradConvolution`` where ``prefersWinograd(_:)``, else ``Im2colConvolution``.
-  /// Without `inputGradient` the algorithm computes no input gradient; with `forwardOnly`
-  /// (inference: no backward pass at all) it may compute no gradient.
+  /// kernels (they read their input in place); in a forward-only network
+  /// ``Winograd4Convolution`` where ``prefersWinograd4(_:outputs:)``; else
+  /// ``WinogradConvolution`` where ``prefersWinograd(_:)``, else ``Im2colConvolution``, and
+  /// where ``prefersDirect(_:outputs:)`` a ``DirectConvolution`` runs the forward pass and that
+  /// algorithm the gradients. Without `inputGradient` the algorithm computes no input gradient;
+  /// with `forwardOnly` (inference: no backward pass at all) it may compute no gradient.
   static func convolution(
     for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool = true,
     forwardOnly: Bool = false
@@ -26,6 +27,22 @@ extension NetworkPlanner {
     {
       return winograd4
     }
+    let general = generalConvolution(
+      for: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient,
+      forwardOnly: forwardOnly)
+    if prefersDirect(g, outputs: outputs),
+      let direct = DirectConvolution(geometry: g, outputs: outputs, gradients: general)
+    {
+      return direct
+    }
+    return general
+  }
+
+  /// Winograd or im2col, as ``convolution(for:outputs:chunk:inputGradient:forwardOnly:)``
+  /// describes.
+  private static func generalConvolution(
+    for g: ConvGeometry, outputs: Int, chunk: Int, inputGradient: Bool, forwardOnly: Bool
+  ) -> any ConvolutionAlgorithm {
     if prefersWinograd(g),
       let winograd = WinogradConvolution(
         geometry: g, outputs: outputs, chunk: chunk, inputGradient: inputGradient && !forwardOnly)
@@ -59,5 +76,15 @@ extension NetworkPlanner {
   /// multiply-adds saved; at 5×5, with 3×3 tiles covering 6×6, Winograd still wins slightly.)
   static func prefersWinograd(_ g: ConvGeometry) -> Bool {
     WinogradConvolution.supports(g) && g.channels >= 8 && min(g.outputHeight, g.outputWidth) >= 4
+  }
+
+  /// Whether the forward pass of `g` with `outputs` channels goes through
+  /// ``DirectConvolution``: stride 1, at most 16 input channels, rows of at least 8 outputs (a
+  /// vector), and at most 16 output channels, or 32 on rows of at least 128. (Measured by `emocl-bench conv-algorithms`: 1.2–2× faster
+  /// than Winograd and im2col on MTCNN P-Net's layers, slower with more channels, where GEMMs
+  /// run well, and on narrow rows of 32 channels, where Winograd's fewer multiply-adds win.)
+  static func prefersDirect(_ g: ConvGeometry, outputs: Int) -> Bool {
+    DirectConvolution.supports(g) && g.channels <= 16 && g.outputWidth >= 8
+      && (outputs <= 16 || (outputs <= 32 && g.outputWidth >= 128))
   }
 }

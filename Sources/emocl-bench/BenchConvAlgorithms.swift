@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import NeuralNet
+import Tensor
+
+/// `emocl-bench conv-algorithms`: thread-CPU milliseconds of one forward pass of each
+/// convolution algorithm on the shapes of MTCNN's networks and the VGG stages, single-threaded:
+/// the measurements behind the planner's choice of ``DirectConvolution``.
+struct BenchConvAlgorithms: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "conv-algorithms", abstract: "Forward time of each convolution algorithm.")
+
+  @Option(help: "Repetitions (the mean is printed).") var reps = 20
+
+  /// A layer: input `[channels, batch, height, width]`, `outputs` channels.
+  struct Shape {
+    var name: String
+    var channels: Int
+    var height: Int
+    var width: Int
+    var outputs: Int
+    var kernel = 3
+    var padding = 0
+    var batch = 1
+  }
+
+  static let shapes: [Shape] = [
+    // P-Net on a band of a 1155-pixel-wide level, and on a 100-pixel-wide level.
+    Shape(name: "pnet1 band", channels: 3, height: 44, width: 1155, outputs: 10),
+    Shape(name: "pnet2 band", channels: 10, height: 21, width: 577, outputs: 16),
+    Shape(name: "pnet3 band", channels: 16, height: 19, width: 575, outputs: 32),
+    Shape(name: "pnet4 band", channels: 32, height: 17, width: 573, outputs: 6, kernel: 1),
+    Shape(name: "pnet1 small", channels: 3, height: 75, width: 100, outputs: 10),
+    Shape(name: "pnet2 small", channels: 10, height: 37, width: 49, outputs: 16),
+    Shape(name: "pnet3 small", channels: 16, height: 35, width: 47, outputs: 32),
+    Shape(name: "rnet1", channels: 3, height: 24, width: 24, outputs: 28, batch: 64),
+    Shape(name: "rnet2", channels: 28, height: 11, width: 11, outputs: 48, batch: 64),
+    Shape(name: "onet1", channels: 3, height: 48, width: 48, outputs: 32, batch: 16),
+    Shape(name: "onet2", channels: 32, height: 23, width: 23, outputs: 64, batch: 16),
+    Shape(name: "onet3", channels: 64, height: 10, width: 10, outputs: 64, batch: 16),
+    Shape(name: "vgg1", channels: 32, height: 44, width: 44, outputs: 32, padding: 1, batch: 8),
+    Shape(name: "vgg2", channels: 64, height: 22, width: 22, outputs: 64, padding: 1, batch: 8),
+  ]
+
+  func run() {
+    ThreadPolicy.workers(1).configureProcess()
+    for shape in Self.shapes {
+      let g = ConvGeometry(
+        channels: shape.channels, height: shape.height, width: shape.width,
+        kernel: shape.kernel, padding: shape.padding)
+      // Images per GEMM as a workspace's default column target (2048) gives.
+      let chunk = max(1, min(shape.batch, 2048 / (g.outputHeight * g.outputWidth)))
+      let im2col = Im2colConvolution(geometry: g, outputs: shape.outputs, chunk: chunk)
+      var algorithms: [(String, any ConvolutionAlgorithm)] = [("im2col", im2col)]
+      if let p = PointwiseConvolution(geometry: g, outputs: shape.outputs, chunk: chunk) {
+        algorithms.append(("pointwise", p))
+      }
+      if let w = WinogradConvolution(geometry: g, outputs: shape.outputs, chunk: chunk) {
+        algorithms.append(("winograd", w))
+      }
+      if let d = DirectConvolution(geometry: g, outputs: shape.outputs, gradients: im2col) {
+        algorithms.append(("direct", d))
+      }
+      var line = "\(shape.name) \(shape.channels)→\(shape.outputs) \(shape.height)×\(shape.width)"
+      line += " n=\(shape.batch):"
+      for (name, algorithm) in algorithms {
+        line += String(format: " %@ %.3f ms", name, time(algorithm, shape))
+      }
+      print(line)
+    }
+  }
+
+  /// Mean thread-CPU milliseconds of a forward pass with frozen weights, after a warm-up.
+  func time(_ algorithm: any ConvolutionAlgorithm, _ shape: Shape) -> Double {
+    let g = algorithm.geometry
+    let x = [Float](repeating: 0.5, count: g.channels * shape.batch * g.height * g.width)
+    let w = [Float](repeating: 0.01, count: shape.outputs * g.patchSize)
+    var y = [Float](
+      repeating: 0, count: shape.outputs * shape.batch * g.outputHeight * g.outputWidth)
+    var scratch = [Float](repeating: 0, count: max(1, algorithm.scratchSize))
+    func once() {
+      algorithm.forward(
+        x, batch: shape.batch, weight: w, into: &y, scratch: &scratch, threads: 1,
+        frozenWeights: true)
+    }
+    once()
+    let start = threadCPUSeconds()
+    for _ in 0..<reps { once() }
+    return (threadCPUSeconds() - start) / Double(reps) * 1000
+  }
+}
