@@ -20,7 +20,7 @@ for threads in 1 2; do
   echo "-- $threads thread(s)"
   theirs="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$python" Scripts/bench/30-cnn-torch.py --threads "$threads" --repeats "$repeats")"
   ours="$("$bin" cnn-train --workers "$threads" --steps 5 --repeats "$repeats")
-$("$bin" cnn-infer --workers "$threads" --latency-threads "$threads" --repeats "$repeats")"
+$("$bin" cnn-infer --workers "$threads" --latency-threads "$threads" --repeats "$repeats" --forward-only)"
   for key in train_images_per_s infer_images_per_s latency_ms train_peak_rss_mb; do
     o="$(value "$key" "$ours")"
     t="$(value "$key" "$theirs")"

@@ -113,7 +113,7 @@ for name in face photo; do
 done
 stop_server
 done
-ceiling="$("$bench_bin" cnn-infer --workers 2 --steps 3 --singles 10 --repeats 2 | awk '$1 == "infer_images_per_s" {print $2}')"
+ceiling="$("$bench_bin" cnn-infer --workers 2 --steps 3 --singles 10 --repeats 2 --forward-only | awk '$1 == "infer_images_per_s" {print $2}')"
 echo "ceiling: CNN alone, batch 64, 2 workers: ${ceiling} images/s"
 echo "peer (fixed reference from issue 6, not measured in this run): Flask + gunicorn (2 workers) +" \
   "OpenCV Haar + fer: ${peer_face} requests/s (48x48 face), ${peer_photo} requests/s (1 MP photo)"
