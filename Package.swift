@@ -180,7 +180,7 @@ let package = Package(
       exclude: ["Fixtures"]
     ),
     .testTarget(
-      name: "FuzzRegressionTests", dependencies: ["FuzzHarness", "Service"],
+      name: "FuzzRegressionTests", dependencies: ["FuzzHarness", "Service", "CVideo"],
       path: "Tests/FuzzRegressionTests"),
     .testTarget(
       name: "emoclTests",

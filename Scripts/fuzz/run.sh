@@ -42,14 +42,8 @@ for target in $TARGETS; do
   mkdir -p "$corpus" "$crashes"
   cp -n Tests/FuzzCorpus/"$target"/* "$corpus"/ 2>/dev/null || true
   echo "fuzzing $target for ${SECONDS_PER_TARGET}s (log $log)"
-  # The video target: libFuzzer's own corpus bookkeeping (InputCorpus::Replace, when it keeps a
-  # shorter input of the same coverage) twice stopped on an AddressSanitizer bad-free of its
-  # std::string set, after 102k and 187k runs, with FFmpeg's C++ codec libraries loaded; the
-  # inputs were empty and replay cleanly. Not reducing inputs avoids that path.
-  extra=()
-  [ "$target" = video ] && extra=(-reduce_inputs=0)
   if ! "$FUZZER" "$target" -max_len="$("$FUZZER" --max-len "$target")" -rss_limit_mb=2048 \
-    "${extra[@]}" -timeout=25 -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 \
+    -timeout=25 -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1; then
     echo "  $target: crash or failure, see $log and $crashes/"
     status=1

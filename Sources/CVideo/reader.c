@@ -22,6 +22,8 @@ enum { MAX_BAD_PACKETS = 64 };
 // Packets of other streams read in a row without one of the video stream: a bound on work for
 // a file whose video stream stops early but whose other streams go on.
 enum { MAX_OTHER_PACKETS = 1 << 20 };
+// Row alignment and spare bytes after the scaler's output: more than any SIMD store can reach.
+enum { SCRATCH_ALIGN = 64, SCRATCH_PADDING = 256 };
 
 struct cvideo_reader {
   cvideo_source source;
@@ -31,7 +33,11 @@ struct cvideo_reader {
   AVPacket *packet;
   AVFrame *frame;
   struct SwsContext *scaler;
-  uint8_t *scratch;  // the unrotated frame, when rotation != 0
+  // The converted, unrotated frame: rows of `scratch_stride` bytes, with SCRATCH_PADDING spare
+  // bytes after the last. libswscale's SIMD output loops may write past a row's end (measured:
+  // up to 13 bytes past a 1-pixel-wide GRAY8 frame), so it never writes into the caller's buffer.
+  uint8_t *scratch;
+  int scratch_stride;
   int stream;
   int channels, rotation, coded_width, coded_height, max_side;
   long max_pixels;
@@ -76,7 +82,7 @@ static void release(cvideo_reader *r) {
   avformat_close_input(&r->format);
   cvideo_source_context_free(&r->io);
   if (r->source.file) fclose(r->source.file);
-  free(r->scratch);
+  av_free(r->scratch);
   free(r);
 }
 
@@ -180,12 +186,12 @@ static cvideo_status open_reader(cvideo_reader *r, int channels, int max_side, l
   double duration = r->stream_duration;
   if (duration <= 0 && r->format->duration != AV_NOPTS_VALUE && r->format->duration > 0)
     duration = (double)r->format->duration / AV_TIME_BASE;
-  if (r->rotation != 0) {
-    r->scratch = malloc((size_t)width * (size_t)height * (size_t)r->channels);
-    if (!r->scratch) {
-      snprintf(message, CVIDEO_MESSAGE_SIZE, "out of memory");
-      return CVIDEO_FAILED;
-    }
+  // `fits` bounds width and height, so the stride and size cannot overflow.
+  r->scratch_stride = (width * r->channels + SCRATCH_ALIGN - 1) / SCRATCH_ALIGN * SCRATCH_ALIGN;
+  r->scratch = av_malloc((size_t)r->scratch_stride * (size_t)height + SCRATCH_PADDING);
+  if (!r->scratch) {
+    snprintf(message, CVIDEO_MESSAGE_SIZE, "out of memory");
+    return CVIDEO_FAILED;
   }
   int swaps = r->rotation == 90 || r->rotation == 270;
   info->width = swaps ? height : width;
@@ -330,11 +336,12 @@ cvideo_status cvideo_reader_next(cvideo_reader *r, double *time, char *message) 
   }
 }
 
-static void rotate(const uint8_t *in, uint8_t *out, int width, int height, int channels,
-                   int rotation) {
-  // `in` is width x height; `out` is height x width for 90/270, width x height for 180.
+static void rotate(const uint8_t *in, int stride, uint8_t *out, int width, int height,
+                   int channels, int rotation) {
+  // `in` is width x height with rows `stride` bytes apart; `out` is packed, height x width for
+  // 90/270, width x height for 180.
   for (int y = 0; y < height; y++) {
-    const uint8_t *row = in + (size_t)y * width * channels;
+    const uint8_t *row = in + (size_t)y * stride;
     for (int x = 0; x < width; x++) {
       size_t target;
       switch (rotation) {
@@ -363,16 +370,22 @@ cvideo_status cvideo_reader_frame(cvideo_reader *r, uint8_t *out, char *message)
              av_get_pix_fmt_name((enum AVPixelFormat)f->format) ? av_get_pix_fmt_name((enum AVPixelFormat)f->format) : "?");
     return CVIDEO_UNSUPPORTED;
   }
-  uint8_t *planes[4] = {r->rotation ? r->scratch : out, NULL, NULL, NULL};
-  int strides[4] = {r->coded_width * r->channels, 0, 0, 0};
+  uint8_t *planes[4] = {r->scratch, NULL, NULL, NULL};
+  int strides[4] = {r->scratch_stride, 0, 0, 0};
   int rows = sws_scale(r->scaler, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
                        planes, strides);
   if (rows != r->coded_height) {
     snprintf(message, CVIDEO_MESSAGE_SIZE, "pixel conversion failed");
     return CVIDEO_FAILED;
   }
-  if (r->rotation)
-    rotate(r->scratch, out, r->coded_width, r->coded_height, r->channels, r->rotation);
+  if (r->rotation) {
+    rotate(r->scratch, r->scratch_stride, out, r->coded_width, r->coded_height, r->channels,
+           r->rotation);
+  } else {
+    size_t row = (size_t)r->coded_width * (size_t)r->channels;
+    for (int y = 0; y < r->coded_height; y++)
+      memcpy(out + (size_t)y * row, r->scratch + (size_t)y * r->scratch_stride, row);
+  }
   return CVIDEO_OK;
 }
 

@@ -1,3 +1,5 @@
+import CVideo
+import Foundation
 import Service
 import Testing
 
@@ -33,5 +35,43 @@ import Testing
     #expect(
       try DatabaseURL.parse("postgres://u@h:65535/db").description == "postgres://u@h:65535/db")
     #expect(try DatabaseURL.parse("postgres://u@h/db").description == "postgres://u@h:5432/db")
+  }
+
+  /// A WebM whose header says 1×160 while its VP9 frames are 160×96: libswscale, scaling each
+  /// frame to the header's size, wrote up to 13 bytes past the end of a 1-pixel-wide grey
+  /// buffer (ASan saw the heap corrupted much later, in FFmpeg's frees). The reader now scales
+  /// into its own padded rows; this checks that bytes after the caller's buffer stay untouched.
+  @Test(arguments: [1, 3])
+  func videoFramesNeverWritePastTheBuffer(channels: Int32) throws {
+    let url = FuzzCorpusTests.corpus.appendingPathComponent(
+      "video/regression-frames-wider-than-header.webm")
+    let bytes = [UInt8](try Data(contentsOf: url))
+    // The reader reads from this memory until it is closed.
+    let data = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+    _ = data.initialize(from: bytes)
+    defer { data.deallocate() }
+    var message = [CChar](repeating: 0, count: Int(CVIDEO_MESSAGE_SIZE))
+    var reader: OpaquePointer?
+    var info = cvideo_info()
+    let opened = cvideo_reader_open_memory(
+      data.baseAddress, data.count, channels, 4096, 1 << 22, 1, &reader, &info, &message)
+    try #require(opened == CVIDEO_OK)
+    defer { cvideo_reader_close(reader) }
+    #expect(info.width == 1 && info.height == 160)
+    let size = Int(info.width) * Int(info.height) * Int(channels)
+    let guardBytes = 256
+    var converted = 0
+    while true {
+      var time = 0.0
+      if cvideo_reader_next(reader, &time, &message) != CVIDEO_OK { break }
+      var out = [UInt8](repeating: 0xAB, count: size + guardBytes)
+      let frame = out.withUnsafeMutableBufferPointer {
+        cvideo_reader_frame(reader, $0.baseAddress, &message)
+      }
+      #expect(frame == CVIDEO_OK)
+      #expect(out[size...].allSatisfy { $0 == 0xAB }, "bytes written past the frame")
+      converted += 1
+    }
+    #expect(converted > 0)
   }
 }
