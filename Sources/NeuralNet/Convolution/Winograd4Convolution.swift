@@ -39,9 +39,8 @@ public final class Winograd4Convolution: ConvolutionAlgorithm {
     transformed = FloatBuffer(count: 36 * outputs * geometry.channels)
     split = Im2colConvolution(
       geometry: geometry, outputs: outputs, chunk: chunk, inputGradient: false)
-    let tiles =
-      36 * (geometry.channels + outputs) * Winograd4.rowStride(geometry, images: self.chunk)
-    scratchSize = max(tiles + Winograd4.planeSize(geometry), split.scratchSize)
+    scratchSize = max(
+      Winograd4.tileScratch(geometry, outputs: outputs, images: self.chunk), split.scratchSize)
   }
 
   public func forward(
@@ -60,33 +59,9 @@ public final class Winograd4Convolution: ConvolutionAlgorithm {
       Winograd4.transformWeights(weight, outputs: outputs, channels: geometry.channels, into: u)
     }
     transformedIsFrozen = frozenWeights
-    let g = geometry
-    let c = g.channels
-    let inPlane = g.height * g.width
-    let outPlane = g.outputHeight * g.outputWidth
-    var first = 0
-    while first < n {
-      let images = min(chunk, n - first)
-      let stride = Winograd4.rowStride(g, images: images)
-      let tiles = images * Winograd4.tilesPerImage(g)
-      let v = scratch
-      let m = v + 36 * c * stride
-      let plane = m + 36 * outputs * stride
-      Winograd4.transformInput(
-        x + first * inPlane, geometry: g, images: images, channelStride: n * inPlane,
-        imageStride: inPlane, channels: 0..<c, into: v, rowStride: stride, plane: plane)
-      for xi in 0..<36 {
-        sgemm(
-          .none, .none, m: outputs, n: tiles, k: c, a: u + xi * outputs * c, lda: c,
-          b: v + xi * c * stride, ldb: stride, beta: 0, c: m + xi * outputs * stride,
-          ldc: stride)
-      }
-      Winograd4.transformOutput(
-        m, rowStride: stride, totalOutputs: outputs, geometry: g, outputs: 0..<outputs,
-        images: images, into: y + first * outPlane, channelStride: n * outPlane,
-        imageStride: outPlane, plane: plane)
-      first += images
-    }
+    Winograd4.forward(
+      x, batch: n, geometry: geometry, transformedWeights: u, outputs: outputs, chunk: chunk,
+      into: y, scratch: scratch)
   }
 
   /// Not available: this convolution is built for forward-only workspaces only.

@@ -47,15 +47,9 @@ public final class WinogradConvolution: ConvolutionAlgorithm {
       inputGradient
       ? FlippedKernelGradient(geometry: geometry, outputs: outputs, chunk: chunk) : nil
     scratchSize = max(
-      Self.tileScratch(geometry, outputs: outputs, images: self.chunk)
+      Winograd.tileScratch(geometry, outputs: outputs, images: self.chunk)
         + 16 * outputs * geometry.channels,
       split.scratchSize, flipped?.scratchSize ?? 0)
-  }
-
-  /// Floats of the tiles of `images` images: transformed input and products (or output
-  /// gradient), and a plane for the transforms.
-  private static func tileScratch(_ g: ConvGeometry, outputs: Int, images: Int) -> Int {
-    16 * (g.channels + outputs) * Winograd.rowStride(g, images: images) + Winograd.planeSize(g)
   }
 
   public func forward(
@@ -74,33 +68,9 @@ public final class WinogradConvolution: ConvolutionAlgorithm {
       Winograd.transformWeights(weight, outputs: outputs, channels: geometry.channels, into: u)
     }
     transformedIsFrozen = frozenWeights
-    let g = geometry
-    let c = g.channels
-    let inPlane = g.height * g.width
-    let outPlane = g.outputHeight * g.outputWidth
-    var first = 0
-    while first < n {
-      let images = min(chunk, n - first)
-      let stride = Winograd.rowStride(g, images: images)
-      let tiles = images * Winograd.tilesPerImage(g)
-      let v = scratch
-      let m = v + 16 * c * stride
-      let plane = m + 16 * outputs * stride
-      Winograd.transformInput(
-        x + first * inPlane, geometry: g, images: images, channelStride: n * inPlane,
-        imageStride: inPlane, channels: 0..<c, into: v, rowStride: stride, plane: plane)
-      for xi in 0..<16 {
-        sgemm(
-          .none, .none, m: outputs, n: tiles, k: c, a: u + xi * outputs * c, lda: c,
-          b: v + xi * c * stride, ldb: stride, beta: 0, c: m + xi * outputs * stride,
-          ldc: stride)
-      }
-      Winograd.transformOutput(
-        m, rowStride: stride, totalOutputs: outputs, geometry: g, outputs: 0..<outputs,
-        images: images, into: y + first * outPlane, channelStride: n * outPlane,
-        imageStride: outPlane, plane: plane)
-      first += images
-    }
+    Winograd.forward(
+      x, batch: n, geometry: geometry, transformedWeights: u, outputs: outputs, chunk: chunk,
+      into: y, scratch: scratch)
   }
 
   /// Per chunk the transformed input `V` and output gradient `dM`, then `dU_ξ[Cout, C] (+)=
@@ -114,7 +84,7 @@ public final class WinogradConvolution: ConvolutionAlgorithm {
     let c = g.channels
     let inPlane = g.height * g.width
     let outPlane = g.outputHeight * g.outputWidth
-    let du = scratch + Self.tileScratch(g, outputs: outputs, images: chunk)
+    let du = scratch + Winograd.tileScratch(g, outputs: outputs, images: chunk)
     var first = 0
     while first < n {
       let images = min(chunk, n - first)
