@@ -21,9 +21,7 @@ public final class Winograd4Convolution: ConvolutionAlgorithm {
   public let chunk: Int
   public let scratchSize: Int
   /// `U` of the kernels of the last call.
-  private let transformed: FloatBuffer
-  /// Whether ``transformed`` holds the kernels of a call with frozen weights.
-  private var transformedIsFrozen = false
+  private let kernels: WinogradKernels<Winograd4>
   /// Runs the calls split between threads.
   private let split: Im2colConvolution
 
@@ -36,7 +34,7 @@ public final class Winograd4Convolution: ConvolutionAlgorithm {
     self.geometry = geometry
     self.outputs = outputs
     self.chunk = max(1, chunk)
-    transformed = FloatBuffer(count: 36 * outputs * geometry.channels)
+    kernels = WinogradKernels(outputs: outputs, channels: geometry.channels)
     split = Im2colConvolution(
       geometry: geometry, outputs: outputs, chunk: chunk, inputGradient: false)
     scratchSize = max(
@@ -54,14 +52,10 @@ public final class Winograd4Convolution: ConvolutionAlgorithm {
         frozenWeights: frozenWeights)
       return
     }
-    let u = transformed.pointer
-    if !(frozenWeights && transformedIsFrozen) {
-      Winograd4.transformWeights(weight, outputs: outputs, channels: geometry.channels, into: u)
-    }
-    transformedIsFrozen = frozenWeights
     Winograd4.forward(
-      x, batch: n, geometry: geometry, transformedWeights: u, outputs: outputs, chunk: chunk,
-      into: y, scratch: scratch)
+      x, batch: n, geometry: geometry,
+      transformedWeights: kernels.transformed(weight, frozenWeights: frozenWeights),
+      outputs: outputs, chunk: chunk, into: y, scratch: scratch)
   }
 
   /// Not available: this convolution is built for forward-only workspaces only.

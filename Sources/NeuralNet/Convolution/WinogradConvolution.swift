@@ -18,9 +18,7 @@ public final class WinogradConvolution: ConvolutionAlgorithm {
   public let chunk: Int
   public let scratchSize: Int
   /// `U` of the kernels of the last call.
-  private let transformed: FloatBuffer
-  /// Whether ``transformed`` holds the kernels of a call with frozen weights.
-  private var transformedIsFrozen = false
+  private let kernels: WinogradKernels<Winograd>
   /// Runs the calls split between threads.
   private let split: Im2colConvolution
   private let flipped: FlippedKernelGradient?
@@ -40,7 +38,7 @@ public final class WinogradConvolution: ConvolutionAlgorithm {
     self.geometry = geometry
     self.outputs = outputs
     self.chunk = max(1, chunk)
-    transformed = FloatBuffer(count: 16 * outputs * geometry.channels)
+    kernels = WinogradKernels(outputs: outputs, channels: geometry.channels)
     split = Im2colConvolution(
       geometry: geometry, outputs: outputs, chunk: chunk, inputGradient: false)
     flipped =
@@ -63,14 +61,10 @@ public final class WinogradConvolution: ConvolutionAlgorithm {
         frozenWeights: frozenWeights)
       return
     }
-    let u = transformed.pointer
-    if !(frozenWeights && transformedIsFrozen) {
-      Winograd.transformWeights(weight, outputs: outputs, channels: geometry.channels, into: u)
-    }
-    transformedIsFrozen = frozenWeights
     Winograd.forward(
-      x, batch: n, geometry: geometry, transformedWeights: u, outputs: outputs, chunk: chunk,
-      into: y, scratch: scratch)
+      x, batch: n, geometry: geometry,
+      transformedWeights: kernels.transformed(weight, frozenWeights: frozenWeights),
+      outputs: outputs, chunk: chunk, into: y, scratch: scratch)
   }
 
   /// Per chunk the transformed input `V` and output gradient `dM`, then `dU_ξ[Cout, C] (+)=
