@@ -127,4 +127,31 @@ import Vision
       #expect(direct == table, "\(x) \(y) \(rw)x\(rh) → \(ow)x\(oh)")
     }
   }
+
+  /// P-Net's bands resample their own rows: any split of the output rows, placed with a row
+  /// and plane stride, gives exactly the whole resampling's rows (both ways of summing).
+  @Test(arguments: [false, true])
+  func rowRangesGiveTheWholeRows(summedAreaTable: Bool) {
+    var state: UInt64 = 99
+    let (w, h) = (29, 31)
+    let pixels = (0..<(w * h * 3)).map { _ -> UInt8 in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: state >> 56)
+    }
+    let image = Image(width: w, height: h, channels: 3, pixels: pixels)
+    let (ow, oh) = (17, 19)
+    let whole = AreaResampler.resampled(
+      image, x: 0, y: 0, width: w, height: h, outWidth: ow, outHeight: oh,
+      summedAreaTable: summedAreaTable)
+    for rows in [0..<1, 0..<7, 5..<12, 12..<19, 18..<19, 0..<19] {
+      let part = AreaResampler.resampled(
+        image, x: 0, y: 0, width: w, height: h, outWidth: ow, outHeight: oh,
+        summedAreaTable: summedAreaTable, rows: rows)
+      for c in 0..<3 {
+        let expected = whole[(c * oh + rows.lowerBound) * ow..<(c * oh + rows.upperBound) * ow]
+        let got = part[(c * rows.count * ow)..<((c + 1) * rows.count * ow)]
+        #expect(Array(expected) == Array(got), "channel \(c), rows \(rows)")
+      }
+    }
+  }
 }

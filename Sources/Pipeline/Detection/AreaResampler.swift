@@ -10,17 +10,22 @@ import Vision
 /// divided by the window's size, as PyTorch's CPU kernel does, so results match to rounding.
 public enum AreaResampler {
   /// Writes `[3, outHeight, outWidth]` floats (RGB planes; a grey image gives three equal
-  /// planes) of the region `x ..< x + width`, `y ..< y + height` of `image` into `destination`.
-  /// The region must be non-empty and inside the image.
+  /// planes) of the region `x ..< x + width`, `y ..< y + height` of `image` into `destination`,
+  /// output rows `rows` only, placed as ``IntegralImage/resample(x:y:width:height:outWidth:outHeight:rows:into:rowStride:planeStride:)``
+  /// places them. The region must be non-empty and inside the image.
   static func resample(
     _ image: Image, x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
-    into destination: UnsafeMutablePointer<Float>
+    rows: Range<Int>? = nil, into destination: UnsafeMutablePointer<Float>,
+    rowStride: Int? = nil, planeStride: Int? = nil
   ) {
     precondition(width > 0 && height > 0 && outWidth > 0 && outHeight > 0)
     precondition(x >= 0 && y >= 0 && x + width <= image.width && y + height <= image.height)
+    let rows = rows ?? 0..<outHeight
+    precondition(rows.lowerBound >= 0 && rows.upperBound <= outHeight)
+    let rowStride = rowStride ?? outWidth
     let channels = image.channels
     let stride = image.width * channels
-    let plane = outWidth * outHeight
+    let plane = planeStride ?? outWidth * outHeight
     // Column windows once per call: [start, end) in region coordinates.
     var columnStart = [Int](repeating: 0, count: outWidth)
     var columnEnd = [Int](repeating: 0, count: outWidth)
@@ -30,7 +35,7 @@ public enum AreaResampler {
     }
     image.pixels.withUnsafeBufferPointer { pixels in
       let base = pixels.baseAddress! + y * stride + x * channels
-      for oy in 0..<outHeight {
+      for oy in rows {
         let rowStart = oy * height / outHeight
         let rowEnd = ((oy + 1) * height + outHeight - 1) / outHeight
         for ox in 0..<outWidth {
@@ -50,7 +55,7 @@ public enum AreaResampler {
           }
           let mean = sums / count
           let normalised = (mean - 127.5) * 0.0078125
-          let o = oy * outWidth + ox
+          let o = (oy - rows.lowerBound) * rowStride + ox
           destination[o] = normalised.x
           destination[plane + o] = normalised.y
           destination[2 * plane + o] = normalised.z
@@ -60,21 +65,24 @@ public enum AreaResampler {
   }
 
   /// The `[3, outHeight, outWidth]` normalised floats of a region, resampled directly or
-  /// through a summed-area table (``IntegralImage``); both must agree exactly.
+  /// through a summed-area table (``IntegralImage``); both must agree exactly. With `rows`, only
+  /// those output rows: `[3, rows.count, outWidth]`.
   public static func resampled(
     _ image: Image, x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
-    summedAreaTable: Bool
+    summedAreaTable: Bool, rows: Range<Int>? = nil
   ) -> [Float] {
-    var out = [Float](repeating: 0, count: 3 * outWidth * outHeight)
+    let rows = rows ?? 0..<outHeight
+    var out = [Float](repeating: 0, count: 3 * outWidth * rows.count)
     out.withUnsafeMutableBufferPointer {
       if summedAreaTable {
         IntegralImage(image).resample(
           x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
-          into: $0.baseAddress!)
+          rows: rows, into: $0.baseAddress!, planeStride: outWidth * rows.count)
       } else {
         resample(
           image, x: x, y: y, width: width, height: height, outWidth: outWidth,
-          outHeight: outHeight, into: $0.baseAddress!)
+          outHeight: outHeight, rows: rows, into: $0.baseAddress!,
+          planeStride: outWidth * rows.count)
       }
     }
     return out

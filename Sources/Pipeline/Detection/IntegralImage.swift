@@ -48,16 +48,22 @@ struct IntegralImage {
     self.table = table
   }
 
-  /// Writes `[3, outHeight, outWidth]` normalised floats of the area resampling of the region
-  /// `x ..< x + width`, `y ..< y + height` (see ``AreaResampler``) into `destination`.
+  /// Writes the area resampling of the region `x ..< x + width`, `y ..< y + height` to
+  /// `outHeight × outWidth` (see ``AreaResampler``), normalised, output rows `rows` only:
+  /// pixel `(c, oy, ox)` goes to `destination[c·planeStride + (oy − rows.lowerBound)·rowStride
+  /// + ox]`. The defaults write the whole `[3, outHeight, outWidth]`.
   func resample(
     x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
-    into destination: UnsafeMutablePointer<Float>
+    rows: Range<Int>? = nil, into destination: UnsafeMutablePointer<Float>,
+    rowStride: Int? = nil, planeStride: Int? = nil
   ) {
     precondition(width > 0 && height > 0 && outWidth > 0 && outHeight > 0)
     precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height)
+    let rows = rows ?? 0..<outHeight
+    precondition(rows.lowerBound >= 0 && rows.upperBound <= outHeight)
+    let rowStride = rowStride ?? outWidth
+    let plane = planeStride ?? outWidth * outHeight
     let stride = (self.width + 1) * 3
-    let plane = outWidth * outHeight
     var columnStart = [Int](repeating: 0, count: outWidth)
     var columnEnd = [Int](repeating: 0, count: outWidth)
     for ox in 0..<outWidth {
@@ -65,19 +71,19 @@ struct IntegralImage {
       columnEnd[ox] = 3 * (x + ((ox + 1) * width + outWidth - 1) / outWidth)
     }
     table.withUnsafeBufferPointer { t in
-      for oy in 0..<outHeight {
+      for oy in rows {
         let r0 = y + oy * height / outHeight
         let r1 = y + ((oy + 1) * height + outHeight - 1) / outHeight
         let top = t.baseAddress! + r0 * stride
         let bottom = t.baseAddress! + r1 * stride
-        let rows = r1 - r0
+        let rowCount = r1 - r0
+        let out = destination + (oy - rows.lowerBound) * rowStride
         for ox in 0..<outWidth {
           let (c0, c1) = (columnStart[ox], columnEnd[ox])
-          let count = Float(rows * (c1 - c0) / 3)
-          let o = oy * outWidth + ox
+          let count = Float(rowCount * (c1 - c0) / 3)
           for c in 0..<3 {
             let sum = bottom[c1 + c] &- bottom[c0 + c] &- top[c1 + c] &+ top[c0 + c]
-            destination[c * plane + o] = (Float(sum) / count - 127.5) * 0.0078125
+            out[c * plane + ox] = (Float(sum) / count - 127.5) * 0.0078125
           }
         }
       }

@@ -162,15 +162,12 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       shorter *= factor
     }
     var found: [CandidateBox] = []
-    var level: [Float] = []
     let margin = padsBorders ? Self.levelMargin : 0
     for scale in scales {
-      let (lh, lw) = (Int(Double(h) * scale + 1), Int(Double(w) * scale + 1))
-      level = Self.level(source, height: lh, width: lw, margin: margin)
-      let maps = try level.withUnsafeBufferPointer {
-        try networks.pnet(
-          $0.baseAddress!, height: lh + 2 * margin, width: lw + 2 * margin, workers: threads)
-      }
+      let level = PyramidLevel(
+        source: source, height: Int(Double(h) * scale + 1), width: Int(Double(w) * scale + 1),
+        margin: margin)
+      let maps = try networks.pnet(level, workers: threads)
       let s = Float(scale)
       var atScale: [CandidateBox] = []
       for y in 0..<maps.height {
@@ -203,30 +200,6 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
           x1: c.x1 + r[0] * rw, y1: c.y1 + r[1] * rh, x2: c.x2 + r[2] * rw, y2: c.y2 + r[3] * rh,
           score: c.score))
     }
-  }
-
-  /// The photo resampled to a pyramid level of `height × width`, normalised, inside a border of
-  /// `margin` pixels of 0 (normalised grey) on each side: `[3, height + 2·margin, width +
-  /// 2·margin]`.
-  static func level(_ source: ResamplingSource, height: Int, width: Int, margin: Int) -> [Float] {
-    let (h, w) = (source.image.height, source.image.width)
-    var inner = [Float](repeating: 0, count: 3 * height * width)
-    inner.withUnsafeMutableBufferPointer {
-      source.resample(
-        x: 0, y: 0, width: w, height: h, outWidth: width, outHeight: height,
-        into: $0.baseAddress!)
-    }
-    guard margin > 0 else { return inner }
-    let (ph, pw) = (height + 2 * margin, width + 2 * margin)
-    var padded = [Float](repeating: 0, count: 3 * ph * pw)
-    for channel in 0..<3 {
-      for row in 0..<height {
-        let from = (channel * height + row) * width
-        let to = (channel * ph + row + margin) * pw + margin
-        padded[to..<(to + width)] = inner[from..<(from + width)]
-      }
-    }
-    return padded
   }
 
   /// Stage 2: R-Net on 24×24 crops.

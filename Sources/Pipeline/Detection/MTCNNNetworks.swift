@@ -95,17 +95,17 @@ final class MTCNNNetworks {
     var regression: [[Float]] = [[], [], [], []]
   }
 
-  /// P-Net on a level given as `[3, height, width]` normalised floats, its bands shared among
-  /// `workers` threads (each with its own P-Net instances, single-threaded convolutions).
+  /// P-Net on a pyramid level (`[3, paddedHeight, paddedWidth]`), its bands shared among
+  /// `workers` threads (each with its own P-Net instances, single-threaded convolutions); each
+  /// band resamples its own rows from the photo.
   ///
   /// Bands of rows starting at even rows give exactly the whole level's windows: a band of
   /// `b` (even) rows yields `b/2 − 5` rows of windows, each inside the band; the next band
   /// starts `b − 10` rows further down, and the last takes what is left (at least 11 rows),
   /// with the ceil-mode pooling at the bottom edge as on the whole level. Band `k` starting at
   /// row `t` gives window rows from `t/2` on.
-  func pnet(_ level: UnsafePointer<Float>, height: Int, width: Int, workers: Int) throws
-    -> PNetMaps
-  {
+  func pnet(_ level: PyramidLevel, workers: Int) throws -> PNetMaps {
+    let (height, width) = (level.paddedHeight, level.paddedWidth)
     let bandRows = max(24, Self.bandElements / (10 * width)) & ~1
     var bandList: [(top: Int, rows: Int)] = []
     var top = 0
@@ -131,21 +131,16 @@ final class MTCNNNetworks {
     defer { result.deallocate() }
     let jobs = JobCounter(count: bands.count)
     let sink = UnsafeSendable(result)
-    let input = UnsafeSendable(UnsafeMutablePointer(mutating: level))
+    let largest = bands.map(\.rows).max()!
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      var band = [Float]()
+      let band = UnsafeMutablePointer<Float>.allocate(capacity: 3 * largest * width)
+      defer { band.deallocate() }
       while let job = jobs.next() {
         let (top, rows) = bands[job]
         let workspace = spaces[worker][job]
-        band.removeAll(keepingCapacity: true)
-        for c in 0..<3 {
-          let start = input.pointer + c * height * width + top * width
-          band.append(contentsOf: UnsafeBufferPointer(start: start, count: rows * width))
-        }
+        level.fill(rows: top..<(top + rows), into: band)
         do {
-          let out = try band.withUnsafeBufferPointer {
-            try workspace.forward(images: $0.baseAddress!, batch: 1, training: false)
-          }
+          let out = try workspace.forward(images: band, batch: 1, training: false)
           let shape = workspace.network.outputShape
           let count = shape.planeSize
           let offset = top / 2 * shape.width

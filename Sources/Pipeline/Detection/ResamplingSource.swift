@@ -12,19 +12,23 @@ struct ResamplingSource {
       image.width * image.height <= IntegralImage.maxPixels ? IntegralImage(image) : nil
   }
 
-  /// Area resampling of a region to `[3, outHeight, outWidth]` normalised floats.
+  /// Area resampling of a region to `[3, outHeight, outWidth]` normalised floats, or of its
+  /// output rows `rows` only, placed with the given strides (see
+  /// ``IntegralImage/resample(x:y:width:height:outWidth:outHeight:rows:into:rowStride:planeStride:)``).
   func resample(
     x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
-    into destination: UnsafeMutablePointer<Float>
+    rows: Range<Int>? = nil, into destination: UnsafeMutablePointer<Float>,
+    rowStride: Int? = nil, planeStride: Int? = nil
   ) {
     if let integral {
       integral.resample(
         x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
-        into: destination)
+        rows: rows, into: destination, rowStride: rowStride, planeStride: planeStride)
     } else {
       AreaResampler.resample(
         image, x: x, y: y, width: width, height: height, outWidth: outWidth,
-        outHeight: outHeight, into: destination)
+        outHeight: outHeight, rows: rows, into: destination, rowStride: rowStride,
+        planeStride: planeStride)
     }
   }
 }

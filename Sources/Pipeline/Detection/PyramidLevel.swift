@@ -1,0 +1,29 @@
+/// One level of MTCNN's image pyramid, never held whole: the photo area-resampled to
+/// `height × width`, normalised, inside a border of `margin` pixels of 0 (normalised grey) on
+/// each side, so `[3, paddedHeight, paddedWidth]`. P-Net's bands resample their own rows
+/// straight from the photo (``fill(rows:into:)``), in parallel, with no copy of the level.
+struct PyramidLevel: Sendable {
+  let source: ResamplingSource
+  /// The resampled photo's size, without the border.
+  let height: Int
+  let width: Int
+  let margin: Int
+
+  var paddedHeight: Int { height + 2 * margin }
+  var paddedWidth: Int { width + 2 * margin }
+
+  /// Writes padded rows `rows` as `[3, rows.count, paddedWidth]` into `band`.
+  func fill(rows: Range<Int>, into band: UnsafeMutablePointer<Float>) {
+    let pw = paddedWidth
+    let plane = rows.count * pw
+    band.update(repeating: 0, count: 3 * plane)
+    // Rows of the photo inside `rows`, in level coordinates without the border.
+    let inner = max(rows.lowerBound - margin, 0)..<min(rows.upperBound - margin, height)
+    guard !inner.isEmpty else { return }
+    let (h, w) = (source.image.height, source.image.width)
+    source.resample(
+      x: 0, y: 0, width: w, height: h, outWidth: width, outHeight: height, rows: inner,
+      into: band + (inner.lowerBound + margin - rows.lowerBound) * pw + margin, rowStride: pw,
+      planeStride: plane)
+  }
+}
