@@ -211,7 +211,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     let (crops, indices) = Self.crops(of: boxes, in: source, side: 24, padded: padsBorders)
     guard !indices.isEmpty else { return [] }
     let n = indices.count
-    let out = try networks.refine(crops, count: n, side: 24)
+    let out = try networks.refine(crops, count: n, side: 24, workers: threads)
     var passed: [CandidateBox] = []
     for (k, index) in indices.enumerated() {
       let score = MTCNNNetworks.faceProbability(out[k], out[n + k])
@@ -234,7 +234,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     let (crops, indices) = Self.crops(of: boxes, in: source, side: 48, padded: padsBorders)
     guard !indices.isEmpty else { return [] }
     let n = indices.count
-    let out = try networks.refine(crops, count: n, side: 48)
+    let out = try networks.refine(crops, count: n, side: 48, workers: threads)
     var passed: [CandidateBox] = []
     for (k, index) in indices.enumerated() {
       let score = MTCNNNetworks.faceProbability(out[k], out[n + k])

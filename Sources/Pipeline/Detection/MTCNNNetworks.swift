@@ -21,12 +21,17 @@ final class MTCNNNetworks {
   static let maxBatch = (rnet: 64, onet: 16)
   /// P-Net bands are sized so its first layer's output holds about this many floats.
   static let bandElements = 1 << 19
+  /// Fewest R- or O-Net crops worth a thread of their own.
+  static let cropsPerWorker = 8
 
   let pnetSpec: NetworkSpec
   private let pnetParameters: [Float]
   private let rnet: Workspace
   private let onet: Workspace
   private var pnetWorkspaces: [SIMD3<Int>: Workspace] = [:]
+  /// R- and O-Net workspaces of workers 1, 2, … (worker 0 uses ``rnet`` and ``onet``), made
+  /// when a detection first shares its crops among that many threads.
+  private var extraWorkers: [(rnet: Workspace, onet: Workspace)] = []
 
   init(file: ModelFile) throws {
     try file.requireKind("mtcnn")
@@ -182,24 +187,60 @@ final class MTCNNNetworks {
   }
 
   /// R-Net (`side` 24) or O-Net (`side` 48) on `count` crops, NCHW in `crops`; returns the
-  /// outputs `[rows, count]` (row-major by output row).
-  func refine(_ crops: [Float], count: Int, side: Int) throws -> [Float] {
-    let workspace = side == 24 ? rnet : onet
+  /// outputs `[rows, count]` (row-major by output row). The crops are shared among up to
+  /// `workers` threads, each with its own workspace, at least ``cropsPerWorker`` each (fewer
+  /// are not worth a thread).
+  func refine(_ crops: [Float], count: Int, side: Int, workers: Int = 1) throws -> [Float] {
     let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
     let size = 3 * side * side
-    var result = [Float](repeating: 0, count: rows * count)
-    var start = 0
-    while start < count {
-      let n = min(workspace.maxBatch, count - start)
-      let out = try crops.withUnsafeBufferPointer {
-        try workspace.forward(images: $0.baseAddress! + start * size, batch: n, training: false)
-      }
-      for r in 0..<rows {
-        for i in 0..<n { result[r * count + start + i] = out[r * n + i] }
-      }
-      start += n
+    let threads = max(1, min(workers, count / Self.cropsPerWorker))
+    while extraWorkers.count < threads - 1 {
+      extraWorkers.append(
+        (
+          try Workspace(network: rnet.network, maxBatch: Self.maxBatch.rnet),
+          try Workspace(network: onet.network, maxBatch: Self.maxBatch.onet)
+        ))
+      extraWorkers.last!.rnet.frozenWeights = true
+      extraWorkers.last!.onet.frozenWeights = true
     }
-    return result
+    let spaces =
+      [side == 24 ? rnet : onet]
+      + extraWorkers.prefix(threads - 1).map {
+        side == 24 ? $0.rnet : $0.onet
+      }
+    let result = UnsafeMutablePointer<Float>.allocate(capacity: rows * count)
+    defer { result.deallocate() }
+    let sink = UnsafeSendable(result)
+    let jobs = JobCounter(count: threads)
+    try crops.withUnsafeBufferPointer { input in
+      let source = UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!))
+      let run: @Sendable (Int) -> Void = { worker in
+        let workspace = spaces[worker]
+        var start = worker * count / threads
+        let end = (worker + 1) * count / threads
+        while start < end {
+          let n = min(workspace.maxBatch, end - start)
+          do {
+            let out = try workspace.forward(
+              images: source.pointer + start * size, batch: n, training: false)
+            for r in 0..<rows {
+              for i in 0..<n { sink.pointer[r * count + start + i] = out[r * n + i] }
+            }
+          } catch {
+            jobs.fail(error)
+            return
+          }
+          start += n
+        }
+      }
+      if threads == 1 {
+        run(0)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: threads, execute: run)
+      }
+      if let error = jobs.error { throw error }
+    }
+    return Array(UnsafeBufferPointer(start: result, count: rows * count))
   }
 
   /// `softmax(face, nonFace)[1]`, computed as PyTorch does (shifted by the maximum).
