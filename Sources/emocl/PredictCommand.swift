@@ -136,7 +136,8 @@ struct Predict: ParsableCommand {
       classifier: classifier,
       faceLocator: needsDetector
         ? try Self.faceLocator(
-          detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+          detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
+          threads: ProcessInfo.processInfo.activeProcessorCount)
         : nil)
     var options = AnalysisOptions(
       detect: !noDetect, maxFaces: maxFaces, margin: margin, align: align)
@@ -172,12 +173,13 @@ struct Predict: ParsableCommand {
 
   /// The `kind` detector: MTCNN from the models (`mtcnn.safetensors`, found like the emotion
   /// models), or OpenCV's face and eye cascades (Debian package opencv-data) with their
-  /// precision-oriented default options.
-  static func faceLocator(_ kind: FaceDetectorKind, locator: ModelLocator = ModelLocator())
-    throws -> any FaceLocating
-  {
+  /// precision-oriented default options. MTCNN shares one detection among `threads` threads
+  /// (photos: one per core; concurrent calls then find the cores taken and run on fewer).
+  static func faceLocator(
+    _ kind: FaceDetectorKind, locator: ModelLocator = ModelLocator(), threads: Int = 1
+  ) throws -> any FaceLocating {
     switch kind {
-    case .cnn: try MTCNNDetector.standard(locator: locator)
+    case .cnn: try MTCNNDetector.standard(locator: locator, threads: threads)
     case .haar: try HaarFaceLocator.standard()
     }
   }

@@ -20,7 +20,8 @@ func makeServeAnalyzer(
     for kind in FaceDetectorKind.allCases {
       do {
         locators[kind] = try Predict.faceLocator(
-          kind, locator: ModelLocator(modelsDirectory: folder))
+          kind, locator: ModelLocator(modelsDirectory: folder),
+          threads: ProcessInfo.processInfo.activeProcessorCount)
       } catch {
         logger.warning(
           "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
