@@ -23,12 +23,19 @@ final class MTCNNNetworkPool: @unchecked Sendable {
     idle = [first]
   }
 
-  /// Runs `body` with a set no other call uses meanwhile.
-  func withNetworks<T>(_ body: (MTCNNNetworks) throws -> T) throws -> T {
+  /// Runs `body` with a set no other call uses meanwhile, and whether this call is the only
+  /// one running (checked when it starts).
+  func withNetworks<T>(_ body: (MTCNNNetworks, _ alone: Bool) throws -> T) throws -> T {
     let networks = try borrow()
     defer { giveBack(networks) }
-    return try body(networks)
+    condition.lock()
+    let alone = running == 1
+    condition.unlock()
+    return try body(networks, alone)
   }
+
+  /// Sets lent now.
+  private var running: Int { created - idle.count }
 
   private func borrow() throws -> MTCNNNetworks {
     condition.lock()
