@@ -1,3 +1,5 @@
+import Tensor
+
 /// Parametric ReLU with one slope per channel: `y = x` where `x > 0`, else `a_c · x`
 /// (PyTorch's `PReLU(channels)`; on features, a channel is one feature).
 ///
@@ -29,13 +31,7 @@ final class PReLULayer: Layer {
   func forward(_ x: UnsafeMutablePointer<Float>, _ context: StepContext) {
     let run = context.batch * planeSize
     for c in 0..<channels {
-      let a = slopes[c]
-      let xc = x + c * run
-      let yc = output + c * run
-      for i in 0..<run {
-        let v = xc[i]
-        yc[i] = v > 0 ? v : a * v
-      }
+      VectorMath.prelu(x + c * run, slope: slopes[c], into: output + c * run, count: run)
     }
   }
 
