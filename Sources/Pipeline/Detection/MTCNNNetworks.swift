@@ -191,6 +191,7 @@ final class MTCNNNetworks {
   /// `workers` threads, each with its own workspace, at least ``cropsPerWorker`` each (fewer
   /// are not worth a thread).
   func refine(_ crops: [Float], count: Int, side: Int, workers: Int = 1) throws -> [Float] {
+    guard count > 0 else { return [] }
     let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
     let size = 3 * side * side
     let threads = max(1, min(workers, count / Self.cropsPerWorker))
