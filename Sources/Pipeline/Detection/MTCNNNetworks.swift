@@ -24,11 +24,10 @@ final class MTCNNNetworks {
   /// Fewest R- or O-Net crops worth a thread of their own.
   static let cropsPerWorker = 8
 
-  let pnetSpec: NetworkSpec
-  private let pnetParameters: [Float]
+  /// P-Net instances, shared with every set made from this one.
+  private let pnetInstances: PNetInstances
   private let rnet: Workspace
   private let onet: Workspace
-  private var pnetWorkspaces: [SIMD3<Int>: Workspace] = [:]
   /// R- and O-Net workspaces of workers 1, 2, … (worker 0 uses ``rnet`` and ``onet``), made
   /// when a detection first shares its crops among that many threads.
   private var extraWorkers: [(rnet: Workspace, onet: Workspace)] = []
@@ -73,18 +72,17 @@ final class MTCNNNetworks {
       }
       networks.append(network)
     }
-    pnetSpec = specs.pnet
-    pnetParameters = networks[0].parameters.allValues
+    pnetInstances = PNetInstances(spec: specs.pnet, parameters: networks[0].parameters.allValues)
     rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet)
     onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
   }
 
   /// A set of buffers of its own over `other`'s parameters, for a concurrent caller: the
-  /// networks are shared (forward passes only read them), the workspaces and P-Net cache not.
+  /// networks and the P-Net instances are shared (forward passes only read the networks, and
+  /// an instance is checked out by one job at a time), the R- and O-Net workspaces not.
   init(sharingParametersOf other: MTCNNNetworks) throws {
-    pnetSpec = other.pnetSpec
-    pnetParameters = other.pnetParameters
+    pnetInstances = other.pnetInstances
     rnet = try Workspace(network: other.rnet.network, maxBatch: Self.maxBatch.rnet)
     onet = try Workspace(network: other.onet.network, maxBatch: Self.maxBatch.onet)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
@@ -122,14 +120,16 @@ final class MTCNNNetworks {
     }
     let bands = bandList
     let workers = max(1, min(workers, bands.count))
-    // Instances first (serially: the cache is not thread-safe); they also give the shapes.
-    let spaces = try (0..<workers).map { worker in
-      try bands.map { try pnetWorkspace(worker: worker, height: $0.rows, width: width) }
-    }
-    let outputs = spaces[0].map(\.network.outputShape)
+    // The output shapes of the first and last band (the others are the first's).
+    let first = try pnetInstances.checkout(height: bands[0].rows, width: width)
+    let firstShape = first.network.outputShape
+    pnetInstances.giveBack(first, height: bands[0].rows, width: width)
+    let last = try pnetInstances.checkout(height: bands.last!.rows, width: width)
+    let lastShape = last.network.outputShape
+    pnetInstances.giveBack(last, height: bands.last!.rows, width: width)
     var maps = PNetMaps()
-    maps.width = outputs[0].width
-    maps.height = bands.last!.top / 2 + outputs.last!.height
+    maps.width = firstShape.width
+    maps.height = bands.last!.top / 2 + lastShape.height
     let plane = maps.height * maps.width
     // Five planes: face probability, then the four offsets.
     let result = UnsafeMutablePointer<Float>.allocate(capacity: 5 * plane)
@@ -137,14 +137,16 @@ final class MTCNNNetworks {
     let jobs = JobCounter(count: bands.count)
     let sink = UnsafeSendable(result)
     let largest = bands.map(\.rows).max()!
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    let instances = pnetInstances
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let band = UnsafeMutablePointer<Float>.allocate(capacity: 3 * largest * width)
       defer { band.deallocate() }
       while let job = jobs.next() {
         let (top, rows) = bands[job]
-        let workspace = spaces[worker][job]
         level.fill(rows: top..<(top + rows), into: band)
         do {
+          let workspace = try instances.checkout(height: rows, width: width)
+          defer { instances.giveBack(workspace, height: rows, width: width) }
           let out = try workspace.forward(images: band, batch: 1, training: false)
           let shape = workspace.network.outputShape
           let count = shape.planeSize
@@ -168,22 +170,6 @@ final class MTCNNNetworks {
       maps.regression[k] = Array(UnsafeBufferPointer(start: result + (1 + k) * plane, count: plane))
     }
     return maps
-  }
-
-  private func pnetWorkspace(worker: Int, height: Int, width: Int) throws -> Workspace {
-    let key = SIMD3(worker, height, width)
-    if let cached = pnetWorkspaces[key] { return cached }
-    // Sizes vary with the photo; a bounded cache keeps a server's memory flat.
-    if pnetWorkspaces.count >= 64 { pnetWorkspaces.removeAll() }
-    var spec = pnetSpec
-    spec.inputHeight = height
-    spec.inputWidth = width
-    let network = try Network(spec: spec, seed: 0)
-    try network.parameters.setAll(pnetParameters)
-    let workspace = try Workspace(network: network, maxBatch: 1)
-    workspace.frozenWeights = true
-    pnetWorkspaces[key] = workspace
-    return workspace
   }
 
   /// R-Net (`side` 24) or O-Net (`side` 48) on `count` crops, NCHW in `crops`; returns the
