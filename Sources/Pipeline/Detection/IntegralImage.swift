@@ -17,12 +17,28 @@ struct IntegralImage {
   /// bytes per pixel).
   static let maxPixels = 16_000_000
 
-  init(_ image: Image) {
+  /// The table of `image`, built in `storage`'s memory when it is large enough (a detector
+  /// reuses one table's memory from photo to photo, ``takeStorage()``: a fresh 12-byte-per-pixel
+  /// table per photo is the largest of a detection's temporaries, and the allocator kept their
+  /// freed memory).
+  init(_ image: Image, reusing storage: consuming [UInt32] = []) {
     let (width, height) = (image.width, image.height)
     self.width = width
     self.height = height
     let stride = (width + 1) * 3
-    var table = [UInt32](repeating: 0, count: (height + 1) * stride)
+    let count = (height + 1) * stride
+    var table = consume storage
+    if table.count < count {
+      table = [UInt32](repeating: 0, count: count)
+    } else {
+      // Row 0 and column 0 are the only cells the loop below does not write.
+      table.withUnsafeMutableBufferPointer { t in
+        t.baseAddress!.update(repeating: 0, count: stride)
+        for y in 1...height {
+          t.baseAddress!.advanced(by: y * stride).update(repeating: 0, count: 3)
+        }
+      }
+    }
     let channels = image.channels
     table.withUnsafeMutableBufferPointer { t in
       image.pixels.withUnsafeBufferPointer { p in
@@ -47,6 +63,9 @@ struct IntegralImage {
     }
     self.table = table
   }
+
+  /// The table's memory, for the next table to reuse.
+  consuming func takeStorage() -> [UInt32] { table }
 
   /// Writes the area resampling of the region `x ..< x + width`, `y ..< y + height` to
   /// `outHeight × outWidth` (see ``AreaResampler``), normalised, output rows `rows` only:

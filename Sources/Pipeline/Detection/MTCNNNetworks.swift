@@ -28,6 +28,8 @@ final class MTCNNNetworks {
   private let pnetInstances: PNetInstances
   private let rnet: Workspace
   private let onet: Workspace
+  /// The memory of the last detection's summed-area table, reused by the next one.
+  var summedAreaStorage: [UInt32] = []
   /// R- and O-Net workspaces of workers 1, 2, … (worker 0 uses ``rnet`` and ``onet``), made
   /// when a detection first shares its crops among that many threads.
   private var extraWorkers: [(rnet: Workspace, onet: Workspace)] = []

@@ -6,11 +6,17 @@ struct ResamplingSource {
   let image: Image
   let integral: IntegralImage?
 
-  init(_ image: Image) {
+  /// The source of `image`; its summed-area table is built in `storage`'s memory when that is
+  /// large enough (see ``IntegralImage/init(_:reusing:)``).
+  init(_ image: Image, reusing storage: consuming [UInt32] = []) {
     self.image = image
     integral =
-      image.width * image.height <= IntegralImage.maxPixels ? IntegralImage(image) : nil
+      image.width * image.height <= IntegralImage.maxPixels
+      ? IntegralImage(image, reusing: consume storage) : nil
   }
+
+  /// The summed-area table's memory, for the next source to reuse (empty without a table).
+  consuming func takeStorage() -> [UInt32] { integral?.takeStorage() ?? [] }
 
   /// Area resampling of a region to `[3, outHeight, outWidth]` normalised floats, or of its
   /// output rows `rows` only, placed with the given strides (see
