@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cvideo.h"
+#include "padded_rows.h"
 #include "source.h"
 
 // Containers read: MP4/MOV, Matroska/WebM, AVI, MPEG-TS and IVF (VP8/VP9/AV1 elementary).
@@ -22,8 +23,6 @@ enum { MAX_BAD_PACKETS = 64 };
 // Packets of other streams read in a row without one of the video stream: a bound on work for
 // a file whose video stream stops early but whose other streams go on.
 enum { MAX_OTHER_PACKETS = 1 << 20 };
-// Row alignment and spare bytes after the scaler's output: more than any SIMD store can reach.
-enum { SCRATCH_ALIGN = 64, SCRATCH_PADDING = 256 };
 
 struct cvideo_reader {
   cvideo_source source;
@@ -33,11 +32,8 @@ struct cvideo_reader {
   AVPacket *packet;
   AVFrame *frame;
   struct SwsContext *scaler;
-  // The converted, unrotated frame: rows of `scratch_stride` bytes, with SCRATCH_PADDING spare
-  // bytes after the last. libswscale's SIMD output loops may write past a row's end (measured:
-  // up to 13 bytes past a 1-pixel-wide GRAY8 frame), so it never writes into the caller's buffer.
-  uint8_t *scratch;
-  int scratch_stride;
+  // The converted, unrotated frame, which libswscale writes instead of the caller's buffer.
+  cvideo_padded_rows scratch;
   int stream;
   int channels, rotation, coded_width, coded_height, max_side;
   long max_pixels;
@@ -82,7 +78,7 @@ static void release(cvideo_reader *r) {
   avformat_close_input(&r->format);
   cvideo_source_context_free(&r->io);
   if (r->source.file) fclose(r->source.file);
-  av_free(r->scratch);
+  cvideo_padded_rows_free(&r->scratch);
   free(r);
 }
 
@@ -187,9 +183,7 @@ static cvideo_status open_reader(cvideo_reader *r, int channels, int max_side, l
   if (duration <= 0 && r->format->duration != AV_NOPTS_VALUE && r->format->duration > 0)
     duration = (double)r->format->duration / AV_TIME_BASE;
   // `fits` bounds width and height, so the stride and size cannot overflow.
-  r->scratch_stride = (width * r->channels + SCRATCH_ALIGN - 1) / SCRATCH_ALIGN * SCRATCH_ALIGN;
-  r->scratch = av_malloc((size_t)r->scratch_stride * (size_t)height + SCRATCH_PADDING);
-  if (!r->scratch) {
+  if (cvideo_padded_rows_alloc(&r->scratch, (size_t)width * (size_t)r->channels, height) != 0) {
     snprintf(message, CVIDEO_MESSAGE_SIZE, "out of memory");
     return CVIDEO_FAILED;
   }
@@ -370,8 +364,8 @@ cvideo_status cvideo_reader_frame(cvideo_reader *r, uint8_t *out, char *message)
              av_get_pix_fmt_name((enum AVPixelFormat)f->format) ? av_get_pix_fmt_name((enum AVPixelFormat)f->format) : "?");
     return CVIDEO_UNSUPPORTED;
   }
-  uint8_t *planes[4] = {r->scratch, NULL, NULL, NULL};
-  int strides[4] = {r->scratch_stride, 0, 0, 0};
+  uint8_t *planes[4] = {r->scratch.data, NULL, NULL, NULL};
+  int strides[4] = {r->scratch.stride, 0, 0, 0};
   int rows = sws_scale(r->scaler, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
                        planes, strides);
   if (rows != r->coded_height) {
@@ -379,12 +373,10 @@ cvideo_status cvideo_reader_frame(cvideo_reader *r, uint8_t *out, char *message)
     return CVIDEO_FAILED;
   }
   if (r->rotation) {
-    rotate(r->scratch, r->scratch_stride, out, r->coded_width, r->coded_height, r->channels,
+    rotate(r->scratch.data, r->scratch.stride, out, r->coded_width, r->coded_height, r->channels,
            r->rotation);
   } else {
-    size_t row = (size_t)r->coded_width * (size_t)r->channels;
-    for (int y = 0; y < r->coded_height; y++)
-      memcpy(out + (size_t)y * row, r->scratch + (size_t)y * r->scratch_stride, row);
+    cvideo_padded_rows_copy_out(&r->scratch, out);
   }
   return CVIDEO_OK;
 }

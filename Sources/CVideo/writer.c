@@ -10,10 +10,8 @@
 #include <string.h>
 
 #include "cvideo.h"
+#include "padded_rows.h"
 #include "source.h"
-
-// Row alignment and spare bytes after the staged frame: more than any SIMD load reaches.
-enum { STAGING_ALIGN = 64, STAGING_PADDING = 256 };
 
 struct cvideo_writer {
   AVFormatContext *format;
@@ -22,11 +20,9 @@ struct cvideo_writer {
   AVFrame *frame;
   AVPacket *packet;
   struct SwsContext *scaler;
-  // The caller's frame copied into rows of `staging_stride` bytes with STAGING_PADDING spare
-  // bytes after the last: libswscale's SIMD input loops read past the end of an RGB24 source
-  // (measured: up to 32 bytes), which faults when the caller's buffer ends at a page boundary.
-  uint8_t *staging;
-  int staging_stride;
+  // The caller's frame copied into rows libswscale may read past: reading the caller's buffer
+  // directly faults when it ends at a page boundary.
+  cvideo_padded_rows staging;
   int width, height;  // of the RGB input; the encoded size is rounded down to even numbers
   int64_t last_pts;
   int64_t frame_duration;  // in the encoder's time base (ms), for the last frame's length
@@ -36,7 +32,7 @@ struct cvideo_writer {
 static void release(cvideo_writer *w) {
   if (!w) return;
   sws_freeContext(w->scaler);
-  av_free(w->staging);
+  cvideo_padded_rows_free(&w->staging);
   av_frame_free(&w->frame);
   av_packet_free(&w->packet);
   avcodec_free_context(&w->encoder);
@@ -159,9 +155,7 @@ cvideo_status cvideo_writer_open(const char *path, int width, int height, double
     snprintf(message, CVIDEO_MESSAGE_SIZE, "cannot convert RGB to YUV");
     goto fail;
   }
-  w->staging_stride = (width * 3 + STAGING_ALIGN - 1) / STAGING_ALIGN * STAGING_ALIGN;
-  w->staging = av_malloc((size_t)w->staging_stride * (size_t)height + STAGING_PADDING);
-  if (!w->staging) {
+  if (cvideo_padded_rows_alloc(&w->staging, (size_t)width * 3, height) != 0) {
     snprintf(message, CVIDEO_MESSAGE_SIZE, "out of memory");
     goto fail;
   }
@@ -199,11 +193,9 @@ cvideo_status cvideo_writer_write(cvideo_writer *w, const uint8_t *rgb, double t
     cvideo_describe(message, "out of memory", error);
     return CVIDEO_FAILED;
   }
-  size_t row = (size_t)w->width * 3;
-  for (int y = 0; y < w->height; y++)
-    memcpy(w->staging + (size_t)y * w->staging_stride, rgb + (size_t)y * row, row);
-  const uint8_t *planes[4] = {w->staging, NULL, NULL, NULL};
-  int strides[4] = {w->staging_stride, 0, 0, 0};
+  cvideo_padded_rows_fill(&w->staging, rgb);
+  const uint8_t *planes[4] = {w->staging.data, NULL, NULL, NULL};
+  int strides[4] = {w->staging.stride, 0, 0, 0};
   sws_scale(w->scaler, planes, strides, 0, w->height, w->frame->data, w->frame->linesize);
   int64_t pts = isfinite(time) && time > 0 ? llround(time * 1000) : 0;
   if (pts <= w->last_pts) pts = w->last_pts + 1;
