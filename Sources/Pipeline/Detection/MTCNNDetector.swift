@@ -137,21 +137,18 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   private func detectAtFullSize(_ image: Image) throws -> [DetectedFace] {
     // Parallelism comes from concurrent calls (a server's requests) and from P-Net's bands on
     // `threads` workers; the executable runs OpenBLAS single-threaded (ThreadPolicy.workers),
-    // as more threads inside their small GEMMs would oversubscribe the cores. The summed-area
-    // table is built in the borrowed set's memory, and left there for the next call.
-    let faces = try pool.withNetworks { networks, alone in
-      var storage: [UInt32] = []
-      swap(&storage, &networks.summedAreaStorage)
-      let source = ResamplingSource(image, reusing: consume storage)
-      defer { networks.summedAreaStorage = source.takeStorage() }
-      // A call shares itself among `threads` only while no other runs: concurrent calls
-      // already keep the cores busy, and more threads would only take turns on them
-      // (measured in the service: 1 MP photos at 8 connections 18.6 requests/s with every
-      // call on 2 threads, 20.3–21.7 with this rule; at 1 connection p50 65 ms, was 87).
-      let workers = alone ? threads : 1
-      let boxes = try proposals(source, networks, workers: workers)
-      let refined = try refine(boxes, in: source, networks, workers: workers)
-      return try output(refined, in: source, networks, workers: workers)
+    // as more threads inside their small GEMMs would oversubscribe the cores.
+    let faces = try pool.withNetworks { networks, alone -> [DetectedFace] in
+      try networks.withSource(of: image) { source -> [DetectedFace] in
+        // A call shares itself among `threads` only while no other runs: concurrent calls
+        // already keep the cores busy, and more threads would only take turns on them
+        // (measured in the service: 1 MP photos at 8 connections 18.6 requests/s with every
+        // call on 2 threads, 20.3–21.7 with this rule; at 1 connection p50 65 ms, was 87).
+        let workers = alone ? threads : 1
+        let boxes = try proposals(source, networks, workers: workers)
+        let refined = try refine(boxes, in: source, networks, workers: workers)
+        return try output(refined, in: source, networks, workers: workers)
+      }
     }
     return faces.sorted {
       ($0.right - $0.left) * ($0.bottom - $0.top) > ($1.right - $1.left) * ($1.bottom - $1.top)

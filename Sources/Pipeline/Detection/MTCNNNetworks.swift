@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import NeuralNet
 import Tensor
+import Vision
 
 /// MTCNN's three networks from a model file of kind `mtcnn` (made by
 /// Scripts/weights/convert_mtcnn.py): the card's `architecture` holds their ``NetworkSpec``s
@@ -29,7 +30,7 @@ final class MTCNNNetworks {
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
-  var summedAreaStorage: [UInt32] = []
+  private var summedAreaStorage: [UInt32] = []
   /// R- and O-Net workspaces of workers 1, 2, … (worker 0 uses ``rnet`` and ``onet``), made
   /// when a detection first shares its crops among that many threads.
   private var extraWorkers: [(rnet: Workspace, onet: Workspace)] = []
@@ -98,6 +99,17 @@ final class MTCNNNetworks {
     var probability: [Float] = []
     /// Four planes (x1, y1, x2, y2 offsets) of `height × width`.
     var regression: [[Float]] = [[], [], [], []]
+  }
+
+  /// `body` run on `image` as a ``ResamplingSource`` whose summed-area table is built in the
+  /// memory of this set's last one, and left there for the next call: a fresh table (12 bytes a
+  /// pixel, a detection's largest temporary) per photo is memory the allocator keeps.
+  func withSource<T>(of image: Image, _ body: (ResamplingSource) throws -> T) rethrows -> T {
+    var storage: [UInt32] = []
+    swap(&storage, &summedAreaStorage)
+    let source = ResamplingSource(image, reusing: consume storage)
+    defer { summedAreaStorage = source.takeStorage() }
+    return try body(source)
   }
 
   /// P-Net on a pyramid level (`[3, paddedHeight, paddedWidth]`), its bands shared among
@@ -200,26 +212,28 @@ final class MTCNNNetworks {
     let result = UnsafeMutablePointer<Float>.allocate(capacity: rows * count)
     defer { result.deallocate() }
     let sink = UnsafeSendable(result)
-    let jobs = JobCounter(count: threads)
+    // Slice k of the crops runs on workspace k; a failed slice stops those not yet taken.
+    let slices = JobCounter(count: threads)
     try crops.withUnsafeBufferPointer { input in
       let source = UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!))
-      let run: @Sendable (Int) -> Void = { worker in
-        let workspace = spaces[worker]
-        var start = worker * count / threads
-        let end = (worker + 1) * count / threads
-        while start < end {
-          let n = min(workspace.maxBatch, end - start)
+      let run: @Sendable (Int) -> Void = { _ in
+        while let slice = slices.next() {
+          let workspace = spaces[slice]
+          var start = slice * count / threads
+          let end = (slice + 1) * count / threads
           do {
-            let out = try workspace.forward(
-              images: source.pointer + start * size, batch: n, training: false)
-            for r in 0..<rows {
-              for i in 0..<n { sink.pointer[r * count + start + i] = out[r * n + i] }
+            while start < end {
+              let n = min(workspace.maxBatch, end - start)
+              let out = try workspace.forward(
+                images: source.pointer + start * size, batch: n, training: false)
+              for r in 0..<rows {
+                for i in 0..<n { sink.pointer[r * count + start + i] = out[r * n + i] }
+              }
+              start += n
             }
           } catch {
-            jobs.fail(error)
-            return
+            slices.fail(error)
           }
-          start += n
         }
       }
       if threads == 1 {
@@ -227,7 +241,7 @@ final class MTCNNNetworks {
       } else {
         DispatchQueue.concurrentPerform(iterations: threads, execute: run)
       }
-      if let error = jobs.error { throw error }
+      if let error = slices.error { throw error }
     }
     return Array(UnsafeBufferPointer(start: result, count: rows * count))
   }
