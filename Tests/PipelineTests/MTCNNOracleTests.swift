@@ -29,10 +29,12 @@ import Vision
     var photos: [Photo]
   }
 
-  /// The detector as facenet-pytorch runs: without the grey border (``MTCNNDetector/padsBorders``).
+  /// The detector as facenet-pytorch runs: without the grey border (``MTCNNDetector/padsBorders``)
+  /// or turned second looks (``MTCNNDetector/retriesTurned``).
   static func detector() throws -> MTCNNDetector {
     let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
-    return try MTCNNDetector(file: try ModelFile.read(from: url), padsBorders: false)
+    return try MTCNNDetector(
+      file: try ModelFile.read(from: url), padsBorders: false, retriesTurned: false)
   }
 
   @Test func matchesFacenetPyTorchOnTheSharedPhotos() throws {

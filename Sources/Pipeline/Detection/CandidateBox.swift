@@ -8,4 +8,7 @@ struct CandidateBox {
   var score: Float
   var regression: SIMD4<Float> = .zero
   var landmarks: [Float] = []
+  /// The turn under which R- or O-Net accepted the box (0: seen as it is in the photo); its
+  /// regression and landmarks are read in that turned frame (see ``TurnedCrops``).
+  var degrees: Float = 0
 }

@@ -1,0 +1,120 @@
+import Foundation
+import Vision
+
+/// Crops of candidate boxes turned upright: a face tilted by `degrees` in the photo comes out
+/// level, so that R- and O-Net, trained on roughly upright faces, can judge it. The mapping
+/// between a box's crop and the photo: a point at fractions `(fx, fy)` of the (square) box in
+/// the turned crop is at `centre + R(degrees) · ((fx, fy) − ½) · side` in the photo.
+package enum TurnedCrops {
+  /// Each box's crop turned by `degrees`, `side × side`, NCHW normalised floats as
+  /// ``MTCNNDetector/crops(of:in:side:padded:)`` gives them (grey, 0, outside the photo), and
+  /// the indices of the boxes that had any part inside the photo.
+  ///
+  /// The box's enclosing square (the box grown by `|cos| + |sin|`) is area-resampled first at
+  /// the crop's scale, so that a large box is averaged, not aliased; the turn is bilinear.
+  static func crops(
+    of boxes: [CandidateBox], in source: ResamplingSource, side: Int, degrees: Float,
+    padded: Bool
+  ) -> ([Float], [Int]) {
+    let angle = Double(degrees) * .pi / 180
+    let (c, s) = (Float(cos(angle)), Float(sin(angle)))
+    let grow = abs(c) + abs(s)
+    // The enclosing crop's side: the box's `side` pixels grown alike, plus a pixel each way.
+    let big = Int((Float(side) * grow).rounded(.up)) + 2
+    let enclosing = boxes.map { b -> CandidateBox in
+      let (cx, cy) = ((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2)
+      // Spanning `x1 − 1 … x2` as the box does: `(x2 − x1 + 1) · big / side` wide.
+      let half = ((b.x2 - b.x1 + 1) * Float(big) / Float(side) - 1) / 2
+      return CandidateBox(x1: cx - half, y1: cy - half, x2: cx + half, y2: cy + half, score: 0)
+    }
+    let (wide, indices) = MTCNNDetector.crops(
+      of: enclosing, in: source, side: big, padded: padded)
+    let (plane, bigPlane) = (side * side, big * big)
+    var out = [Float](repeating: 0, count: indices.count * 3 * plane)
+    // Output pixel (u, v) at offset d from the crop's centre samples the enclosing crop at
+    // centre + R · d (both in crop pixels: the two crops share one scale).
+    let middle = Float(side) / 2
+    let bigMiddle = Float(big) / 2
+    wide.withUnsafeBufferPointer { from in
+      out.withUnsafeMutableBufferPointer { to in
+        for k in 0..<indices.count {
+          let input = from.baseAddress! + k * 3 * bigPlane
+          let output = to.baseAddress! + k * 3 * plane
+          for v in 0..<side {
+            let dv = Float(v) + 0.5 - middle
+            for u in 0..<side {
+              let du = Float(u) + 0.5 - middle
+              let x = bigMiddle + c * du - s * dv - 0.5
+              let y = bigMiddle + s * du + c * dv - 0.5
+              let (x0, y0) = (Int(x.rounded(.down)), Int(y.rounded(.down)))
+              guard x0 >= 0, y0 >= 0, x0 + 1 < big, y0 + 1 < big else { continue }
+              let (ax, ay) = (x - Float(x0), y - Float(y0))
+              let i = y0 * big + x0
+              for channel in 0..<3 {
+                let p = input + channel * bigPlane + i
+                let top = p[0] + ax * (p[1] - p[0])
+                let bottom = p[big] + ax * (p[big + 1] - p[big])
+                output[channel * plane + v * side + u] = top + ay * (bottom - top)
+              }
+            }
+          }
+        }
+      }
+    }
+    return (out, indices)
+  }
+
+  /// The crop of the square `x1, y1, x2, y2` of `image` turned by `degrees`, as R- and O-Net see
+  /// it (`[3, side, side]`), or nil when the square has no part inside the image.
+  package static func crop(
+    of image: Image, x1: Float, y1: Float, x2: Float, y2: Float, side: Int, degrees: Float
+  ) -> [Float]? {
+    let box = CandidateBox(x1: x1, y1: y1, x2: x2, y2: y2, score: 0)
+    let (out, indices) = crops(
+      of: [box], in: ResamplingSource(image), side: side, degrees: degrees, padded: true)
+    return indices.isEmpty ? nil : out
+  }
+
+  /// ``point(fx:fy:of:degrees:)`` for the square `x1, y1, x2, y2`.
+  package static func point(
+    fx: Float, fy: Float, x1: Float, y1: Float, x2: Float, y2: Float, degrees: Float
+  ) -> (x: Float, y: Float) {
+    point(
+      fx: fx, fy: fy, of: CandidateBox(x1: x1, y1: y1, x2: x2, y2: y2, score: 0), degrees: degrees)
+  }
+
+  /// The photo point of fractions `(fx, fy)` of `box` seen turned by `degrees`. As for
+  /// MTCNN's upright landmarks, the box spans `x1 − 1 … x2` (`x2 − x1 + 1` wide), so at 0° this
+  /// is `(x1 − 1 + fx · width, y1 − 1 + fy · height)`.
+  static func point(
+    fx: Float, fy: Float, of box: CandidateBox, degrees: Float
+  ) -> (x: Float, y: Float) {
+    let side = box.x2 - box.x1 + 1
+    let turned = turn((fx - 0.5) * side, (fy - 0.5) * side, degrees: degrees)
+    return ((box.x1 + box.x2 - 1) / 2 + turned.x, (box.y1 + box.y2 - 1) / 2 + turned.y)
+  }
+
+  /// `box` moved by its regression as read in the turned crop: the regressed box's centre
+  /// offset is turned back into the photo, its width and height kept (the box stays upright).
+  /// At 0° this is MTCNN's `bbreg`.
+  static func applyRegression(_ box: CandidateBox, degrees: Float) -> CandidateBox {
+    let r = box.regression
+    let side = box.x2 - box.x1 + 1
+    let shift = turn((r[0] + r[2]) / 2 * side, (r[1] + r[3]) / 2 * side, degrees: degrees)
+    let (cx, cy) = ((box.x1 + box.x2) / 2 + shift.x, (box.y1 + box.y2) / 2 + shift.y)
+    let (w, h) = (box.x2 - box.x1 + (r[2] - r[0]) * side, box.y2 - box.y1 + (r[3] - r[1]) * side)
+    var out = box
+    out.x1 = cx - w / 2
+    out.x2 = cx + w / 2
+    out.y1 = cy - h / 2
+    out.y2 = cy + h / 2
+    return out
+  }
+
+  /// The offset `(dx, dy)` turned by `degrees` (clockwise on screen, y pointing down).
+  private static func turn(_ dx: Float, _ dy: Float, degrees: Float) -> (x: Float, y: Float) {
+    let angle = Double(degrees) * .pi / 180
+    let (c, s) = (Float(cos(angle)), Float(sin(angle)))
+    return (c * dx - s * dy, s * dx + c * dy)
+  }
+}
