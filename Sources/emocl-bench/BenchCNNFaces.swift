@@ -20,6 +20,10 @@ struct BenchCNNFaces: ParsableCommand {
   var model: String?
   @Option(help: "Smallest face side searched for, in pixels.") var minFace: Double = 20
   @Option(help: "Threads for P-Net's convolutions.") var threads: Int = 2
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Second looks at rejected boxes turned by ±20° (MTCNNDetector.retriesTurned).")
+  var turnedLooks = true
   @Option(help: "Timed runs (the median is printed).") var repeats: Int = 5
   @Option(
     help: """
@@ -40,10 +44,11 @@ struct BenchCNNFaces: ParsableCommand {
     if let model {
       detector = try MTCNNDetector(
         file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
-        threads: threads, concurrentCalls: concurrentCalls)
+        threads: threads, concurrentCalls: concurrentCalls, retriesTurned: turnedLooks)
     } else {
       detector = try MTCNNDetector.standard(
-        minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls)
+        minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls,
+        retriesTurned: turnedLooks)
     }
     // The first call builds the P-Net instances for this image's pyramid sizes.
     let firstStart = DispatchTime.now().uptimeNanoseconds

@@ -44,6 +44,11 @@ struct BenchDetectorScenes: ParsableCommand {
   @Option(help: "Share of faces partly covered (0-1).")
   var covered: Double = 0.25
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "CNN detector: second looks at rejected boxes turned by ±20° (retriesTurned).")
+  var turnedLooks = true
+
   @Option(help: "Write the first N scenes with truth (white) and detections (yellow) as PNG.")
   var saveScenes: Int = 0
 
@@ -69,7 +74,8 @@ struct BenchDetectorScenes: ParsableCommand {
     let locator: any FaceLocating =
       FaceDetectorKind(rawValue: detector) == .cnn
       ? try MTCNNDetector.standard(
-        locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+        locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
+        retriesTurned: turnedLooks)
       : try HaarFaceLocator.standard()
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     let crops = (0..<dataset.count).map { i in
