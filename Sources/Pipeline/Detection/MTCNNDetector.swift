@@ -175,11 +175,12 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
     var found: [CandidateBox] = []
     let margin = padsBorders ? Self.levelMargin : 0
-    for scale in scales {
-      let level = PyramidLevel(
+    let levels = scales.map { scale in
+      PyramidLevel(
         source: source, height: Int(Double(h) * scale + 1), width: Int(Double(w) * scale + 1),
         margin: margin)
-      let maps = try networks.pnet(level, workers: workers)
+    }
+    for (scale, maps) in zip(scales, try networks.pnet(levels, workers: workers)) {
       let s = Float(scale)
       var atScale: [CandidateBox] = []
       for y in 0..<maps.height {

@@ -86,8 +86,10 @@ final class MTCNNNetworks {
   /// an instance is checked out by one job at a time), the R- and O-Net workspaces not.
   init(sharingParametersOf other: MTCNNNetworks) throws {
     pnetInstances = other.pnetInstances
-    rnet = try Workspace(network: other.rnet.network, maxBatch: Self.maxBatch.rnet)
-    onet = try Workspace(network: other.onet.network, maxBatch: Self.maxBatch.onet)
+    rnet = try Workspace(
+      network: other.rnet.network, maxBatch: Self.maxBatch.rnet)
+    onet = try Workspace(
+      network: other.onet.network, maxBatch: Self.maxBatch.onet)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
   }
 
@@ -112,8 +114,10 @@ final class MTCNNNetworks {
     return try body(source)
   }
 
-  /// P-Net on a pyramid level (`[3, paddedHeight, paddedWidth]`), its bands shared among
-  /// `workers` threads (each with its own P-Net instances, single-threaded convolutions); each
+  /// P-Net on each pyramid level (`[3, paddedHeight, paddedWidth]`), in the levels' order:
+  /// the bands of all levels are one queue shared among `workers` threads (each with its own
+  /// P-Net instances, single-threaded convolutions), largest level first, so that no thread
+  /// waits at the end of a level while the small levels' single bands run one by one; each
   /// band resamples its own rows from the photo.
   ///
   /// Bands of rows starting at even rows give exactly the whole level's windows: a band of
@@ -121,42 +125,52 @@ final class MTCNNNetworks {
   /// starts `b − 10` rows further down, and the last takes what is left (at least 11 rows),
   /// with the ceil-mode pooling at the bottom edge as on the whole level. Band `k` starting at
   /// row `t` gives window rows from `t/2` on.
-  func pnet(_ level: PyramidLevel, workers: Int) throws -> PNetMaps {
-    let (height, width) = (level.paddedHeight, level.paddedWidth)
-    let bandRows = max(24, Self.bandElements / (10 * width)) & ~1
-    var bandList: [(top: Int, rows: Int)] = []
-    var top = 0
-    while true {
-      let rows = min(bandRows, height - top)
-      bandList.append((top, rows))
-      if top + rows >= height { break }
-      top += rows - 10
+  func pnet(_ levels: [PyramidLevel], workers: Int) throws -> [PNetMaps] {
+    guard !levels.isEmpty else { return [] }
+    var jobList: [(level: Int, top: Int, rows: Int)] = []
+    var maps: [PNetMaps] = []
+    var results: [UnsafeMutablePointer<Float>] = []
+    defer { for result in results { result.deallocate() } }
+    var bandFloats = 0
+    for (index, level) in levels.enumerated() {
+      let (height, width) = (level.paddedHeight, level.paddedWidth)
+      let bandRows = max(24, Self.bandElements / (10 * width)) & ~1
+      var bands: [(top: Int, rows: Int)] = []
+      var top = 0
+      while true {
+        let rows = min(bandRows, height - top)
+        bands.append((top, rows))
+        if top + rows >= height { break }
+        top += rows - 10
+      }
+      // The output shapes of the first and last band (the others are the first's).
+      let first = try pnetInstances.checkout(height: bands[0].rows, width: width)
+      let firstShape = first.network.outputShape
+      pnetInstances.giveBack(first, height: bands[0].rows, width: width)
+      let last = try pnetInstances.checkout(height: bands.last!.rows, width: width)
+      let lastShape = last.network.outputShape
+      pnetInstances.giveBack(last, height: bands.last!.rows, width: width)
+      var map = PNetMaps()
+      map.width = firstShape.width
+      map.height = bands.last!.top / 2 + lastShape.height
+      maps.append(map)
+      // Five planes: face probability, then the four offsets.
+      results.append(.allocate(capacity: 5 * map.height * map.width))
+      bandFloats = max(bandFloats, 3 * bands.map(\.rows).max()! * width)
+      jobList += bands.map { (index, $0.top, $0.rows) }
     }
-    let bands = bandList
-    let workers = max(1, min(workers, bands.count))
-    // The output shapes of the first and last band (the others are the first's).
-    let first = try pnetInstances.checkout(height: bands[0].rows, width: width)
-    let firstShape = first.network.outputShape
-    pnetInstances.giveBack(first, height: bands[0].rows, width: width)
-    let last = try pnetInstances.checkout(height: bands.last!.rows, width: width)
-    let lastShape = last.network.outputShape
-    pnetInstances.giveBack(last, height: bands.last!.rows, width: width)
-    var maps = PNetMaps()
-    maps.width = firstShape.width
-    maps.height = bands.last!.top / 2 + lastShape.height
-    let plane = maps.height * maps.width
-    // Five planes: face probability, then the four offsets.
-    let result = UnsafeMutablePointer<Float>.allocate(capacity: 5 * plane)
-    defer { result.deallocate() }
-    let jobs = JobCounter(count: bands.count)
-    let sink = UnsafeSendable(result)
-    let largest = bands.map(\.rows).max()!
+    let jobs = JobCounter(count: jobList.count)
+    let (queue, largestBand) = (jobList, bandFloats)
+    let sinks = results.map(UnsafeSendable.init)
+    let planes = maps.map { $0.height * $0.width }
     let instances = pnetInstances
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      let band = UnsafeMutablePointer<Float>.allocate(capacity: 3 * largest * width)
+    DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobList.count))) { _ in
+      let band = UnsafeMutablePointer<Float>.allocate(capacity: largestBand)
       defer { band.deallocate() }
       while let job = jobs.next() {
-        let (top, rows) = bands[job]
+        let (index, top, rows) = queue[job]
+        let level = levels[index]
+        let width = level.paddedWidth
         level.fill(rows: top..<(top + rows), into: band)
         do {
           let workspace = try instances.checkout(height: rows, width: width)
@@ -165,7 +179,8 @@ final class MTCNNNetworks {
           let shape = workspace.network.outputShape
           let count = shape.planeSize
           let offset = top / 2 * shape.width
-          let destination = sink.pointer
+          let destination = sinks[index].pointer
+          let plane = planes[index]
           for i in 0..<count {
             destination[offset + i] = Self.faceProbability(out[i], out[count + i])
           }
@@ -179,9 +194,13 @@ final class MTCNNNetworks {
       }
     }
     if let error = jobs.error { throw error }
-    maps.probability = Array(UnsafeBufferPointer(start: result, count: plane))
-    for k in 0..<4 {
-      maps.regression[k] = Array(UnsafeBufferPointer(start: result + (1 + k) * plane, count: plane))
+    for index in maps.indices {
+      let (result, plane) = (results[index], planes[index])
+      maps[index].probability = Array(UnsafeBufferPointer(start: result, count: plane))
+      for k in 0..<4 {
+        maps[index].regression[k] = Array(
+          UnsafeBufferPointer(start: result + (1 + k) * plane, count: plane))
+      }
     }
     return maps
   }
