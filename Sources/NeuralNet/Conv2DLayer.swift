@@ -11,6 +11,9 @@ final class Conv2DLayer: Layer {
   let weightGradient: UnsafeMutablePointer<Float>
   let bias: UnsafeMutablePointer<Float>?
   let biasGradient: UnsafeMutablePointer<Float>?
+  /// The per-channel slopes of a PReLU that follows this layer in a forward-only workspace,
+  /// applied with the bias in one pass over the output (the PReLU layer then passes through).
+  var fusedPReLUSlopes: UnsafeMutablePointer<Float>?
   private let arena: ScratchArena
   private let out: FloatBuffer
   private let dIn: FloatBuffer
@@ -43,9 +46,13 @@ final class Conv2DLayer: Layer {
     convolution.forward(
       input, batch: n, weight: weight, into: output, scratch: arena.pointer,
       threads: context.threads, frozenWeights: context.frozenWeights)
-    if let bias {
-      let g = convolution.geometry
-      let run = n * g.outputHeight * g.outputWidth
+    let g = convolution.geometry
+    let run = n * g.outputHeight * g.outputWidth
+    if let slopes = fusedPReLUSlopes {
+      for c in 0..<convolution.outputs {
+        VectorMath.biasPReLU(output + c * run, bias: bias?[c] ?? 0, slope: slopes[c], count: run)
+      }
+    } else if let bias {
       for c in 0..<convolution.outputs {
         let p = output + c * run
         let v = bias[c]

@@ -19,6 +19,12 @@ struct LayerBuilder {
       if case .relu = plan.spec, let norm = layers.last as? BatchNormLayer, !norm.fusedReLU {
         norm.fusedReLU = true
         layers.append(PassThroughLayer())
+      } else if forwardOnly, case .prelu = plan.spec, let conv = layers.last as? Conv2DLayer,
+        conv.fusedPReLUSlopes == nil
+      {
+        // Forward only, the convolution's output need not be kept before the activation.
+        conv.fusedPReLUSlopes = parameters + plan.weight!
+        layers.append(PassThroughLayer())
       } else {
         layers.append(layer(plan, batchNorms: &batchNorms))
       }

@@ -67,4 +67,36 @@ import Vision
       workspace.backward(outputGradient: gradient)
     }
   }
+
+  /// A forward-only workspace applies a convolution's bias and the PReLU after it in one pass
+  /// (the PReLU layer then passes through): with channels too few for Winograd F(4×4), every
+  /// other step is the training path's, so the outputs must be bit-identical. Layers as in
+  /// MTCNN's P-Net, with every parameter (biases and slopes included) set at random.
+  @Test func fusedBiasAndPReLUGiveTheTrainingPathsOutputs() throws {
+    let spec = NetworkSpec(
+      inputChannels: 3, inputHeight: 20, inputWidth: 24,
+      layers: [
+        .conv2d(outputs: 10, kernel: 3), .prelu, .maxPoolCeil(kernel: 2, stride: 2),
+        .conv2d(outputs: 16, kernel: 3), .prelu, .conv2d(outputs: 8, kernel: 3), .prelu,
+        .globalAvgPool, .dense(outputs: 3),
+      ])
+    let network = try Network(spec: spec, seed: 3)
+    var state: UInt64 = 5
+    func next() -> Float {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Float(Int64(bitPattern: state >> 40) - (1 << 23)) / Float(1 << 23)
+    }
+    for i in 0..<network.parameters.count { network.parameters.values[i] = next() }
+    let images = (0..<(2 * 3 * 20 * 24)).map { _ in next() }
+    func outputs(forwardOnly: Bool) throws -> [Float] {
+      let workspace = try Workspace(network: network, maxBatch: 2, forwardOnly: forwardOnly)
+      workspace.frozenWeights = true
+      let out = try workspace.forward(images: images, batch: 2, training: false)
+      return Array(UnsafeBufferPointer(start: out, count: 2 * 3))
+    }
+    let fused = try outputs(forwardOnly: true)
+    let plain = try outputs(forwardOnly: false)
+    #expect(fused.map(\.bitPattern) == plain.map(\.bitPattern), "\(fused) against \(plain)")
+    #expect(plain.contains { $0 != 0 })
+  }
 }

@@ -32,4 +32,24 @@ import Testing
       #expect(inPlace.map(\.bitPattern) == expected.map(\.bitPattern), "in place, count \(count)")
     }
   }
+
+  /// `biasPReLU` equals adding the bias and then `prelu`, bit for bit, at every length 0–40.
+  @Test(arguments: [0.25, -0.5, 0])
+  func biasThenPReLUInOnePassMatchesTwoPasses(slope: Float) {
+    var state: UInt64 = 11
+    for count in 0...40 {
+      let x = (0..<count).map { _ -> Float in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state >> 40) - (1 << 23)) / 4096
+      }
+      let bias: Float = 0.375
+      let expected = x.map { Self.definition($0 + bias, slope) }
+      var fused = x
+      fused.withUnsafeMutableBufferPointer { p in
+        guard let base = p.baseAddress else { return }
+        VectorMath.biasPReLU(base, bias: bias, slope: slope, count: count)
+      }
+      #expect(fused.map(\.bitPattern) == expected.map(\.bitPattern), "count \(count)")
+    }
+  }
 }

@@ -76,8 +76,8 @@ final class MTCNNNetworks {
       networks.append(network)
     }
     pnetInstances = PNetInstances(spec: specs.pnet, parameters: networks[0].parameters.allValues)
-    rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet)
-    onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet)
+    rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet, forwardOnly: true)
+    onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet, forwardOnly: true)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
   }
 
@@ -87,9 +87,9 @@ final class MTCNNNetworks {
   init(sharingParametersOf other: MTCNNNetworks) throws {
     pnetInstances = other.pnetInstances
     rnet = try Workspace(
-      network: other.rnet.network, maxBatch: Self.maxBatch.rnet)
+      network: other.rnet.network, maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(
-      network: other.onet.network, maxBatch: Self.maxBatch.onet)
+      network: other.onet.network, maxBatch: Self.maxBatch.onet, forwardOnly: true)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
   }
 
@@ -217,8 +217,8 @@ final class MTCNNNetworks {
     while extraWorkers.count < threads - 1 {
       extraWorkers.append(
         (
-          try Workspace(network: rnet.network, maxBatch: Self.maxBatch.rnet),
-          try Workspace(network: onet.network, maxBatch: Self.maxBatch.onet)
+          try Workspace(network: rnet.network, maxBatch: Self.maxBatch.rnet, forwardOnly: true),
+          try Workspace(network: onet.network, maxBatch: Self.maxBatch.onet, forwardOnly: true)
         ))
       extraWorkers.last!.rnet.frozenWeights = true
       extraWorkers.last!.onet.frozenWeights = true

@@ -41,7 +41,7 @@ final class PNetInstances: @unchecked Sendable {
     spec.inputWidth = width
     let network = try Network(spec: spec, seed: 0)
     try network.parameters.setAll(parameters)
-    let workspace = try Workspace(network: network, maxBatch: 1)
+    let workspace = try Workspace(network: network, maxBatch: 1, forwardOnly: true)
     workspace.frozenWeights = true
     return workspace
   }
