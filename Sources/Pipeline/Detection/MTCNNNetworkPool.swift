@@ -26,29 +26,29 @@ final class MTCNNNetworkPool: @unchecked Sendable {
   /// Runs `body` with a set no other call uses meanwhile, and whether this call is the only
   /// one running (checked when it starts).
   func withNetworks<T>(_ body: (MTCNNNetworks, _ alone: Bool) throws -> T) throws -> T {
-    let networks = try borrow()
+    let (networks, alone) = try borrow()
     defer { giveBack(networks) }
-    condition.lock()
-    let alone = running == 1
-    condition.unlock()
     return try body(networks, alone)
   }
 
-  /// Sets lent now.
+  /// Sets lent now (read under the lock).
   private var running: Int { created - idle.count }
 
-  private func borrow() throws -> MTCNNNetworks {
+  /// A set, and whether it is the only one lent now (read under the lock that lends it).
+  private func borrow() throws -> (MTCNNNetworks, alone: Bool) {
     condition.lock()
     while idle.isEmpty && created >= limit { condition.wait() }
     if let networks = idle.popLast() {
+      let alone = running == 1
       condition.unlock()
-      return networks
+      return (networks, alone)
     }
     created += 1
+    let alone = running == 1
     condition.unlock()
     // Built outside the lock: other calls can return and borrow sets meanwhile.
     do {
-      return try MTCNNNetworks(sharingParametersOf: template)
+      return (try MTCNNNetworks(sharingParametersOf: template), alone)
     } catch {
       condition.lock()
       created -= 1
