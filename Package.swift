@@ -55,8 +55,12 @@ let package = Package(
         .linkedLibrary("avutil"),
       ]
     ),
-    // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions.
-    .target(name: "Tensor", dependencies: ["CBLAS"]),
+    // Int8 convolution kernels on AVX-512 VNNI, compiled for it whatever the build's target CPU
+    //    and called only when the CPU has it (Swift cannot target one function at a CPU).
+    .target(name: "CKernels", path: "Sources/CKernels"),
+    // 2. Tensor: Float32 tensors, sgemm, im2col, reductions, LAPACK decompositions, int8
+    //    convolutions.
+    .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
     // 3. Vision: decoding (images and video), pixel ops, EXIF orientation, Haar-cascade face
     //    detection, drawing.
     .target(name: "Vision", dependencies: ["CCodecs", "CFreeType", "CVideo", "Tensor"]),

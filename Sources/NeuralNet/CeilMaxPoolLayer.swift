@@ -80,28 +80,36 @@ final class CeilMaxPoolLayer: Layer {
     }
   }
 
-  /// A 3×3 pool of an evaluation pass (R- and O-Net's, stride 2): values only, the nine
-  /// elements unrolled. A window cut by the bottom or right edge repeats its last row or
-  /// column, which leaves its maximum unchanged.
+  /// A 3×3 pool of an evaluation pass (R- and O-Net's, stride 2): values only. Each output row
+  /// first takes the maximum of its three input rows element by element (a vector loop), then
+  /// of three neighbours of that row at each stride. A window cut by the bottom or right edge
+  /// repeats its last row or column, which leaves its maximum unchanged.
   private func maxPool3x3Values(_ x: UnsafeMutablePointer<Float>, planes: Int) {
     let (h, w) = (input.height, input.width)
     let (oh, ow) = (outputShape.height, outputShape.width)
-    for p in 0..<planes {
-      let plane = x + p * h * w
-      let y = output + p * oh * ow
-      for oy in 0..<oh {
-        let top = oy * stride
-        let a = plane + top * w
-        let b = plane + min(top + 1, h - 1) * w
-        let c = plane + min(top + 2, h - 1) * w
-        let row = y + oy * ow
-        for ox in 0..<ow {
-          let l = ox * stride
-          let (m, r) = (min(l + 1, w - 1), min(l + 2, w - 1))
-          let first = max(max(a[l], a[m]), a[r])
-          let second = max(max(b[l], b[m]), b[r])
-          let third = max(max(c[l], c[m]), c[r])
-          row[ox] = max(max(first, second), third)
+    // Outputs whose window lies inside the row: l + 2 ≤ w − 1.
+    let inside = min(ow, w >= 3 ? (w - 3) / stride + 1 : 0)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { column in
+      let v = column.baseAddress!
+      for p in 0..<planes {
+        let plane = x + p * h * w
+        let y = output + p * oh * ow
+        for oy in 0..<oh {
+          let top = oy * stride
+          let a = plane + top * w
+          let b = plane + min(top + 1, h - 1) * w
+          let c = plane + min(top + 2, h - 1) * w
+          for i in 0..<w { v[i] = max(max(a[i], b[i]), c[i]) }
+          let row = y + oy * ow
+          for ox in 0..<inside {
+            let l = ox * stride
+            row[ox] = max(max(v[l], v[l + 1]), v[l + 2])
+          }
+          for ox in inside..<ow {
+            let l = ox * stride
+            let (m, r) = (min(l + 1, w - 1), min(l + 2, w - 1))
+            row[ox] = max(max(v[l], v[m]), v[r])
+          }
         }
       }
     }

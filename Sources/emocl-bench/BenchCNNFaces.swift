@@ -24,6 +24,10 @@ struct BenchCNNFaces: ParsableCommand {
     inversion: .prefixedNo,
     help: "Second looks at rejected boxes turned by ±20° (MTCNNDetector.retriesTurned).")
   var turnedLooks = true
+  @Flag(
+    name: .customLong("int8-pnet"),
+    help: "P-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedPNet).")
+  var int8PNet = false
   @Option(help: "Timed runs (the median is printed).") var repeats: Int = 5
   @Option(
     help: """
@@ -44,11 +48,12 @@ struct BenchCNNFaces: ParsableCommand {
     if let model {
       detector = try MTCNNDetector(
         file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
-        threads: threads, concurrentCalls: concurrentCalls, retriesTurned: turnedLooks)
+        threads: threads, concurrentCalls: concurrentCalls, retriesTurned: turnedLooks,
+        quantizedPNet: int8PNet)
     } else {
       detector = try MTCNNDetector.standard(
         minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls,
-        retriesTurned: turnedLooks)
+        retriesTurned: turnedLooks, quantizedPNet: int8PNet)
     }
     // The first call builds the P-Net instances for this image's pyramid sizes.
     let firstStart = DispatchTime.now().uptimeNanoseconds

@@ -48,6 +48,10 @@ struct BenchDetectorScenes: ParsableCommand {
     inversion: .prefixedNo,
     help: "CNN detector: second looks at rejected boxes turned by ±20° (retriesTurned).")
   var turnedLooks = true
+  @Flag(
+    name: .customLong("int8-pnet"),
+    help: "P-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedPNet).")
+  var int8PNet = false
 
   @Option(help: "Write the first N scenes with truth (white) and detections (yellow) as PNG.")
   var saveScenes: Int = 0
@@ -75,7 +79,7 @@ struct BenchDetectorScenes: ParsableCommand {
       FaceDetectorKind(rawValue: detector) == .cnn
       ? try MTCNNDetector.standard(
         locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
-        retriesTurned: turnedLooks)
+        retriesTurned: turnedLooks, quantizedPNet: int8PNet)
       : try HaarFaceLocator.standard()
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     let crops = (0..<dataset.count).map { i in

@@ -21,6 +21,8 @@ struct EmoclBench: ParsableCommand {
       BenchConvAlgorithms.self,
       BenchFaces.self,
       BenchCNNFaces.self,
+      BenchPNetCalibrate.self,
+      BenchPNetInt8Error.self,
       BenchPipelineScenes.self,
       BenchPipelineStages.self,
       BenchDetectorScenes.self,

@@ -5,7 +5,7 @@ import Testing
 /// The layer order of docs/architecture.md, from the bottom up: a target may depend on and
 /// import targets of earlier layers only.
 let emoclLayers: [[String]] = [
-  ["CBLAS", "CCodecs", "CFreeType", "CSQLite", "CVideo", "CFuzzerDriver"],
+  ["CBLAS", "CCodecs", "CFreeType", "CSQLite", "CVideo", "CKernels", "CFuzzerDriver"],
   ["Tensor"],
   ["Vision"],
   ["Datasets"],

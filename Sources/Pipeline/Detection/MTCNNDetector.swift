@@ -45,6 +45,14 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// (``TurnedCrops``), so that faces tilted beyond what the networks learnt are found.
   /// False follows facenet-pytorch exactly.
   public let retriesTurned: Bool
+  /// Whether P-Net runs in 8 bits (``PNetInt8``) where it can: the model card holds its
+  /// activation steps and the CPU has AVX-512 VNNI. False (the default) runs the float network
+  /// everywhere (facenet-pytorch's numbers). ``runsQuantizedPNet`` says what happens on this
+  /// machine. Not yet the default: its proposals differ slightly from the float network's
+  /// (face probabilities 0.001–0.007 apart on average on the shared photos), which loses one of
+  /// the two people of `03_two_people.jpg` turned by −40° (MTCNNTurnTests), and finds about as
+  /// many scene faces with more false ones on one seed (issue 11's note of session 10).
+  public let quantizedPNet: Bool
   /// P-Net pixels of grey border on each side of a pyramid level when ``padsBorders``: half the
   /// 12-pixel window, so a window may hang half outside the photo at every scale.
   static let levelMargin = 6
@@ -61,10 +69,12 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   ///   `AnalysisError.invalidOptions` for a `minFaceSize` below 12 or not finite.
   public init(
     file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil,
-    concurrentCalls: Int? = nil, padsBorders: Bool = true, retriesTurned: Bool = true
+    concurrentCalls: Int? = nil, padsBorders: Bool = true, retriesTurned: Bool = true,
+    quantizedPNet: Bool = false
   ) throws {
     self.padsBorders = padsBorders
     self.retriesTurned = retriesTurned
+    self.quantizedPNet = quantizedPNet
     guard minFaceSize.isFinite, minFaceSize >= 12, minFaceSize <= 1_000_000 else {
       throw AnalysisError.invalidOptions(
         "minimum face size must be between 12 and 1000000 pixels, got \(minFaceSize)")
@@ -96,14 +106,18 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   public static func standard(
     locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1,
     maxWorkingPixels: Int? = standardWorkingPixels, concurrentCalls: Int? = nil,
-    padsBorders: Bool = true, retriesTurned: Bool = true
+    padsBorders: Bool = true, retriesTurned: Bool = true, quantizedPNet: Bool = false
   ) throws -> MTCNNDetector {
     let url = try locator.locate(modelName)
     return try MTCNNDetector(
       file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads,
       maxWorkingPixels: maxWorkingPixels, concurrentCalls: concurrentCalls,
-      padsBorders: padsBorders, retriesTurned: retriesTurned)
+      padsBorders: padsBorders, retriesTurned: retriesTurned, quantizedPNet: quantizedPNet)
   }
+
+  /// Whether detections run P-Net in 8 bits here: ``quantizedPNet``, a card with P-Net's
+  /// activation steps, and a CPU with AVX-512 VNNI.
+  public var runsQuantizedPNet: Bool { quantizedPNet && pool.hasInt8PNet }
 
   /// The detector wants colour: MTCNN was trained on RGB photos.
   public var prefersColour: Bool { true }
@@ -160,11 +174,9 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
   }
 
-  /// Stage 1: P-Net over the pyramid; squared boxes after regression.
-  private func proposals(_ source: ResamplingSource, _ networks: MTCNNNetworks, workers: Int)
-    throws -> [CandidateBox]
-  {
-    let (h, w) = (source.image.height, source.image.width)
+  /// The pyramid's scales for a `height × width` photo: `12/minFaceSize · factor^k` while the
+  /// shorter side stays at least 12 pixels.
+  private func pyramidScales(height h: Int, width w: Int) -> [Double] {
     var scales: [Double] = []
     var scale = 12.0 / minFaceSize
     var shorter = Double(min(h, w)) * scale
@@ -173,14 +185,58 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       scale *= factor
       shorter *= factor
     }
-    var found: [CandidateBox] = []
+    return scales
+  }
+
+  /// The pyramid's levels at `scales`, inside the grey border when ``padsBorders``.
+  private func pyramid(_ source: ResamplingSource, scales: [Double]) -> [PyramidLevel] {
+    let (h, w) = (source.image.height, source.image.width)
     let margin = padsBorders ? Self.levelMargin : 0
-    let levels = scales.map { scale in
+    return scales.map { scale in
       PyramidLevel(
         source: source, height: Int(Double(h) * scale + 1), width: Int(Double(w) * scale + 1),
         margin: margin)
     }
-    for (scale, maps) in zip(scales, try networks.pnet(levels, workers: workers)) {
+  }
+
+  /// Per channel, the smallest and largest value each of P-Net's first three convolutions
+  /// (after their PReLUs) gives on `image`'s pyramid, as detection builds it: what
+  /// `emocl-bench pnet-calibrate` gathers over photos for the int8 P-Net. Nil where the CPU
+  /// lacks the int8 kernels.
+  package func pnetActivationRanges(in image: Image) throws -> [(
+    minimum: [Float], maximum: [Float]
+  )]? {
+    try pool.withNetworks { networks, _ in
+      networks.withSource(of: image) { source in
+        let scales = pyramidScales(height: image.height, width: image.width)
+        return networks.pnetActivationRanges(pyramid(source, scales: scales))
+      }
+    }
+  }
+
+  /// P-Net's face probabilities over `image`'s pyramid (one row-major map per level, as
+  /// detection computes them), in 8 bits or not: for comparing the two.
+  package func pnetProbabilities(in image: Image, quantized: Bool) throws -> [[Float]] {
+    try pool.withNetworks { networks, _ in
+      try networks.withSource(of: image) { source in
+        let scales = pyramidScales(height: image.height, width: image.width)
+        return try networks.pnet(pyramid(source, scales: scales), workers: 1, int8: quantized)
+          .map(\.probability)
+      }
+    }
+  }
+
+  /// Stage 1: P-Net over the pyramid; squared boxes after regression.
+  private func proposals(_ source: ResamplingSource, _ networks: MTCNNNetworks, workers: Int)
+    throws -> [CandidateBox]
+  {
+    let scales = pyramidScales(height: source.image.height, width: source.image.width)
+    var found: [CandidateBox] = []
+    let levels = pyramid(source, scales: scales)
+    let margin = padsBorders ? Self.levelMargin : 0
+    for (scale, maps) in zip(
+      scales, try networks.pnet(levels, workers: workers, int8: quantizedPNet))
+    {
       let s = Float(scale)
       var atScale: [CandidateBox] = []
       for y in 0..<maps.height {

@@ -11,6 +11,8 @@ final class MTCNNNetworkPool: @unchecked Sendable {
   /// The set new ones share their parameters with (only its networks are read, never its
   /// buffers, so it may be lent meanwhile).
   private let template: MTCNNNetworks
+  /// Whether the sets run P-Net in 8 bits when asked (they share the template's ``PNetInt8``).
+  var hasInt8PNet: Bool { template.pnetInt8 != nil }
   private let condition = NSCondition()
   /// Returned sets, the most recent last: reusing it first keeps a quiet server on one warm
   /// set (its P-Net instances already built for the usual sizes).

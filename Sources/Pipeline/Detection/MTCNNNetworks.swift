@@ -27,6 +27,13 @@ final class MTCNNNetworks {
 
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
+  /// P-Net in 8 bits, when the card holds its activations' ranges (`architecture.pnetInt8`:
+  /// `minimum` and `maximum`, per layer one number per channel) and this CPU runs the int8
+  /// kernels.
+  let pnetInt8: PNetInt8?
+  /// P-Net's int8 layers with provisional quantizations, for measuring the activations' ranges
+  /// (``pnetActivationRanges(_:)``); nil where the CPU lacks the int8 kernels.
+  private let pnetForCalibration: PNetInt8?
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -76,6 +83,13 @@ final class MTCNNNetworks {
       networks.append(network)
     }
     pnetInstances = PNetInstances(spec: specs.pnet, parameters: networks[0].parameters.allValues)
+    pnetInt8 = try Self.int8PNet(file: file, invalid: invalid)
+    pnetForCalibration =
+      Int8Convolution.isSupported
+      ? try PNetInt8(
+        parameter: { try file.tensor("pnet.\($0)").storage },
+        activations: PNetInt8.channels.map { .uniform(step: 1, channels: $0) })
+      : nil
     rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet, forwardOnly: true)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
@@ -86,11 +100,38 @@ final class MTCNNNetworks {
   /// an instance is checked out by one job at a time), the R- and O-Net workspaces not.
   init(sharingParametersOf other: MTCNNNetworks) throws {
     pnetInstances = other.pnetInstances
+    pnetInt8 = other.pnetInt8
+    pnetForCalibration = other.pnetForCalibration
     rnet = try Workspace(
       network: other.rnet.network, maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(
       network: other.onet.network, maxBatch: Self.maxBatch.onet, forwardOnly: true)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
+  }
+
+  /// The 8-bit P-Net of `file`, or nil when its card has no activation ranges or the CPU lacks
+  /// the int8 kernels.
+  private static func int8PNet(
+    file: ModelFile, invalid: (String) -> ModelFileError
+  ) throws -> PNetInt8? {
+    guard let entry = file.card.architecture["pnetInt8"] else { return nil }
+    func ranges(_ key: String) -> [[Float]]? {
+      let layers = entry[key]?.arrayValue?.map { $0.arrayValue?.compactMap(\.doubleValue) }
+      guard let layers, layers.map({ $0?.count }) == PNetInt8.channels.map({ $0 }) else {
+        return nil
+      }
+      let values = layers.map { $0!.map { Float($0) } }
+      return values.joined().allSatisfy({ $0.isFinite && abs($0) < 1e6 }) ? values : nil
+    }
+    guard let minimum = ranges("minimum"), let maximum = ranges("maximum") else {
+      throw invalid(
+        "architecture.pnetInt8 needs minimum and maximum: per layer, one number per channel "
+          + "(\(PNetInt8.channels))")
+    }
+    guard Int8Convolution.isSupported else { return nil }
+    return try PNetInt8(
+      parameter: { try file.tensor("pnet.\($0)").storage },
+      activations: zip(minimum, maximum).map { ByteQuantization(minimum: $0, maximum: $1) })
   }
 
   /// P-Net's maps over a whole pyramid level: the face probability and the four box offsets
@@ -125,7 +166,10 @@ final class MTCNNNetworks {
   /// starts `b − 10` rows further down, and the last takes what is left (at least 11 rows),
   /// with the ceil-mode pooling at the bottom edge as on the whole level. Band `k` starting at
   /// row `t` gives window rows from `t/2` on.
-  func pnet(_ levels: [PyramidLevel], workers: Int) throws -> [PNetMaps] {
+  ///
+  /// With `int8` (and ``pnetInt8`` loaded) the bands run through ``PNetInt8``.
+  func pnet(_ levels: [PyramidLevel], workers: Int, int8: Bool = false) throws -> [PNetMaps] {
+    let quantized = int8 ? pnetInt8 : nil
     guard !levels.isEmpty else { return [] }
     var jobList: [(level: Int, top: Int, rows: Int)] = []
     var maps: [PNetMaps] = []
@@ -167,27 +211,34 @@ final class MTCNNNetworks {
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobList.count))) { _ in
       let band = UnsafeMutablePointer<Float>.allocate(capacity: largestBand)
       defer { band.deallocate() }
+      let scratch = PNetInt8.Scratch()
+      let outputs = UnsafeMutablePointer<Float>.allocate(
+        capacity: quantized == nil ? 0 : 6 * largestBand / 12)
+      defer { outputs.deallocate() }
       while let job = jobs.next() {
         let (index, top, rows) = queue[job]
         let level = levels[index]
         let width = level.paddedWidth
         level.fill(rows: top..<(top + rows), into: band)
+        if let quantized {
+          let (height, outWidth) = PNetInt8.outputSize(rows: rows, width: width)
+          let count = height * outWidth
+          quantized.run(
+            band: band, rows: rows, width: width, scratch: scratch, into: outputs, plane: count)
+          Self.store(
+            outputs, count: count, at: top / 2 * outWidth, plane: planes[index],
+            into: sinks[index].pointer)
+          continue
+        }
         do {
           let workspace = try instances.checkout(height: rows, width: width)
           defer { instances.giveBack(workspace, height: rows, width: width) }
           let out = try workspace.forward(images: band, batch: 1, training: false)
           let shape = workspace.network.outputShape
           let count = shape.planeSize
-          let offset = top / 2 * shape.width
-          let destination = sinks[index].pointer
-          let plane = planes[index]
-          for i in 0..<count {
-            destination[offset + i] = Self.faceProbability(out[i], out[count + i])
-          }
-          for k in 0..<4 {
-            (destination + (1 + k) * plane + offset).update(
-              from: out + (2 + k) * count, count: count)
-          }
+          Self.store(
+            out, count: count, at: top / 2 * shape.width, plane: planes[index],
+            into: sinks[index].pointer)
         } catch {
           jobs.fail(error)
         }
@@ -203,6 +254,45 @@ final class MTCNNNetworks {
       }
     }
     return maps
+  }
+
+  /// Per channel, the smallest and largest value each of P-Net's first three convolutions gives
+  /// over `levels` (whole levels, one at a time), for ``PNetInt8/activations``; nil without the
+  /// int8 kernels.
+  func pnetActivationRanges(_ levels: [PyramidLevel]) -> [(minimum: [Float], maximum: [Float])]? {
+    guard let pnet = pnetForCalibration else { return nil }
+    var ranges = PNetInt8.channels.map { n in
+      (minimum: [Float](repeating: 0, count: n), maximum: [Float](repeating: 0, count: n))
+    }
+    for level in levels where level.paddedHeight >= 12 && level.paddedWidth >= 12 {
+      let (rows, width) = (level.paddedHeight, level.paddedWidth)
+      var band = [Float](repeating: 0, count: 3 * rows * width)
+      band.withUnsafeMutableBufferPointer { band in
+        level.fill(rows: 0..<rows, into: band.baseAddress!)
+        let found = pnet.activationRanges(band: band.baseAddress!, rows: rows, width: width)
+        for k in 0..<3 {
+          for c in ranges[k].minimum.indices {
+            ranges[k].minimum[c] = min(ranges[k].minimum[c], found[k].minimum[c])
+            ranges[k].maximum[c] = max(ranges[k].maximum[c], found[k].maximum[c])
+          }
+        }
+      }
+    }
+    return ranges
+  }
+
+  /// A band's six output planes (`count` floats each: 2 logits, 4 offsets) into a level's five
+  /// (`plane` floats each: probability, 4 offsets) from window `offset` on.
+  private static func store(
+    _ out: UnsafePointer<Float>, count: Int, at offset: Int, plane: Int,
+    into destination: UnsafeMutablePointer<Float>
+  ) {
+    for i in 0..<count {
+      destination[offset + i] = Self.faceProbability(out[i], out[count + i])
+    }
+    for k in 0..<4 {
+      (destination + (1 + k) * plane + offset).update(from: out + (2 + k) * count, count: count)
+    }
   }
 
   /// R-Net (`side` 24) or O-Net (`side` 48) on `count` crops, NCHW in `crops`; returns the

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Pipeline
+import Tensor
+import Vision
+
+/// `emocl-bench pnet-calibrate`: measures, per channel, the range of each activation of the
+/// 8-bit P-Net (`MTCNNDetector.quantizedPNet`) and, with `--write`, stores them in the MTCNN
+/// model card as `architecture.pnetInt8` (`minimum`, `maximum`: per layer, one per channel).
+///
+/// The calibration photos are generated: detection scenes (`DetectorScene`) of FER2013
+/// *training* faces, each tinted by random channel gains and with saturated colour blocks
+/// pasted in (colour edges drive P-Net's first layer hardest; the faces are grey). A channel's
+/// range is the smallest to the largest value it gave on any of them, so nothing seen clips.
+struct BenchPNetCalibrate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pnet-calibrate",
+    abstract: "Measure the int8 P-Net's activation ranges (and write them into the model card)."
+  )
+
+  @Option(help: "FER2013 training folder (<class>/<image>.jpg) for the scenes' faces.")
+  var data: String = "../shared/datasets/fer2013/train"
+  @Option(help: "MTCNN model file.") var model: String = "Models/mtcnn.safetensors"
+  @Option(help: "Calibration scenes.") var scenes: Int = 60
+  @Option(help: "Seed of the scenes (the detector benches use 1 and 2).") var seed: UInt64 = 1000
+  @Option(help: "Saturated colour blocks pasted into each scene (at most).") var blocks: Int = 5
+  @Flag(help: "Write the ranges into --model's card (tensors unchanged, stored as F32).")
+  var write = false
+
+  func run() throws {
+    let url = URL(fileURLWithPath: model)
+    var file = try ModelFile.read(from: url)
+    let detector = try MTCNNDetector(file: file, quantizedPNet: false)
+    let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
+    let crops = (0..<dataset.count).map { i in
+      Image(
+        width: dataset.width, height: dataset.height, channels: 1,
+        pixels: Array(dataset.imagePixels(i)))
+    }
+    var random = SplitMix64(seed: seed)
+    var minimum: [[Float]] = []
+    var maximum: [[Float]] = []
+    for n in 0..<max(scenes, 1) {
+      let scene = try DetectorScene(
+        crops: crops, kind: n % 3, settings: DetectorScene.Settings(), random: &random)
+      let image = Self.coloured(scene.image, blocks: blocks, random: &random)
+      guard let found = try detector.pnetActivationRanges(in: image) else {
+        throw ValidationError("this CPU has no AVX-512 VNNI: the int8 P-Net cannot run here")
+      }
+      if minimum.isEmpty { (minimum, maximum) = (found.map(\.minimum), found.map(\.maximum)) }
+      for k in found.indices {
+        minimum[k] = zip(minimum[k], found[k].minimum).map { min($0, $1) }
+        maximum[k] = zip(maximum[k], found[k].maximum).map { max($0, $1) }
+      }
+    }
+    func rounded(_ layers: [[Float]]) -> JSONValue {
+      .array(layers.map { .array($0.map { .number(Double(String(format: "%.5g", $0))!) }) })
+    }
+    for k in minimum.indices {
+      let text = zip(minimum[k], maximum[k]).map { String(format: "%.3g…%.3g", $0, $1) }
+      print("layer \(k + 1)\t\(text.joined(separator: " "))")
+    }
+    guard write else { return }
+    var architecture = file.card.architecture
+    guard case .object(var fields) = architecture else {
+      throw ValidationError("\(model): the card's architecture is not an object")
+    }
+    fields["pnetInt8"] = .object([
+      "minimum": rounded(minimum), "maximum": rounded(maximum),
+      "calibration": .string(
+        "emocl-bench pnet-calibrate --data \(data) --scenes \(scenes) --seed \(seed) "
+          + "--blocks \(blocks) --write"),
+    ])
+    architecture = .object(fields)
+    file.card.architecture = architecture
+    try file.write(to: url, precision: .float32)
+    print("wrote\t\(model)")
+  }
+
+  /// `grey` as RGB with channel gains of 0.6–1.2 and 40–100% of `blocks` blocks of saturated
+  /// colour.
+  static func coloured(_ grey: Image, blocks: Int, random: inout SplitMix64) -> Image {
+    var image = grey.rgb()
+    let gains = (0..<3).map { _ in 0.6 + 0.6 * DetectorScene.unit(&random) }
+    image.pixels.withUnsafeMutableBufferPointer { pixels in
+      for i in 0..<pixels.count {
+        pixels[i] = UInt8(min(255, (Double(pixels[i]) * gains[i % 3]).rounded()))
+      }
+    }
+    for _ in 0..<(blocks * 2 / 5 + DetectorScene.below(blocks - blocks * 2 / 5 + 1, &random)) {
+      let side = 8 + DetectorScene.below(120, &random)
+      let colour = Colour(
+        red: UInt8(DetectorScene.below(2, &random) * 255),
+        green: UInt8(DetectorScene.below(2, &random) * 255),
+        blue: UInt8(DetectorScene.below(2, &random) * 255))
+      image.fillRectangle(
+        x: DetectorScene.below(image.width - side, &random),
+        y: DetectorScene.below(image.height - side, &random), width: side, height: side,
+        colour: colour)
+    }
+    return image
+  }
+}

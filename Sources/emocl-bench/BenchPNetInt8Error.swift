@@ -1,0 +1,52 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Pipeline
+import Vision
+
+/// `emocl-bench pnet-int8-error`: how far the int8 P-Net's face probabilities are from the
+/// float P-Net's on photos: the largest and mean absolute difference over all windows of all
+/// levels, and the windows on one side of the proposal threshold (0.6) in one and on the other
+/// side in the other.
+struct BenchPNetInt8Error: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pnet-int8-error",
+    abstract: "Compare the int8 P-Net's face probabilities with the float P-Net's.")
+
+  @Argument(help: "Photos (any format Emocl decodes).") var photos: [String]
+  @Option(help: "MTCNN model file.") var model: String = "Models/mtcnn.safetensors"
+
+  func run() throws {
+    let file = try ModelFile.read(from: URL(fileURLWithPath: model))
+    let detector = try MTCNNDetector(file: file, quantizedPNet: true)
+    guard detector.runsQuantizedPNet else {
+      throw ValidationError("the int8 P-Net does not run here (no AVX-512 VNNI or no steps)")
+    }
+    print("photo\twindows\tmax_abs\tmean_abs\tabove_float_only\tabove_int8_only\tabove_both")
+    for path in photos {
+      let image = try Image(contentsOfFile: path, options: DecodeOptions(colour: .rgb))
+      let a = try detector.pnetProbabilities(in: image, quantized: false)
+      let b = try detector.pnetProbabilities(in: image, quantized: true)
+      var count = 0
+      var largest: Float = 0
+      var total = 0.0
+      var (floatOnly, int8Only, both) = (0, 0, 0)
+      for (x, y) in zip(a.joined(), b.joined()) {
+        let d = abs(x - y)
+        largest = max(largest, d)
+        total += Double(d)
+        count += 1
+        switch (x >= 0.6, y >= 0.6) {
+        case (true, false): floatOnly += 1
+        case (false, true): int8Only += 1
+        case (true, true): both += 1
+        default: break
+        }
+      }
+      print(
+        "\(URL(fileURLWithPath: path).lastPathComponent)\t\(count)\t\(largest)\t"
+          + String(format: "%.5f", total / Double(max(count, 1)))
+          + "\t\(floatOnly)\t\(int8Only)\t\(both)")
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import Datasets
+import Foundation
+import Pipeline
+import Tensor
+import TestSupport
+import Testing
+import Vision
+
+/// ``MTCNNDetector/quantizedPNet``: P-Net in 8 bits (the shipped card's calibrated steps) finds
+/// the faces the float P-Net finds. Skipped on CPUs without AVX-512 VNNI.
+@Suite(.enabled(if: Int8Convolution.isSupported, "this CPU has no AVX-512 VNNI"))
+struct MTCNNInt8Tests {
+  static func detector(quantized: Bool) throws -> MTCNNDetector {
+    let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
+    return try MTCNNDetector(file: try ModelFile.read(from: url), quantizedPNet: quantized)
+  }
+
+  @Test func theShippedCardRunsTheInt8PNet() throws {
+    #expect(try Self.detector(quantized: true).runsQuantizedPNet)
+    #expect(try !Self.detector(quantized: false).runsQuantizedPNet)
+  }
+
+  /// On every shared photo, each face of at least 40 px that one detector finds, the other
+  /// finds too (intersection over union ≥ 0.5). Smaller boxes are left out: they are where
+  /// the two differ (with the first calibration, a texture of 18 px on 08_couple.jpg passed
+  /// O-Net after the int8 proposals).
+  @Test func findsTheFloatPNetsFacesOnTheSharedPhotos() throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let (float, int8) = (try Self.detector(quantized: false), try Self.detector(quantized: true))
+    let names = try FileManager.default.contentsOfDirectory(atPath: photos.path)
+      .filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".png") }.sorted()
+    #expect(names.count >= 8)
+    var compared = 0
+    for name in names {
+      let image = try Image(
+        contentsOfFile: photos.appendingPathComponent(name).path,
+        options: DecodeOptions(colour: .rgb))
+      func boxes(_ detector: MTCNNDetector) throws -> [PixelBox] {
+        try detector.faceBoxes(in: image).filter { min($0.width, $0.height) >= 40 }
+      }
+      let (a, b) = (try boxes(float), try boxes(int8))
+      for (mine, theirs, which) in [(a, b, "float"), (b, a, "int8")] {
+        for box in mine {
+          let best = theirs.map { $0.intersectionOverUnion(box) }.max() ?? 0
+          #expect(best >= 0.5, "\(name): the \(which) P-Net's face \(box) is missing (\(best))")
+          compared += 1
+        }
+      }
+    }
+    #expect(compared >= 2 * 17)
+  }
+}
+
+/// A card whose `architecture.pnetInt8` is malformed is a clear model-file error on any CPU.
+@Suite struct MTCNNInt8CardTests {
+  /// Too few channels; no minimum; not an object.
+  static let entries: [JSONValue] = [
+    .object(["minimum": .array([.array([.number(0)])]), "maximum": .array([.array([.number(1)])])]),
+    .object(["maximum": .array([.array([.number(1)]), .array([.number(1)]), .array([.number(1)])])]
+    ),
+    .string("fast"),
+  ]
+
+  @Test(arguments: entries)
+  func aMalformedInt8EntryIsRejected(entry: JSONValue) throws {
+    let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
+    var file = try ModelFile.read(from: url)
+    guard case .object(var fields) = file.card.architecture else {
+      Issue.record("the shipped card's architecture is not an object")
+      return
+    }
+    fields["pnetInt8"] = entry
+    file.card.architecture = .object(fields)
+    #expect(throws: ModelFileError.self) { try MTCNNDetector(file: file, quantizedPNet: true) }
+  }
+
+  @Test func theShippedCardHasARangePerChannel() throws {
+    let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
+    let entry = try ModelFile.read(from: url).card.architecture["pnetInt8"]
+    for key in ["minimum", "maximum"] {
+      let layers = entry?[key]?.arrayValue?.map { $0.arrayValue?.count ?? 0 }
+      #expect(layers == [10, 16, 32], "\(key)")
+    }
+  }
+}
