@@ -21,7 +21,7 @@ open(sys.argv[2], "wb").write(img.tobytes())
 PY
 ours=$("$EMOCL_BENCH_BIN" cnn-faces --raw "$raw" --width "$w" --height "$h" --threads 2 \
   --repeats 7)
-read -r _ ours_ms _ first_ms _ ours_faces <<<"$ours"
+read -r _ ours_ms _ first_ms _ ours_faces _ <<<"$ours"
 peer=$("$EMOCL_PYTHON" - "$raw" "$w" "$h" <<'PY' 2>/dev/null || echo "n/a n/a"
 import sys, time, statistics
 import numpy as np, torch

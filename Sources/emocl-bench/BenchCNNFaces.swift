@@ -68,7 +68,8 @@ struct BenchCNNFaces: ParsableCommand {
     times.sort()
     print(
       String(
-        format: "ms %.2f first_ms %.2f faces %d", times[times.count / 2], firstMs, found.count))
+        format: "ms %.2f first_ms %.2f faces %d", times[times.count / 2], firstMs, found.count)
+        + " pnet \(detector.runsQuantizedPNet ? "int8" : "float")")
     guard concurrent > 0 else { return }
     // A server's case: several requests at once, each a whole detection.
     let calls = concurrent * max(repeats, 1)

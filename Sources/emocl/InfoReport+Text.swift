@@ -24,6 +24,11 @@ extension InfoReport {
     if let warning = system.kernel.warning { add("", "WARNING: \(warning)") }
     add("", "this CPU runs: " + system.supportedCores.joined(separator: " "))
     add(
+      "",
+      Int8Convolution.isSupported
+        ? "int8 convolutions: AVX-512 VNNI (MTCNN's P-Net when asked for)"
+        : "int8 convolutions: not on this CPU (no AVX-512 VNNI); float everywhere")
+    add(
       "threads",
       "\(system.cores) cores; OpenBLAS \(system.blasThreads) thread\(system.blasThreads == 1 ? "" : "s")"
     )

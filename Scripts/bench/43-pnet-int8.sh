@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# MTCNN with P-Net in 8 bits (`emocl-bench cnn-faces --int8-pnet`, AVX-512 VNNI) against the float
+# P-Net, on the same 1-megapixel photo as 41-cnn-faces.sh (08_couple.jpg, Pillow box filter to
+# 1155x866): the two alternate, 3 rounds of 21 detections each (median per round), on 2 threads
+# and on 1, since this machine's timings drift between minutes. Then how far the int8 face
+# probabilities are from the float ones on the shared photos (`emocl-bench pnet-int8-error`).
+# Skipped on CPUs without AVX-512 VNNI.
+set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"
+: "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
+: "${EMOCL_PYTHON:=$(bash "$(dirname "$0")/../bench-venv.sh")}"
+photos="${EMOCL_SHARED:-$PWD/../shared}/datasets/photos"
+if [ ! -f "$photos/08_couple.jpg" ]; then echo "skipped: no $photos/08_couple.jpg"; exit 0; fi
+if ! grep -qw avx512_vnni /proc/cpuinfo; then echo "skipped: this CPU has no AVX-512 VNNI"; exit 0; fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+w=1155; h=866; raw="$work/photo.rgb"
+"$EMOCL_PYTHON" - "$photos/08_couple.jpg" "$raw" "$w" "$h" <<'PY'
+import sys
+from PIL import Image
+img = Image.open(sys.argv[1]).convert("RGB").resize((int(sys.argv[3]), int(sys.argv[4])), Image.BOX)
+open(sys.argv[2], "wb").write(img.tobytes())
+PY
+echo "threads	p-net	round	ms (median of 21)"
+for round in 1 2 3; do
+  for threads in 2 1; do
+    for mode in float int8; do
+      flag=""; [ "$mode" = int8 ] && flag="--int8-pnet"
+      ms=$("$EMOCL_BENCH_BIN" cnn-faces --raw "$raw" --width "$w" --height "$h" --threads "$threads" \
+        --repeats 21 $flag | awk '/^ms/ {print $2}')
+      echo "$threads	$mode	$round	$ms"
+    done
+  done
+done
+"$EMOCL_BENCH_BIN" pnet-int8-error "$photos"/*.jpg "$photos"/*.png
