@@ -179,14 +179,4 @@ public enum ByteActivations {
       input, Int32(quantization.channels), Int32(height), Int32(width), rowStride, planeStride,
       inverse, zeroPoints, Int32(channels), output)
   }
-
-  /// 2×2 max pooling at stride 2, ceil mode, of `[height][width][channels]` bytes into
-  /// `[⌈height/2⌉][⌈width/2⌉][channels]`: the bytes grow with the value, so the largest byte
-  /// is the largest value's.
-  public static func maxPool2x2(
-    _ input: UnsafePointer<UInt8>, height: Int, width: Int, channels: Int,
-    into output: UnsafeMutablePointer<UInt8>
-  ) {
-    emocl_u8_max_pool_2x2(input, Int32(height), Int32(width), Int32(channels), output)
-  }
 }

@@ -5,13 +5,14 @@ import Pipeline
 import Tensor
 import Vision
 
-/// `emocl-bench pnet-calibrate`: measures, per channel, the range of each activation of the
-/// 8-bit P-Net (`MTCNNDetector.quantizedPNet`) and, with `--write`, stores them in the MTCNN
-/// model card as `architecture.pnetInt8` (`minimum`, `maximum`: per layer, one per channel).
+/// `emocl-bench pnet-calibrate`: measures, per channel, the range of the two activations the
+/// 8-bit P-Net stores as bytes (`MTCNNDetector.quantizedPNet`: the float head's output and
+/// conv3's) and, with `--write`, stores them in the MTCNN model card as `architecture.pnetInt8`
+/// (`minimum`, `maximum`: per activation, one per channel).
 ///
 /// The calibration photos are generated: detection scenes (`DetectorScene`) of FER2013
 /// *training* faces, each tinted by random channel gains and with saturated colour blocks
-/// pasted in (colour edges drive P-Net's first layer hardest; the faces are grey). A channel's
+/// pasted in (colour edges drive P-Net hardest; the faces are grey). A channel's
 /// range is the smallest to the largest value it gave on any of them, so nothing seen clips.
 struct BenchPNetCalibrate: ParsableCommand {
   static let configuration = CommandConfiguration(

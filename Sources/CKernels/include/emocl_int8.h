@@ -36,10 +36,6 @@ void emocl_int8_conv_floats(const uint8_t *in, int height, int width, int channe
                             const float *offset, const float *slope, int outChannels, float *out,
                             long planeStride);
 
-/// 2×2 max pooling at stride 2 with ceil mode (a last odd row or column is pooled alone) of
-/// `[height][width][channels]` bytes into `[⌈height/2⌉][⌈width/2⌉][channels]`. Plain C.
-void emocl_u8_max_pool_2x2(const uint8_t *in, int height, int width, int channels, uint8_t *out);
-
 /// `planes` float planes of `height × width` (`planeStride` apart, rows `rowStride` apart)
 /// into `[height][width][channels]` bytes: value · inverseStep[c] + zeroPoint[c] rounded (half
 /// up) and clamped to 0…255, the channels after `planes` set to 128. `inverseStep` and

@@ -45,13 +45,12 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// (``TurnedCrops``), so that faces tilted beyond what the networks learnt are found.
   /// False follows facenet-pytorch exactly.
   public let retriesTurned: Bool
-  /// Whether P-Net runs in 8 bits (``PNetInt8``) where it can: the model card holds its
-  /// activation steps and the CPU has AVX-512 VNNI. False (the default) runs the float network
-  /// everywhere (facenet-pytorch's numbers). ``runsQuantizedPNet`` says what happens on this
-  /// machine. Not yet the default: its proposals differ slightly from the float network's
-  /// (face probabilities 0.001–0.007 apart on average on the shared photos), which loses one of
-  /// the two people of `03_two_people.jpg` turned by −40° (MTCNNTurnTests), and finds about as
-  /// many scene faces with more false ones on one seed (issue 11's note of session 10).
+  /// Whether P-Net's second half runs in 8 bits (``PNetInt8``) where it can: the model card holds
+  /// its activations' ranges and the CPU has AVX-512 VNNI. False (the default) runs the float
+  /// network everywhere (facenet-pytorch's numbers). ``runsQuantizedPNet`` says what happens on
+  /// this machine. Not the default: on the machine measured it saves about a tenth of a
+  /// detection, while on generated scenes it finds 0.4–0.5 points fewer faces and it loses one
+  /// of the two people of `03_two_people.jpg` turned by −40° (README, "P-Net in 8 bits").
   public let quantizedPNet: Bool
   /// P-Net pixels of grey border on each side of a pyramid level when ``padsBorders``: half the
   /// 12-pixel window, so a window may hang half outside the photo at every scale.
@@ -115,8 +114,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       padsBorders: padsBorders, retriesTurned: retriesTurned, quantizedPNet: quantizedPNet)
   }
 
-  /// Whether detections run P-Net in 8 bits here: ``quantizedPNet``, a card with P-Net's
-  /// activation steps, and a CPU with AVX-512 VNNI.
+  /// Whether detections run P-Net's second half in 8 bits here: ``quantizedPNet``, a card with
+  /// its activations' ranges, and a CPU with AVX-512 VNNI.
   public var runsQuantizedPNet: Bool { quantizedPNet && pool.hasInt8PNet }
 
   /// The detector wants colour: MTCNN was trained on RGB photos.
@@ -199,17 +198,17 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
   }
 
-  /// Per channel, the smallest and largest value each of P-Net's first three convolutions
-  /// (after their PReLUs) gives on `image`'s pyramid, as detection builds it: what
-  /// `emocl-bench pnet-calibrate` gathers over photos for the int8 P-Net. Nil where the CPU
-  /// lacks the int8 kernels.
+  /// Per channel, the smallest and largest value of the two activations the int8 P-Net stores as
+  /// bytes (its float head's output and conv3's) on `image`'s pyramid, as detection builds it:
+  /// what `emocl-bench pnet-calibrate` gathers over photos. Nil where the CPU lacks the int8
+  /// kernels.
   package func pnetActivationRanges(in image: Image) throws -> [(
     minimum: [Float], maximum: [Float]
   )]? {
     try pool.withNetworks { networks, _ in
-      networks.withSource(of: image) { source in
+      try networks.withSource(of: image) { source in
         let scales = pyramidScales(height: image.height, width: image.width)
-        return networks.pnetActivationRanges(pyramid(source, scales: scales))
+        return try networks.pnetActivationRanges(pyramid(source, scales: scales))
       }
     }
   }

@@ -27,9 +27,12 @@ final class MTCNNNetworks {
 
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
-  /// P-Net in 8 bits, when the card holds its activations' ranges (`architecture.pnetInt8`:
-  /// `minimum` and `maximum`, per layer one number per channel) and this CPU runs the int8
-  /// kernels.
+  /// Instances of P-Net's float head (its first ``PNetInt8/headLayers`` layers), for the bands
+  /// whose rest runs in 8 bits.
+  private let pnetHeads: PNetInstances
+  /// P-Net's second half in 8 bits, when the card holds its activations' ranges
+  /// (`architecture.pnetInt8`: `minimum` and `maximum`, for the head's output and conv3's, one
+  /// number per channel) and this CPU runs the int8 kernels.
   let pnetInt8: PNetInt8?
   /// P-Net's int8 layers with provisional quantizations, for measuring the activations' ranges
   /// (``pnetActivationRanges(_:)``); nil where the CPU lacks the int8 kernels.
@@ -83,9 +86,20 @@ final class MTCNNNetworks {
       networks.append(network)
     }
     pnetInstances = PNetInstances(spec: specs.pnet, parameters: networks[0].parameters.allValues)
-    pnetInt8 = try Self.int8PNet(file: file, invalid: invalid)
+    var headSpec = specs.pnet
+    headSpec.layers = Array(headSpec.layers.prefix(PNetInt8.headLayers))
+    let head = try Network(spec: headSpec, seed: 0)
+    for info in head.parameters.infos {
+      try head.parameters.set(info.name, to: try file.tensor("pnet.\(info.name)"))
+    }
+    pnetHeads = PNetInstances(spec: headSpec, parameters: head.parameters.allValues)
+    // The int8 half assumes facenet-pytorch's P-Net: a head giving 16 channels, then
+    // conv 3×3 16→32, PReLU, conv 1×1 32→6.
+    let standard =
+      specs.pnet.layers.count == PNetInt8.headLayers + 3 && head.outputShape.channels == 16
+    pnetInt8 = try Self.int8PNet(file: file, invalid: invalid, standard: standard)
     pnetForCalibration =
-      Int8Convolution.isSupported
+      Int8Convolution.isSupported && standard
       ? try PNetInt8(
         parameter: { try file.tensor("pnet.\($0)").storage },
         activations: PNetInt8.channels.map { .uniform(step: 1, channels: $0) })
@@ -100,6 +114,7 @@ final class MTCNNNetworks {
   /// an instance is checked out by one job at a time), the R- and O-Net workspaces not.
   init(sharingParametersOf other: MTCNNNetworks) throws {
     pnetInstances = other.pnetInstances
+    pnetHeads = other.pnetHeads
     pnetInt8 = other.pnetInt8
     pnetForCalibration = other.pnetForCalibration
     rnet = try Workspace(
@@ -112,7 +127,7 @@ final class MTCNNNetworks {
   /// The 8-bit P-Net of `file`, or nil when its card has no activation ranges or the CPU lacks
   /// the int8 kernels.
   private static func int8PNet(
-    file: ModelFile, invalid: (String) -> ModelFileError
+    file: ModelFile, invalid: (String) -> ModelFileError, standard: Bool
   ) throws -> PNetInt8? {
     guard let entry = file.card.architecture["pnetInt8"] else { return nil }
     func ranges(_ key: String) -> [[Float]]? {
@@ -128,6 +143,7 @@ final class MTCNNNetworks {
         "architecture.pnetInt8 needs minimum and maximum: per layer, one number per channel "
           + "(\(PNetInt8.channels))")
     }
+    guard standard else { throw invalid("architecture.pnetInt8 needs facenet-pytorch's P-Net") }
     guard Int8Convolution.isSupported else { return nil }
     return try PNetInt8(
       parameter: { try file.tensor("pnet.\($0)").storage },
@@ -187,16 +203,18 @@ final class MTCNNNetworks {
         if top + rows >= height { break }
         top += rows - 10
       }
-      // The output shapes of the first and last band (the others are the first's).
-      let first = try pnetInstances.checkout(height: bands[0].rows, width: width)
+      // The output shapes of the first and last band (the others are the first's), from the
+      // instances the bands will run (the int8 half takes 2 off the head's output).
+      let (source, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
+      let first = try source.checkout(height: bands[0].rows, width: width)
       let firstShape = first.network.outputShape
-      pnetInstances.giveBack(first, height: bands[0].rows, width: width)
-      let last = try pnetInstances.checkout(height: bands.last!.rows, width: width)
+      source.giveBack(first, height: bands[0].rows, width: width)
+      let last = try source.checkout(height: bands.last!.rows, width: width)
       let lastShape = last.network.outputShape
-      pnetInstances.giveBack(last, height: bands.last!.rows, width: width)
+      source.giveBack(last, height: bands.last!.rows, width: width)
       var map = PNetMaps()
-      map.width = firstShape.width
-      map.height = bands.last!.top / 2 + lastShape.height
+      map.width = firstShape.width - trim
+      map.height = bands.last!.top / 2 + lastShape.height - trim
       maps.append(map)
       // Five planes: face probability, then the four offsets.
       results.append(.allocate(capacity: 5 * map.height * map.width))
@@ -207,11 +225,13 @@ final class MTCNNNetworks {
     let (queue, largestBand) = (jobList, bandFloats)
     let sinks = results.map(UnsafeSendable.init)
     let planes = maps.map { $0.height * $0.width }
-    let instances = pnetInstances
+    let (instances, heads) = (pnetInstances, pnetHeads)
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobList.count))) { _ in
       let band = UnsafeMutablePointer<Float>.allocate(capacity: largestBand)
       defer { band.deallocate() }
       let scratch = PNetInt8.Scratch()
+      // The int8 P-Net's six output planes: each under a quarter of the band's pixels, which
+      // are a third of `largestBand`.
       let outputs = UnsafeMutablePointer<Float>.allocate(
         capacity: quantized == nil ? 0 : 6 * largestBand / 12)
       defer { outputs.deallocate() }
@@ -221,13 +241,21 @@ final class MTCNNNetworks {
         let width = level.paddedWidth
         level.fill(rows: top..<(top + rows), into: band)
         if let quantized {
-          let (height, outWidth) = PNetInt8.outputSize(rows: rows, width: width)
-          let count = height * outWidth
-          quantized.run(
-            band: band, rows: rows, width: width, scratch: scratch, into: outputs, plane: count)
-          Self.store(
-            outputs, count: count, at: top / 2 * outWidth, plane: planes[index],
-            into: sinks[index].pointer)
+          do {
+            let workspace = try heads.checkout(height: rows, width: width)
+            defer { heads.giveBack(workspace, height: rows, width: width) }
+            let head = try workspace.forward(images: band, batch: 1, training: false)
+            let shape = workspace.network.outputShape
+            let (height, outWidth) = (shape.height - 2, shape.width - 2)
+            quantized.run(
+              head: head, height: shape.height, width: shape.width, scratch: scratch,
+              into: outputs, plane: height * outWidth)
+            Self.store(
+              outputs, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
+              into: sinks[index].pointer)
+          } catch {
+            jobs.fail(error)
+          }
           continue
         }
         do {
@@ -256,10 +284,12 @@ final class MTCNNNetworks {
     return maps
   }
 
-  /// Per channel, the smallest and largest value each of P-Net's first three convolutions gives
-  /// over `levels` (whole levels, one at a time), for ``PNetInt8/activations``; nil without the
-  /// int8 kernels.
-  func pnetActivationRanges(_ levels: [PyramidLevel]) -> [(minimum: [Float], maximum: [Float])]? {
+  /// Per channel, the smallest and largest value of P-Net's float head and of its conv3 over
+  /// `levels` (whole levels, one at a time; the head's instances for a whole level are not
+  /// kept), for ``PNetInt8/activations``; nil without the int8 kernels.
+  func pnetActivationRanges(_ levels: [PyramidLevel]) throws -> [(
+    minimum: [Float], maximum: [Float]
+  )]? {
     guard let pnet = pnetForCalibration else { return nil }
     var ranges = PNetInt8.channels.map { n in
       (minimum: [Float](repeating: 0, count: n), maximum: [Float](repeating: 0, count: n))
@@ -267,14 +297,17 @@ final class MTCNNNetworks {
     for level in levels where level.paddedHeight >= 12 && level.paddedWidth >= 12 {
       let (rows, width) = (level.paddedHeight, level.paddedWidth)
       var band = [Float](repeating: 0, count: 3 * rows * width)
-      band.withUnsafeMutableBufferPointer { band in
+      let found = try band.withUnsafeMutableBufferPointer { band in
         level.fill(rows: 0..<rows, into: band.baseAddress!)
-        let found = pnet.activationRanges(band: band.baseAddress!, rows: rows, width: width)
-        for k in 0..<3 {
-          for c in ranges[k].minimum.indices {
-            ranges[k].minimum[c] = min(ranges[k].minimum[c], found[k].minimum[c])
-            ranges[k].maximum[c] = max(ranges[k].maximum[c], found[k].maximum[c])
-          }
+        let workspace = try pnetHeads.checkout(height: rows, width: width)
+        let head = try workspace.forward(images: band.baseAddress!, batch: 1, training: false)
+        let shape = workspace.network.outputShape
+        return pnet.activationRanges(head: head, height: shape.height, width: shape.width)
+      }
+      for k in ranges.indices {
+        for c in ranges[k].minimum.indices {
+          ranges[k].minimum[c] = min(ranges[k].minimum[c], found[k].minimum[c])
+          ranges[k].maximum[c] = max(ranges[k].maximum[c], found[k].maximum[c])
         }
       }
     }
