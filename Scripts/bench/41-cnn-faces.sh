@@ -13,12 +13,7 @@ if [ ! -f "$photo" ]; then echo "skipped: no $photo"; exit 0; fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 w=1155; h=866; raw="$work/photo.rgb"
-"$EMOCL_PYTHON" - "$photo" "$raw" "$w" "$h" <<'PY'
-import sys
-from PIL import Image
-img = Image.open(sys.argv[1]).convert("RGB").resize((int(sys.argv[3]), int(sys.argv[4])), Image.BOX)
-open(sys.argv[2], "wb").write(img.tobytes())
-PY
+EMOCL_PYTHON="$EMOCL_PYTHON" bash "$(dirname "$0")/../bench-raw-photo.sh" "$photo" "$raw" "$w" "$h"
 ours=$("$EMOCL_BENCH_BIN" cnn-faces --raw "$raw" --width "$w" --height "$h" --threads 2 \
   --repeats 7)
 read -r _ ours_ms _ first_ms _ ours_faces _ <<<"$ours"

@@ -15,12 +15,7 @@ if ! grep -qw avx512_vnni /proc/cpuinfo; then echo "skipped: this CPU has no AVX
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 w=1155; h=866; raw="$work/photo.rgb"
-"$EMOCL_PYTHON" - "$photos/08_couple.jpg" "$raw" "$w" "$h" <<'PY'
-import sys
-from PIL import Image
-img = Image.open(sys.argv[1]).convert("RGB").resize((int(sys.argv[3]), int(sys.argv[4])), Image.BOX)
-open(sys.argv[2], "wb").write(img.tobytes())
-PY
+EMOCL_PYTHON="$EMOCL_PYTHON" bash "$(dirname "$0")/../bench-raw-photo.sh" "$photos/08_couple.jpg" "$raw" "$w" "$h"
 echo "threads	p-net	round	ms (median of 21)"
 for round in 1 2 3; do
   for threads in 2 1; do
