@@ -28,7 +28,8 @@ extension Predict {
       pipeline: EmotionPipeline(
         classifier: classifier,
         faceLocator: try Self.faceLocator(
-          detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+          detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
+          quantizedPNet: int8PNet)
       ),
       options: VideoAnalysisOptions(margin: margin, maxFaces: maxFaces))
     let name = (path as NSString).lastPathComponent

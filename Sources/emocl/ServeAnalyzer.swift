@@ -6,10 +6,12 @@ import Service
 
 /// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
 /// (MTCNN or Haar face detection, `detector=`), over each of `cnn`, `logreg`, `svm` found in the
-/// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`.
+/// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`; with
+/// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
 func makeServeAnalyzer(
-  modelsDirectory: String?, cnnFlip: Bool? = nil, maxQueued: Int = 256, logger: Logger
+  modelsDirectory: String?, cnnFlip: Bool? = nil, maxQueued: Int = 256,
+  quantizedPNet: Bool = false, logger: Logger
 ) throws
   -> PipelineAnalyzer
 {
@@ -21,7 +23,7 @@ func makeServeAnalyzer(
       do {
         locators[kind] = try Predict.faceLocator(
           kind, locator: ModelLocator(modelsDirectory: folder),
-          threads: ProcessInfo.processInfo.activeProcessorCount)
+          threads: ProcessInfo.processInfo.activeProcessorCount, quantizedPNet: quantizedPNet)
       } catch {
         logger.warning(
           "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
@@ -37,10 +39,11 @@ func makeServeAnalyzer(
 
 /// The video analyser of `emocl serve`'s and `emocl worker`'s job workers: the first of
 /// `cnn`, `svm`, `logreg` in the models folder that gives probabilities, with `detector`
-/// (by default the one `emocl predict` uses).
-func makeVideoAnalyzer(modelsDirectory: String?, detector: FaceDetectorKind = .standard) throws
-  -> VideoAnalyzer
-{
+/// (by default the one `emocl predict` uses), its P-Net half in 8 bits with `quantizedPNet`
+/// where the CPU can.
+func makeVideoAnalyzer(
+  modelsDirectory: String?, detector: FaceDetectorKind = .standard, quantizedPNet: Bool = false
+) throws -> VideoAnalyzer {
   let folder = try serveModelsFolder(modelsDirectory)
   let locator = ModelLocator(modelsDirectory: folder)
   var problems: [String] = []
@@ -56,7 +59,9 @@ func makeVideoAnalyzer(modelsDirectory: String?, detector: FaceDetectorKind = .s
       }
       return VideoAnalyzer(
         pipeline: EmotionPipeline(
-          classifier: classifier, faceLocator: try Predict.faceLocator(detector, locator: locator)))
+          classifier: classifier,
+          faceLocator: try Predict.faceLocator(
+            detector, locator: locator, quantizedPNet: quantizedPNet)))
     } catch {
       problems.append("\(name): \(error)")
     }

@@ -57,6 +57,13 @@ struct Serve: AsyncParsableCommand {
   var uploadDir: String?
   @Option(name: .customLong("max-video-mb"), help: "Largest video upload in MB (default 500).")
   var maxVideoMB: Int?
+  @Flag(
+    name: .customLong("int8-pnet"),
+    help: """
+      Run MTCNN's P-Net half in 8 bits on CPUs with AVX-512 VNNI (about a tenth faster \
+      detection, slightly fewer faces found; README "P-Net in 8 bits"); elsewhere ignored.
+      """)
+  var int8PNet = false
 
   func run() async throws {
     // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded
@@ -90,13 +97,14 @@ struct Serve: AsyncParsableCommand {
     // Models first: a missing model folder is the likelier mistake and needs no database.
     let analyzer = try makeServeAnalyzer(
       modelsDirectory: configuration.modelsDirectory, cnnFlip: configuration.cnnFlip,
-      maxQueued: configuration.maxQueuedAnalyses, logger: logger)
+      maxQueued: configuration.maxQueuedAnalyses, quantizedPNet: int8PNet, logger: logger)
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
     // Video jobs: the workers of this server, if any, analyse with the same models.
     let videoAnalyzer =
       configuration.videoWorkers > 0
-      ? try makeVideoAnalyzer(modelsDirectory: configuration.modelsDirectory) : nil
+      ? try makeVideoAnalyzer(
+        modelsDirectory: configuration.modelsDirectory, quantizedPNet: int8PNet) : nil
     let service = EmoclService(
       configuration: configuration, analyzer: analyzer, store: store,
       storeServices: store.services, videoAnalyzer: videoAnalyzer, logger: logger)

@@ -166,6 +166,44 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     #expect(counts == ["cnn": 5, "haar": 4])
   }
 
+  /// `--int8-pnet` reaches the detector: the same five faces, each box overlapping one of the
+  /// float P-Net's by an intersection over union of at least 0.8 (on a CPU without AVX-512
+  /// VNNI both runs are the float P-Net's).
+  @Test func theInt8PNetFlagCountsTheFiveFacePhoto() throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let model = dir.url.appendingPathComponent("bright.safetensors")
+    try writeBrightnessModel(to: model)
+    let photo = photos.appendingPathComponent("20_multi_face.jpg").path
+    var boxes: [[[Int]]] = []
+    for flag in [[], ["--int8-pnet"]] {
+      let result = try runCLI(["predict", photo, "--model", model.path] + flag)
+      #expect(result.status == 0, "\(flag): \(result.error)")
+      let array = try #require(
+        try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+      let faces = try #require(array.first?["faces"] as? [[String: Any]])
+      boxes.append(
+        faces.compactMap { $0["box"] as? [String: Int] }.map {
+          [$0["x"] ?? 0, $0["y"] ?? 0, $0["width"] ?? 0, $0["height"] ?? 0]
+        })
+    }
+    #expect(boxes[0].count == 5 && boxes[1].count == 5)
+    func overlap(_ a: [Int], _ b: [Int]) -> Double {
+      let w = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+      let h = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+      return Double(w * h) / Double(a[2] * a[3] + b[2] * b[3] - w * h)
+    }
+    for box in boxes[1] {
+      let best = boxes[0].map { overlap(box, $0) }.max() ?? 0
+      #expect(best >= 0.8, "\(box): best overlap \(best) with \(boxes[0])")
+    }
+    // Where the int8 kernels run, the flag took effect: some box moved by a pixel or more.
+    if Int8Convolution.isSupported {
+      #expect(Set(boxes[0]) != Set(boxes[1]), "the same boxes with --int8-pnet")
+    }
+  }
+
   @Test func badOptionsAreRejectedBeforeWork() throws {
     for arguments in [
       ["predict", "x.jpg", "--boxes", "[[1, 2, 3]]"],
