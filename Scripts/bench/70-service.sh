@@ -10,7 +10,8 @@
 # its figures are printed as a fixed reference.
 #
 # Environment: EMOCL_BENCH_SECONDS (per wrk run, default 10), EMOCL_MODELS (default Models/),
-# EMOCL_BENCH_PORT (default: a free port). The load average is printed: other processes on the
+# EMOCL_BENCH_PORT (default: a free port), EMOCL_SERVE_FLAGS (more `emocl serve` flags, e.g.
+# --int8-pnet). The load average is printed: other processes on the
 # 2 cores slow the server down.
 set -euo pipefail
 bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
@@ -68,7 +69,7 @@ port="${EMOCL_BENCH_PORT:-$("$python" -c 'import socket; s = socket.socket(); s.
 # image) or off (half the network's work per face).
 start_server() {
   "$bin" serve --port "$port" --models "$models" --database "sqlite:$work/bench.sqlite" \
-    --flip "$1" --log-level warning 2>"$work/server.log" &
+    --flip "$1" --log-level warning ${EMOCL_SERVE_FLAGS:-} 2>"$work/server.log" &
   server=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
