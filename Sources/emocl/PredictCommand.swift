@@ -55,13 +55,7 @@ struct Predict: ParsableCommand {
     help: "Rotate and scale each face so its eyes are level where FER2013's are (cnn detector).")
   var align = false
 
-  @Flag(
-    name: .customLong("int8-pnet"),
-    help: """
-      Run MTCNN's P-Net half in 8 bits on CPUs with AVX-512 VNNI (about a tenth faster \
-      detection, slightly fewer faces found; README "P-Net in 8 bits"); elsewhere ignored.
-      """)
-  var int8PNet = false
+  @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
   @Flag(name: .customLong("no-detect"), help: "Classify each whole image as one face.")
   var noDetect = false
 
@@ -177,6 +171,13 @@ struct Predict: ParsableCommand {
       ThreadPolicy(blasThreads: 1).configureProcess()
     }
   }
+
+  /// The help of `predict`'s and `serve`'s `--int8-pnet`.
+  static let int8PNetHelp = ArgumentHelp(
+    """
+    Run MTCNN's P-Net half in 8 bits on CPUs with AVX-512 VNNI (about a tenth faster \
+    detection, slightly fewer faces found; README "P-Net in 8 bits"); elsewhere ignored.
+    """)
 
   /// The `kind` detector: MTCNN from the models (`mtcnn.safetensors`, found like the emotion
   /// models), or OpenCV's face and eye cascades (Debian package opencv-data) with their

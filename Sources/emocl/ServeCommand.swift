@@ -57,13 +57,7 @@ struct Serve: AsyncParsableCommand {
   var uploadDir: String?
   @Option(name: .customLong("max-video-mb"), help: "Largest video upload in MB (default 500).")
   var maxVideoMB: Int?
-  @Flag(
-    name: .customLong("int8-pnet"),
-    help: """
-      Run MTCNN's P-Net half in 8 bits on CPUs with AVX-512 VNNI (about a tenth faster \
-      detection, slightly fewer faces found; README "P-Net in 8 bits"); elsewhere ignored.
-      """)
-  var int8PNet = false
+  @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
 
   func run() async throws {
     // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded

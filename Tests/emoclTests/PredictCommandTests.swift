@@ -136,20 +136,26 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
     #expect(named.error.contains("'nosuchmodel' not found"), "\(named.error)")
   }
 
-  @Test func bothDetectorsCountTheFiveFacePhoto() throws {
-    guard let photos = try SharedData.path("datasets/photos") else { return }
+  /// The faces `emocl predict` finds on the shared five-face photo with `arguments` (the
+  /// brightness model classifies), or nil without the shared photos.
+  static func fiveFacePhotoFaces(_ arguments: [String]) throws -> [[String: Any]]? {
+    guard let photos = try SharedData.path("datasets/photos") else { return nil }
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
     let model = dir.url.appendingPathComponent("bright.safetensors")
     try writeBrightnessModel(to: model)
     let photo = photos.appendingPathComponent("20_multi_face.jpg").path
+    let result = try runCLI(["predict", photo, "--model", model.path] + arguments)
+    #expect(result.status == 0, "\(arguments): \(result.error)")
+    let array = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+    return try #require(array.first?["faces"] as? [[String: Any]])
+  }
+
+  @Test func bothDetectorsCountTheFiveFacePhoto() throws {
     var counts: [String: Int] = [:]
     for detector in ["cnn", "haar"] {
-      let result = try runCLI(["predict", photo, "--model", model.path, "--detector", detector])
-      #expect(result.status == 0, "\(detector): \(result.error)")
-      let array = try #require(
-        try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
-      let faces = try #require(array.first?["faces"] as? [[String: Any]])
+      guard let faces = try Self.fiveFacePhotoFaces(["--detector", detector]) else { return }
       counts[detector] = faces.count
       // Only the CNN gives a score, five landmarks and a quality per face.
       for face in faces {
@@ -170,19 +176,9 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
   /// float P-Net's by an intersection over union of at least 0.8 (on a CPU without AVX-512
   /// VNNI both runs are the float P-Net's).
   @Test func theInt8PNetFlagCountsTheFiveFacePhoto() throws {
-    guard let photos = try SharedData.path("datasets/photos") else { return }
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanup() }
-    let model = dir.url.appendingPathComponent("bright.safetensors")
-    try writeBrightnessModel(to: model)
-    let photo = photos.appendingPathComponent("20_multi_face.jpg").path
     var boxes: [[[Int]]] = []
     for flag in [[], ["--int8-pnet"]] {
-      let result = try runCLI(["predict", photo, "--model", model.path] + flag)
-      #expect(result.status == 0, "\(flag): \(result.error)")
-      let array = try #require(
-        try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
-      let faces = try #require(array.first?["faces"] as? [[String: Any]])
+      guard let faces = try Self.fiveFacePhotoFaces(flag) else { return }
       boxes.append(
         faces.compactMap { $0["box"] as? [String: Int] }.map {
           [$0["x"] ?? 0, $0["y"] ?? 0, $0["width"] ?? 0, $0["height"] ?? 0]
