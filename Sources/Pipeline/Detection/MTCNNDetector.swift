@@ -173,29 +173,23 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
   }
 
-  /// The pyramid's scales for a `height × width` photo: `12/minFaceSize · factor^k` while the
-  /// shorter side stays at least 12 pixels.
-  private func pyramidScales(height h: Int, width w: Int) -> [Double] {
-    var scales: [Double] = []
+  /// The pyramid of `source`: scales `12/minFaceSize · factor^k` while the shorter side stays
+  /// at least 12 pixels, and a level at each, inside the grey border when ``padsBorders``.
+  private func pyramid(_ source: ResamplingSource) -> [(scale: Double, level: PyramidLevel)] {
+    let (h, w) = (source.image.height, source.image.width)
+    let margin = padsBorders ? Self.levelMargin : 0
+    var pyramid: [(scale: Double, level: PyramidLevel)] = []
     var scale = 12.0 / minFaceSize
     var shorter = Double(min(h, w)) * scale
     while shorter >= 12 {
-      scales.append(scale)
+      let level = PyramidLevel(
+        source: source, height: Int(Double(h) * scale + 1), width: Int(Double(w) * scale + 1),
+        margin: margin)
+      pyramid.append((scale, level))
       scale *= factor
       shorter *= factor
     }
-    return scales
-  }
-
-  /// The pyramid's levels at `scales`, inside the grey border when ``padsBorders``.
-  private func pyramid(_ source: ResamplingSource, scales: [Double]) -> [PyramidLevel] {
-    let (h, w) = (source.image.height, source.image.width)
-    let margin = padsBorders ? Self.levelMargin : 0
-    return scales.map { scale in
-      PyramidLevel(
-        source: source, height: Int(Double(h) * scale + 1), width: Int(Double(w) * scale + 1),
-        margin: margin)
-    }
+    return pyramid
   }
 
   /// Per channel, the smallest and largest value of the two activations the int8 P-Net stores as
@@ -207,8 +201,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   )]? {
     try pool.withNetworks { networks, _ in
       try networks.withSource(of: image) { source in
-        let scales = pyramidScales(height: image.height, width: image.width)
-        return try networks.pnetActivationRanges(pyramid(source, scales: scales))
+        try networks.pnetActivationRanges(pyramid(source).map(\.level))
       }
     }
   }
@@ -218,8 +211,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   package func pnetProbabilities(in image: Image, quantized: Bool) throws -> [[Float]] {
     try pool.withNetworks { networks, _ in
       try networks.withSource(of: image) { source in
-        let scales = pyramidScales(height: image.height, width: image.width)
-        return try networks.pnet(pyramid(source, scales: scales), workers: 1, int8: quantized)
+        try networks.pnet(pyramid(source).map(\.level), workers: 1, int8: quantized)
           .map(\.probability)
       }
     }
@@ -229,13 +221,11 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   private func proposals(_ source: ResamplingSource, _ networks: MTCNNNetworks, workers: Int)
     throws -> [CandidateBox]
   {
-    let scales = pyramidScales(height: source.image.height, width: source.image.width)
+    let levels = pyramid(source)
     var found: [CandidateBox] = []
-    let levels = pyramid(source, scales: scales)
-    let margin = padsBorders ? Self.levelMargin : 0
-    for (scale, maps) in zip(
-      scales, try networks.pnet(levels, workers: workers, int8: quantizedPNet))
-    {
+    let allMaps = try networks.pnet(levels.map(\.level), workers: workers, int8: quantizedPNet)
+    for ((scale, level), maps) in zip(levels, allMaps) {
+      let margin = level.margin
       let s = Float(scale)
       var atScale: [CandidateBox] = []
       for y in 0..<maps.height {

@@ -187,6 +187,8 @@ final class MTCNNNetworks {
   func pnet(_ levels: [PyramidLevel], workers: Int, int8: Bool = false) throws -> [PNetMaps] {
     let quantized = int8 ? pnetInt8 : nil
     guard !levels.isEmpty else { return [] }
+    // The instances each band runs (the int8 half takes 2 off the head's output).
+    let (bandNetworks, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
     var jobList: [(level: Int, top: Int, rows: Int)] = []
     var maps: [PNetMaps] = []
     var results: [UnsafeMutablePointer<Float>] = []
@@ -203,15 +205,13 @@ final class MTCNNNetworks {
         if top + rows >= height { break }
         top += rows - 10
       }
-      // The output shapes of the first and last band (the others are the first's), from the
-      // instances the bands will run (the int8 half takes 2 off the head's output).
-      let (source, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
-      let first = try source.checkout(height: bands[0].rows, width: width)
+      // The output shapes of the first and last band (the others are the first's).
+      let first = try bandNetworks.checkout(height: bands[0].rows, width: width)
       let firstShape = first.network.outputShape
-      source.giveBack(first, height: bands[0].rows, width: width)
-      let last = try source.checkout(height: bands.last!.rows, width: width)
+      bandNetworks.giveBack(first, height: bands[0].rows, width: width)
+      let last = try bandNetworks.checkout(height: bands.last!.rows, width: width)
       let lastShape = last.network.outputShape
-      source.giveBack(last, height: bands.last!.rows, width: width)
+      bandNetworks.giveBack(last, height: bands.last!.rows, width: width)
       var map = PNetMaps()
       map.width = firstShape.width - trim
       map.height = bands.last!.top / 2 + lastShape.height - trim
@@ -225,7 +225,6 @@ final class MTCNNNetworks {
     let (queue, largestBand) = (jobList, bandFloats)
     let sinks = results.map(UnsafeSendable.init)
     let planes = maps.map { $0.height * $0.width }
-    let (instances, heads) = (pnetInstances, pnetHeads)
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobList.count))) { _ in
       let band = UnsafeMutablePointer<Float>.allocate(capacity: largestBand)
       defer { band.deallocate() }
@@ -240,32 +239,21 @@ final class MTCNNNetworks {
         let level = levels[index]
         let width = level.paddedWidth
         level.fill(rows: top..<(top + rows), into: band)
-        if let quantized {
-          do {
-            let workspace = try heads.checkout(height: rows, width: width)
-            defer { heads.giveBack(workspace, height: rows, width: width) }
-            let head = try workspace.forward(images: band, batch: 1, training: false)
-            let shape = workspace.network.outputShape
-            let (height, outWidth) = (shape.height - 2, shape.width - 2)
-            quantized.run(
-              head: head, height: shape.height, width: shape.width, scratch: scratch,
-              into: outputs, plane: height * outWidth)
-            Self.store(
-              outputs, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
-              into: sinks[index].pointer)
-          } catch {
-            jobs.fail(error)
-          }
-          continue
-        }
         do {
-          let workspace = try instances.checkout(height: rows, width: width)
-          defer { instances.giveBack(workspace, height: rows, width: width) }
-          let out = try workspace.forward(images: band, batch: 1, training: false)
+          // The whole float P-Net, or its float head followed by the int8 half.
+          let workspace = try bandNetworks.checkout(height: rows, width: width)
+          defer { bandNetworks.giveBack(workspace, height: rows, width: width) }
+          var out = UnsafePointer(try workspace.forward(images: band, batch: 1, training: false))
           let shape = workspace.network.outputShape
-          let count = shape.planeSize
+          let (height, outWidth) = (shape.height - trim, shape.width - trim)
+          if let quantized {
+            quantized.run(
+              head: out, height: shape.height, width: shape.width, scratch: scratch,
+              into: outputs, plane: height * outWidth)
+            out = UnsafePointer(outputs)
+          }
           Self.store(
-            out, count: count, at: top / 2 * shape.width, plane: planes[index],
+            out, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
             into: sinks[index].pointer)
         } catch {
           jobs.fail(error)
