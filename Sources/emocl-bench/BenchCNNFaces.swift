@@ -20,14 +20,7 @@ struct BenchCNNFaces: ParsableCommand {
   var model: String?
   @Option(help: "Smallest face side searched for, in pixels.") var minFace: Double = 20
   @Option(help: "Threads for P-Net's convolutions.") var threads: Int = 2
-  @Flag(
-    inversion: .prefixedNo,
-    help: "Second looks at rejected boxes turned by ±20° (MTCNNDetector.retriesTurned).")
-  var turnedLooks = true
-  @Flag(
-    name: .customLong("int8-pnet"),
-    help: "P-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedPNet).")
-  var int8PNet = false
+  @OptionGroup(title: "MTCNN") var mtcnn: MTCNNFlags
   @Option(help: "Timed runs (the median is printed).") var repeats: Int = 5
   @Option(
     help: """
@@ -48,12 +41,12 @@ struct BenchCNNFaces: ParsableCommand {
     if let model {
       detector = try MTCNNDetector(
         file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
-        threads: threads, concurrentCalls: concurrentCalls, retriesTurned: turnedLooks,
-        quantizedPNet: int8PNet)
+        threads: threads, concurrentCalls: concurrentCalls, retriesTurned: mtcnn.turnedLooks,
+        quantizedPNet: mtcnn.int8PNet)
     } else {
       detector = try MTCNNDetector.standard(
         minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls,
-        retriesTurned: turnedLooks, quantizedPNet: int8PNet)
+        retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet)
     }
     // The first call builds the P-Net instances for this image's pyramid sizes.
     let firstStart = DispatchTime.now().uptimeNanoseconds

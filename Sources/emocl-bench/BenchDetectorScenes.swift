@@ -44,14 +44,7 @@ struct BenchDetectorScenes: ParsableCommand {
   @Option(help: "Share of faces partly covered (0-1).")
   var covered: Double = 0.25
 
-  @Flag(
-    inversion: .prefixedNo,
-    help: "CNN detector: second looks at rejected boxes turned by ±20° (retriesTurned).")
-  var turnedLooks = true
-  @Flag(
-    name: .customLong("int8-pnet"),
-    help: "P-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedPNet).")
-  var int8PNet = false
+  @OptionGroup(title: "MTCNN") var mtcnn: MTCNNFlags
 
   @Option(help: "Write the first N scenes with truth (white) and detections (yellow) as PNG.")
   var saveScenes: Int = 0
@@ -79,7 +72,7 @@ struct BenchDetectorScenes: ParsableCommand {
       FaceDetectorKind(rawValue: detector) == .cnn
       ? try MTCNNDetector.standard(
         locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
-        retriesTurned: turnedLooks, quantizedPNet: int8PNet)
+        retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet)
       : try HaarFaceLocator.standard()
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     let crops = (0..<dataset.count).map { i in
