@@ -1,5 +1,5 @@
-// The quantization of float activations into bytes for the int8 convolutions (emocl_int8.h), in
-// plain C: the compiler vectorises it for whatever CPU the build targets.
+// The quantization of float activations into bytes for the int8 convolutions (emocl_int8.h), and
+// max pooling of bytes, in plain C: the compiler vectorises it for whatever CPU the build targets.
 #include "emocl_int8.h"
 
 void emocl_u8_quantize_planes(const float *in, int planes, int height, int width, long rowStride,
@@ -19,6 +19,22 @@ void emocl_u8_quantize_planes(const float *in, int planes, int height, int width
         float v = src[x] * inverse + shift;
         v = v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v);
         dst[(long)x * channels + c] = (uint8_t)(int)v;
+      }
+    }
+  }
+}
+
+void emocl_u8_max_pool2(const uint8_t *in, int height, int width, int channels, uint8_t *out,
+                        long rowStride) {
+  long row = (long)width * channels;
+  for (int y = 0; y < height / 2; y++) {
+    for (int x = 0; x < width / 2; x++) {
+      const uint8_t *a = in + 2 * y * row + 2L * x * channels, *b = a + row;
+      uint8_t *dst = out + y * rowStride + (long)x * channels;
+      for (int c = 0; c < channels; c++) {
+        uint8_t top = a[c] > a[c + channels] ? a[c] : a[c + channels];
+        uint8_t bottom = b[c] > b[c + channels] ? b[c] : b[c + channels];
+        dst[c] = top > bottom ? top : bottom;
       }
     }
   }

@@ -22,6 +22,11 @@ public final class CNNClassifier: @unchecked Sendable {
   /// Whether logits are averaged over each crop and its mirror image (card key
   /// `architecture.test_time_flip`, unless the caller overrides it).
   public let flip: Bool
+  /// The 8-bit network images run through, when asked for (`int8`), the card has its ranges
+  /// and the CPU its kernels; nil when the float network runs.
+  public let int8Network: Int8Network?
+  /// One scratch per worker for ``int8Network``.
+  let int8Scratch: [Int8Network.Scratch]
   private let replicas: Replicas
   private let lock = NSLock()
 
@@ -31,8 +36,12 @@ public final class CNNClassifier: @unchecked Sendable {
   /// each keeping a core busy with single-threaded GEMMs: run with OpenBLAS single-threaded
   /// (``ThreadPolicy/workers(_:)``, applied by the executable), as more BLAS threads on top
   /// oversubscribe the cores and halve the speed. `flip`
-  /// overrides the card's test-time flip (off halves the cost per image).
-  public init(file: ModelFile, maxBatch: Int = 64, workers: Int = 1, flip: Bool? = nil) throws {
+  /// overrides the card's test-time flip (off halves the cost per image). With `int8`, images
+  /// run through the 8-bit network (``Int8Network``) when the card has its ranges
+  /// (`architecture.int8`) and the CPU has AVX-512 VNNI; ``int8Network`` says whether they do.
+  public init(
+    file: ModelFile, maxBatch: Int = 64, workers: Int = 1, flip: Bool? = nil, int8: Bool = false
+  ) throws {
     try file.requireKind(.cnn)
     let card = file.card
     let path = file.path
@@ -74,6 +83,17 @@ public final class CNNClassifier: @unchecked Sendable {
       std: Float(card.input.std[0] / (card.input.scale * 255)))
     temperature = card.calibration?.temperature ?? 1
     self.flip = flip ?? card.architecture["test_time_flip"]?.boolValue ?? false
+    let maxima = try Self.int8Maxima(file: file, spec: spec)
+    if int8, let maxima, Int8Network.isSupported {
+      let quantized = try Int8Network(
+        network: network, normalization: normalization,
+        activations: Int8Calibration.activations(maxima: maxima))
+      int8Network = quantized
+      int8Scratch = (0..<max(1, workers)).map { _ in Int8Network.Scratch(for: quantized) }
+    } else {
+      int8Network = nil
+      int8Scratch = []
+    }
     // A classifier never trains: forward-only workspaces (Winograd F(4×4, 3×3) where it is
     // faster), and its kernels' Winograd transforms are computed once.
     replicas = try Replicas(
@@ -89,6 +109,10 @@ public final class CNNClassifier: @unchecked Sendable {
     }
     lock.lock()
     defer { lock.unlock() }
+    if let int8Network, count > 0 {
+      let logits = int8Logits(int8Network, pixels: pixels, count: count)
+      return Self.softmax(logits, classes: card.classes.count, temperature: temperature)
+    }
     let logits = try replicas.centerCropLogits(
       pixels: pixels, count: count, width: w, height: h, crop: crop,
       normalization: normalization, flip: flip)

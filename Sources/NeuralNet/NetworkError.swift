@@ -12,6 +12,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
   case unknownParameter(String)
   /// A training label that is no class index of the network's output.
   case labelOutOfRange(label: Int, classes: Int)
+  /// A network, or ranges, that the 8-bit runner (``Int8Network``) does not take.
+  case unsupported(String)
 
   public var description: String {
     switch self {
@@ -23,6 +25,7 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     case .unknownParameter(let name): return "no parameter named \"\(name)\""
     case .labelOutOfRange(let label, let classes):
       return "label \(label) is outside 0..<\(classes)"
+    case .unsupported(let why): return "not runnable in 8 bits: \(why)"
     }
   }
 }

@@ -22,12 +22,14 @@ public struct CNNEmotionClassifier: EmotionClassifier {
     self.name = name
   }
 
-  /// Loads a `cnn` model file; inference runs on up to two threads in batches of 64. `flip`
-  /// overrides the card's test-time flip.
-  public init(modelFile file: ModelFile, name: String, flip: Bool? = nil) throws {
+  /// Loads a `cnn` model file; inference runs on up to two threads in batches of 64, as
+  /// `options` say (the card's flip unless overridden; 8 bits where the card and CPU allow).
+  public init(modelFile file: ModelFile, name: String, options: CNNOptions = CNNOptions()) throws {
     let workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
     self.init(
-      model: try CNNClassifier(file: file, maxBatch: 64, workers: workers, flip: flip), name: name)
+      model: try CNNClassifier(
+        file: file, maxBatch: 64, workers: workers, flip: options.flip, int8: options.int8),
+      name: name)
   }
 
   public func probabilities(forFaces faces: [Image]) throws -> [[Float]] {

@@ -5,11 +5,11 @@ extension ModelFile {
   /// The model kinds `emotionClassifier(name:)` can load.
   public static var classifierKinds: [ModelKind] { [.cnn, .logreg, .svm] }
 
-  /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind. `cnnFlip`
-  /// overrides a CNN card's test-time flip (other kinds ignore it).
+  /// The model as an `EmotionClassifier` named `name`, chosen by the card's kind. `cnn` says
+  /// how a CNN runs (its flip, 8 bits or floats); other kinds ignore it.
   /// - Throws: `ClassifierLoadError` for a kind without a classifier or classes other than the
   ///   seven emotions; the model type's own errors for missing or misshapen tensors.
-  public func emotionClassifier(name: String, cnnFlip: Bool? = nil) throws
+  public func emotionClassifier(name: String, cnn: CNNOptions = CNNOptions()) throws
     -> any EmotionClassifier
   {
     guard card.classes == Emotion.names else {
@@ -17,7 +17,7 @@ extension ModelFile {
     }
     switch card.kind {
     case .cnn:
-      return try CNNEmotionClassifier(modelFile: self, name: name, flip: cnnFlip)
+      return try CNNEmotionClassifier(modelFile: self, name: name, options: cnn)
     case .logreg, .svm:
       return try ClassicalClassifier(modelFile: self, name: name)
     default:
@@ -28,10 +28,11 @@ extension ModelFile {
 
   /// Locates (`ModelLocator`), reads and loads the classifier for a `--model` argument.
   public static func emotionClassifier(
-    _ nameOrPath: String, locator: ModelLocator = ModelLocator()
+    _ nameOrPath: String, locator: ModelLocator = ModelLocator(), cnn: CNNOptions = CNNOptions()
   ) throws -> any EmotionClassifier {
     let url = try locator.locate(nameOrPath)
     let file = try ModelFile.read(from: url)
-    return try file.emotionClassifier(name: url.deletingPathExtension().lastPathComponent)
+    return try file.emotionClassifier(
+      name: url.deletingPathExtension().lastPathComponent, cnn: cnn)
   }
 }

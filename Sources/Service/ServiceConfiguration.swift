@@ -24,6 +24,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
   /// says; the shipped model does). Off halves the network's cost per face, at about one
   /// point of val accuracy.
   public var cnnFlip: Bool?
+  /// Whether the CNN runs in 8 bits where the card and CPU allow (`EMOCL_CNN_INT8`, default
+  /// on; see `CNNOptions.int8`).
+  public var cnnInt8 = true
   /// Largest batch request body, default 50 MB.
   public var maxBatchBytes = 50 * 1024 * 1024
   /// Most images in one batch, default 32.
@@ -94,6 +97,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
       c.bodyTimeout = .seconds(try positive(v, "EMOCL_BODY_TIMEOUT", maximum: 3600))
     }
     if let v = value("EMOCL_FLIP") { c.cnnFlip = try onOff(v, "EMOCL_FLIP") }
+    if let v = value("EMOCL_CNN_INT8") { c.cnnInt8 = try onOff(v, "EMOCL_CNN_INT8") }
     if let v = value("EMOCL_UPLOAD_DIR") { c.uploadDirectory = v }
     if let v = value("EMOCL_MAX_VIDEO_MB") {
       c.maxVideoBytes =

@@ -23,7 +23,7 @@ public struct Int8Convolution: Sendable {
   /// `[outputChannels, inputChannels, kernel, kernel]` as given, for ``withInput(_:)``.
   private let weights: [Float]
   private let bias: [Float]
-  /// Vectors of 16 output channels (1 or 2).
+  /// Vectors of 16 output channels.
   let blocks: Int
   /// `[kernel²][storedInputChannels / 4][blocks·16][4]`.
   private(set) var packed: [Int8] = []
@@ -34,14 +34,13 @@ public struct Int8Convolution: Sendable {
   let slope: [Float]?
 
   /// `weights` (`[outputChannels, inputChannels, kernel, kernel]`, PyTorch's order) and `bias`
-  /// for inputs stored as `input` says; `slopes` (one per output channel) adds a PReLU. At
-  /// most 32 output channels.
+  /// for inputs stored as `input` says; `slopes` (one per output channel) adds a PReLU.
   public init(
     weights: [Float], bias: [Float], outputChannels: Int, inputChannels: Int, kernel: Int,
     input: ByteQuantization, slopes: [Float]? = nil
   ) {
     precondition(weights.count == outputChannels * inputChannels * kernel * kernel)
-    precondition(bias.count == outputChannels && (1...32).contains(outputChannels))
+    precondition(bias.count == outputChannels && outputChannels >= 1)
     precondition(slopes.map { $0.count == outputChannels } ?? true)
     precondition(input.channels == inputChannels)
     self.kernel = kernel
@@ -128,6 +127,25 @@ public struct Int8Convolution: Sendable {
     }
   }
 
+  /// Convolves `input` (`[height][width][storedInputChannels]` bytes) into ``outputChannels``
+  /// bytes per pixel stored as `quantization` says, output pixel (y, x) at `output + y ·
+  /// rowStride + x · pixelStride`: e.g. inside the next layer's padded input, whose border
+  /// this leaves alone. With a zero point of 0 the clamp at byte 0 is a ReLU.
+  public func bytes(
+    _ input: UnsafePointer<UInt8>, height: Int, width: Int, quantization: ByteQuantization,
+    into output: UnsafeMutablePointer<UInt8>, rowStride: Int, pixelStride: Int
+  ) {
+    precondition(Self.isSupported && height >= kernel && width >= kernel)
+    precondition(quantization.channels == outputChannels && pixelStride >= outputChannels)
+    let (inverse, zeroPoints) = quantization.padded(to: blocks * 16)
+    withArguments { weights, scale, offset, slope in
+      emocl_int8_conv_bytes_strided(
+        input, Int32(height), Int32(width), Int32(storedInputChannels), weights, Int32(kernel),
+        Int32(blocks), scale, offset, slope, inverse, zeroPoints, Int32(outputChannels), output,
+        rowStride, pixelStride)
+    }
+  }
+
   /// Convolves `input` into ``outputChannels`` float planes, `planeStride` apart, each
   /// `outHeight × outWidth` row-major.
   public func floats(
@@ -178,5 +196,15 @@ public enum ByteActivations {
     emocl_u8_quantize_planes(
       input, Int32(quantization.channels), Int32(height), Int32(width), rowStride, planeStride,
       inverse, zeroPoints, Int32(channels), output)
+  }
+
+  /// 2×2 max pooling, stride 2, of `[height][width][channels]` bytes (exact: the quantization
+  /// is increasing), output pixel (y, x) of `height / 2 × width / 2` at `output + y ·
+  /// rowStride + x · channels`.
+  public static func maxPool2(
+    _ input: UnsafePointer<UInt8>, height: Int, width: Int, channels: Int,
+    into output: UnsafeMutablePointer<UInt8>, rowStride: Int
+  ) {
+    emocl_u8_max_pool2(input, Int32(height), Int32(width), Int32(channels), output, rowStride)
   }
 }

@@ -16,6 +16,7 @@ struct EmoclBench: ParsableCommand {
       BenchClassical.self,
       BenchCNNTrain.self,
       BenchCNNInfer.self,
+      BenchCNNInt8.self,
       BenchCNNOps.self,
       BenchCNNConvolutions.self,
       BenchConvAlgorithms.self,

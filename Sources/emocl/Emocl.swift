@@ -13,6 +13,7 @@ struct Emocl: AsyncParsableCommand {
       Train.self,
       Tune.self,
       Evaluate.self,
+      Quantize.self,
       Predict.self,
       Report.self,
       DatasetCommand.self,

@@ -46,6 +46,8 @@ struct Evaluate: ParsableCommand {
   @Flag(help: "Test-time augmentation: average each image's probabilities with its mirror image's.")
   var tta = false
 
+  @Flag(name: .customLong("float-cnn"), help: Predict.floatCNNHelp) var floatCNN = false
+
   @Option(help: "Images per classifier call.")
   var batchSize: Int = 256
 
@@ -63,7 +65,7 @@ struct Evaluate: ParsableCommand {
     let url = try locator.locate(model)
     let file = try ModelFile.read(from: url)
     let name = url.deletingPathExtension().lastPathComponent
-    let classifier = try file.emotionClassifier(name: name)
+    let classifier = try file.emotionClassifier(name: name, cnn: CNNOptions(int8: !floatCNN))
     // A CNN's replicas are the workers: OpenBLAS runs single-threaded under them.
     if file.card.kind == .cnn { ThreadPolicy(blasThreads: 1).configureProcess() }
 
@@ -86,6 +88,10 @@ struct Evaluate: ParsableCommand {
       }
       images = copies.images
       notes.append("without duplicates: \(copies.summary)")
+    }
+    if let cnn = classifier as? CNNEmotionClassifier {
+      notes.append(
+        "precision: " + (cnn.model.int8Network == nil ? "float32" : "int8 (AVX-512 VNNI)"))
     }
     if tta { notes.append("test-time augmentation: mean of image and mirror probabilities") }
 

@@ -17,7 +17,8 @@ extension Predict {
     }
     let sampling = fps.flatMap(VideoSampling.init(parsing:)) ?? .standard
     let classifier = try ModelFile.emotionClassifier(
-      model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+      model, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
+      cnn: CNNOptions(int8: !floatCNN))
     if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
       throw ValidationError(
         "model '\(classical.name)' is an SVM trained without probability calibration; "

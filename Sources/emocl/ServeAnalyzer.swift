@@ -10,7 +10,7 @@ import Service
 /// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
 func makeServeAnalyzer(
-  modelsDirectory: String?, cnnFlip: Bool? = nil, maxQueued: Int = 256,
+  modelsDirectory: String?, cnn: CNNOptions = CNNOptions(), maxQueued: Int = 256,
   quantizedPNet: Bool = false, logger: Logger
 ) throws
   -> PipelineAnalyzer
@@ -31,7 +31,7 @@ func makeServeAnalyzer(
     }
     return try PipelineAnalyzer.load(
       modelsDirectory: folder, faceLocator: locators[.standard] ?? locators[.haar],
-      faceLocators: locators, cnnFlip: cnnFlip, maxQueued: maxQueued, logger: logger)
+      faceLocators: locators, cnn: cnn, maxQueued: maxQueued, logger: logger)
   } catch {
     throw ModelsLoadError("\(error)")
   }
@@ -42,7 +42,8 @@ func makeServeAnalyzer(
 /// (by default the one `emocl predict` uses), its P-Net half in 8 bits with `quantizedPNet`
 /// where the CPU can.
 func makeVideoAnalyzer(
-  modelsDirectory: String?, detector: FaceDetectorKind = .standard, quantizedPNet: Bool = false
+  modelsDirectory: String?, detector: FaceDetectorKind = .standard, quantizedPNet: Bool = false,
+  cnn: CNNOptions = CNNOptions()
 ) throws -> VideoAnalyzer {
   let folder = try serveModelsFolder(modelsDirectory)
   let locator = ModelLocator(modelsDirectory: folder)
@@ -52,7 +53,7 @@ func makeVideoAnalyzer(
     atPath: folder.appendingPathComponent("\(name).safetensors").path)
   {
     do {
-      let classifier = try ModelFile.emotionClassifier(name, locator: locator)
+      let classifier = try ModelFile.emotionClassifier(name, locator: locator, cnn: cnn)
       if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
         problems.append("\(name): an SVM without probability calibration")
         continue

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Pipeline
 import Service
 import Tensor
 
@@ -58,6 +59,7 @@ struct Serve: AsyncParsableCommand {
   @Option(name: .customLong("max-video-mb"), help: "Largest video upload in MB (default 500).")
   var maxVideoMB: Int?
   @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
+  @Flag(name: .customLong("float-cnn"), help: Predict.floatCNNHelp) var floatCNN = false
 
   func run() async throws {
     // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded
@@ -74,6 +76,7 @@ struct Serve: AsyncParsableCommand {
     if let retentionDays { configuration.retentionDays = retentionDays }
     if let rateLimit { configuration.rateLimit = try RateLimit.parse(rateLimit) }
     if let flip { configuration.cnnFlip = try ServiceConfiguration.onOff(flip, "--flip") }
+    if floatCNN { configuration.cnnInt8 = false }
     if let workers { configuration.videoWorkers = workers }
     if let uploadDir { configuration.uploadDirectory = uploadDir }
     if let maxVideoMB {
@@ -90,7 +93,8 @@ struct Serve: AsyncParsableCommand {
     try Self.createParentFolder(of: configuration.database)
     // Models first: a missing model folder is the likelier mistake and needs no database.
     let analyzer = try makeServeAnalyzer(
-      modelsDirectory: configuration.modelsDirectory, cnnFlip: configuration.cnnFlip,
+      modelsDirectory: configuration.modelsDirectory,
+      cnn: CNNOptions(flip: configuration.cnnFlip, int8: configuration.cnnInt8),
       maxQueued: configuration.maxQueuedAnalyses, quantizedPNet: int8PNet, logger: logger)
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
@@ -98,7 +102,8 @@ struct Serve: AsyncParsableCommand {
     let videoAnalyzer =
       configuration.videoWorkers > 0
       ? try makeVideoAnalyzer(
-        modelsDirectory: configuration.modelsDirectory, quantizedPNet: int8PNet) : nil
+        modelsDirectory: configuration.modelsDirectory, quantizedPNet: int8PNet,
+        cnn: CNNOptions(int8: configuration.cnnInt8)) : nil
     let service = EmoclService(
       configuration: configuration, analyzer: analyzer, store: store,
       storeServices: store.services, videoAnalyzer: videoAnalyzer, logger: logger)

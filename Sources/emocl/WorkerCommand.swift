@@ -63,7 +63,8 @@ struct Worker: AsyncParsableCommand {
     try configuration.validate()
     let logger = try Serve.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
     try Serve.createParentFolder(of: configuration.database)
-    let analyzer = try makeVideoAnalyzer(modelsDirectory: configuration.modelsDirectory)
+    let analyzer = try makeVideoAnalyzer(
+      modelsDirectory: configuration.modelsDirectory, cnn: CNNOptions(int8: configuration.cnnInt8))
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -13,13 +13,16 @@ struct Int8ConvolutionTests {
     var testDescription: String { "\(inputs)→\(outputs) k\(kernel) \(height)×\(width)" }
   }
 
-  /// P-Net's four layers, a two-block layer with a partial second block, and a 2×2 kernel.
+  /// P-Net's four layers, a two-block layer with a partial second block, a 2×2 kernel, and
+  /// layers of 3 and 5 blocks (taken in pairs, then one) whose 8-pixel tiles span output rows.
   static let cases = [
     Case(inputs: 3, outputs: 10, kernel: 3, height: 9, width: 21, prelu: true),
     Case(inputs: 10, outputs: 16, kernel: 3, height: 7, width: 13, prelu: true),
     Case(inputs: 16, outputs: 32, kernel: 3, height: 6, width: 19, prelu: true),
     Case(inputs: 32, outputs: 6, kernel: 1, height: 5, width: 11, prelu: false),
     Case(inputs: 5, outputs: 20, kernel: 2, height: 4, width: 10, prelu: true),
+    Case(inputs: 8, outputs: 48, kernel: 3, height: 6, width: 11, prelu: true),
+    Case(inputs: 20, outputs: 80, kernel: 3, height: 7, width: 7, prelu: false),
   ]
 
   struct Layer {
@@ -171,5 +174,75 @@ struct Int8ConvolutionTests {
       }
     }
     #expect(out == [128, 98, 128, 129, 227, 128, 126, 0, 128, 255, 0, 128])
+  }
+
+  /// The strided form writes the same bytes as the packed one, inside a padded buffer whose
+  /// border and spare bytes it leaves alone.
+  @Test func stridedBytesLandInsideAPaddedBuffer() {
+    let c = Self.cases.last!
+    let l = Self.layer(c, seed: 14)
+    let conv = Self.convolution(c, l)
+    let (oh, ow) = conv.outputSize(height: c.height, width: c.width)
+    let output = ByteQuantization(
+      steps: (0..<c.outputs).map { Float($0 % 7 + 1) * 0.05 },
+      zeroPoints: [Float](repeating: 0, count: c.outputs))
+    var packed = [UInt8](repeating: 0, count: oh * ow * c.outputs)
+    let stride = c.outputs + 4
+    let row = (ow + 2) * stride
+    var padded = [UInt8](repeating: 7, count: (oh + 2) * row)
+    l.input.withUnsafeBufferPointer { input in
+      packed.withUnsafeMutableBufferPointer { out in
+        conv.bytes(
+          input.baseAddress!, height: c.height, width: c.width, quantization: output,
+          storedOutputChannels: c.outputs, into: out.baseAddress!)
+      }
+      padded.withUnsafeMutableBufferPointer { out in
+        conv.bytes(
+          input.baseAddress!, height: c.height, width: c.width, quantization: output,
+          into: out.baseAddress! + row + stride, rowStride: row, pixelStride: stride)
+      }
+    }
+    for y in 0..<(oh + 2) {
+      for x in 0..<(ow + 2) {
+        for k in 0..<stride {
+          let got = padded[y * row + x * stride + k]
+          if (1...oh).contains(y), (1...ow).contains(x), k < c.outputs {
+            #expect(got == packed[((y - 1) * ow + x - 1) * c.outputs + k])
+          } else {
+            #expect(got == 7, "y \(y) x \(x) byte \(k) was overwritten")
+          }
+        }
+      }
+    }
+  }
+
+  @Test func maxPoolingTakesEachWindowsLargestByte() {
+    let (h, w, channels) = (5, 7, 12)
+    var random = SplitMix64(seed: 15)
+    let input = (0..<(h * w * channels)).map { _ in UInt8(random.next() % 256) }
+    let rowStride = (w / 2 + 1) * channels
+    var out = [UInt8](repeating: 9, count: (h / 2) * rowStride)
+    input.withUnsafeBufferPointer { i in
+      out.withUnsafeMutableBufferPointer { o in
+        ByteActivations.maxPool2(
+          i.baseAddress!, height: h, width: w, channels: channels, into: o.baseAddress!,
+          rowStride: rowStride)
+      }
+    }
+    for y in 0..<(h / 2) {
+      for x in 0..<(w / 2 + 1) {
+        for c in 0..<channels {
+          let got = out[y * rowStride + x * channels + c]
+          guard x < w / 2 else {
+            #expect(got == 9)
+            continue
+          }
+          let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map {
+            input[((2 * y + $0.0) * w + 2 * x + $0.1) * channels + c]
+          }
+          #expect(got == window.max()!)
+        }
+      }
+    }
   }
 }

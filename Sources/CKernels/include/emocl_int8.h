@@ -23,11 +23,20 @@ int emocl_int8_supported(void);
 /// Valid `kernel × kernel` convolution of `in` ([height][width][channels] bytes) giving
 /// `[height − kernel + 1][width − kernel + 1][outChannels]` bytes: round(value ·
 /// inverseOutStep[o] + outZeroPoint[o]), clamped to 0…255 (both arrays `blocks · 16` long).
-/// `outChannels` is a multiple of 4, at most `blocks · 16`; `blocks` is 1 or 2.
+/// `outChannels` is a multiple of 4, at most `blocks · 16`, and more than `(blocks − 1) · 16`.
 void emocl_int8_conv_bytes(const uint8_t *in, int height, int width, int channels,
                            const int8_t *weights, int kernel, int blocks, const float *scale,
                            const float *offset, const float *slope, const float *inverseOutStep,
                            const float *outZeroPoint, int outChannels, uint8_t *out);
+
+/// The same convolution storing output pixel (y, x)'s channels at `out + y · rowStride + x ·
+/// pixelStride` (e.g. inside the next layer's zero-padded input), other bytes untouched.
+void emocl_int8_conv_bytes_strided(const uint8_t *in, int height, int width, int channels,
+                                   const int8_t *weights, int kernel, int blocks,
+                                   const float *scale, const float *offset, const float *slope,
+                                   const float *inverseOutStep, const float *outZeroPoint,
+                                   int outChannels, uint8_t *out, long rowStride,
+                                   long pixelStride);
 
 /// The same convolution giving floats: `outChannels` planes of `(height − kernel + 1) ·
 /// (width − kernel + 1)`, `planeStride` apart, row-major.
@@ -43,5 +52,11 @@ void emocl_int8_conv_floats(const uint8_t *in, int height, int width, int channe
 void emocl_u8_quantize_planes(const float *in, int planes, int height, int width, long rowStride,
                               long planeStride, const float *inverseStep, const float *zeroPoint,
                               int channels, uint8_t *out);
+
+/// 2×2 max pooling, stride 2, of `[height][width][channels]` bytes: output pixel (y, x) of
+/// `height / 2 × width / 2` (rounded down) at `out + y · rowStride + x · channels`. Exact on
+/// bytes, since every channel's quantization is increasing. Plain C.
+void emocl_u8_max_pool2(const uint8_t *in, int height, int width, int channels, uint8_t *out,
+                        long rowStride);
 
 #endif

@@ -34,12 +34,12 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
   /// Loads each of `names` found as `NAME.safetensors` in `modelsDirectory`, with its card.
   /// A file that cannot be used (unreadable, a kind without a classifier, an SVM without
   /// probability calibration) is logged and left out. `preferredDefault` is the default model
-  /// when loaded, else the first loaded in the order of `names`. `cnnFlip` overrides the CNN
-  /// card's test-time flip.
+  /// when loaded, else the first loaded in the order of `names`. `cnn` says how the CNN
+  /// runs (its flip; 8 bits or floats).
   /// - Throws: `ModelsLoadError` when no model could be loaded, naming what was tried and why.
   public static func load(
     modelsDirectory: URL, names: [String] = modelNames, faceLocator: (any FaceLocating)?,
-    faceLocators: [FaceDetectorKind: any FaceLocating] = [:], cnnFlip: Bool? = nil,
+    faceLocators: [FaceDetectorKind: any FaceLocating] = [:], cnn: CNNOptions = CNNOptions(),
     maxQueued: Int = 256, logger: Logger
   ) throws(ModelsLoadError) -> PipelineAnalyzer {
     var loaded: [(name: String, card: ModelCard, pipeline: EmotionPipeline)] = []
@@ -52,7 +52,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
       }
       do {
         let file = try ModelFile.read(from: url)
-        let classifier = try file.emotionClassifier(name: name, cnnFlip: cnnFlip)
+        let classifier = try file.emotionClassifier(name: name, cnn: cnn)
         if let classical = classifier as? ClassicalClassifier, !classical.hasProbabilities {
           throw ModelsLoadError(
             "an SVM trained without probability calibration (the service needs probabilities)")

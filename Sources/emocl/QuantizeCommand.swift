@@ -1,0 +1,98 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NeuralNet
+import Pipeline
+import Tensor
+
+/// `emocl quantize`: gives a `cnn` model its 8-bit form. It measures the ranges its bytes need
+/// on training images (`architecture.int8` in the card; the tensors are unchanged) and, with
+/// `--evaluate`, scores the 8-bit and float models on a labelled folder and records both in
+/// the card beside the ranges, so the card says what runs where 8 bits do.
+struct Quantize: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "quantize",
+    abstract: "Give a CNN model its 8-bit form (activation ranges measured on training images).",
+    discussion: """
+      The ranges are each channel's largest activation, over the chosen training images and \
+      their mirror images, in the float network. Use training images, never the images the \
+      model is judged on. The 8-bit network runs on CPUs with AVX-512 VNNI (emocl info says \
+      whether this one has it); --evaluate needs one.
+      """)
+
+  @Option(
+    help: "Model name (looked up in --models, $EMOCL_MODELS, the repository's Models/) or path.")
+  var model: String = "cnn"
+  @Option(help: "Directory searched first for model names.") var models: String?
+  @Option(help: "Labelled training folder (<class>/<image>) to measure the ranges on.")
+  var data: String
+  @Option(help: "Training images to measure on (a stratified random choice).") var images = 2000
+  @Option(help: "Seed of the choice.") var seed: UInt64 = 1
+  @Option(help: "Labelled folder to score the 8-bit and float models on, recorded in the card.")
+  var evaluate: String?
+  @Option(help: "Where to write the model (default: over the model file).") var output: String?
+
+  func validate() throws {
+    guard (1...100_000).contains(images) else {
+      throw ValidationError("--images must be 1...100000")
+    }
+  }
+
+  func run() throws {
+    ThreadPolicy(blasThreads: 1).configureProcess()
+    let locator = ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) })
+    let url = try locator.locate(model)
+    let file = try ModelFile.read(from: url)
+    try file.requireKind(.cnn)
+    let workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
+    let float = try CNNClassifier(file: file, workers: workers)
+    let training = try LabeledImages.load(directory: URL(fileURLWithPath: data))
+    guard training.width == file.card.input.width, training.height == file.card.input.height
+    else {
+      throw ValidationError(
+        "\(data) holds \(training.width)x\(training.height) images; the model takes "
+          + "\(file.card.input.width)x\(file.card.input.height)")
+    }
+    let chosen = try training.split(
+      fraction: min(1, Double(images) / Double(max(1, training.count))), seed: seed
+    ).0
+    let maxima = try float.int8Maxima(pixels: chosen.pixels, count: chosen.count)
+    print(
+      "measured the ranges of \(maxima.count) convolutions on \(chosen.count) images of \(data)")
+    var details: [String: JSONValue] = [
+      "calibration": .string(
+        "the largest activation per channel over \(chosen.count) images of \(data) (seed \(seed))"
+          + (float.flip ? " and their mirror images" : "")),
+      "tool": .string("emocl quantize \(EmoclVersion.string)"),
+    ]
+    var quantized = try CNNClassifier.withInt8(file, maxima: maxima, details: details)
+    if let evaluate {
+      guard Int8Network.isSupported else {
+        throw ValidationError(
+          "--evaluate: this CPU has no AVX-512 VNNI, so the 8-bit model cannot run here")
+      }
+      let set = try LabeledImages.load(directory: URL(fileURLWithPath: evaluate))
+      var reports: [String: ClassificationReport] = [:]
+      for int8 in [false, true] {
+        let classifier = try quantized.emotionClassifier(
+          name: url.deletingPathExtension().lastPathComponent, cnn: CNNOptions(int8: int8))
+        reports[int8 ? "int8" : "float"] = try ModelEvaluator(classifier: classifier).evaluate(set)
+      }
+      let (a, b) = (reports["float"]!.accuracy, reports["int8"]!.accuracy)
+      print(
+        String(
+          format: "%@ (%d images): accuracy float %.2f%%, int8 %.2f%% (%+.2f points)", evaluate,
+          set.count, 100 * a, 100 * b, 100 * (b - a)))
+      details["evaluation"] = .object([
+        "data": .string(evaluate), "images": .number(Double(set.count)),
+        "float_accuracy": .number(a),
+        "metrics": try JSONDecoder().decode(
+          JSONValue.self, from: JSONEncoder().encode(reports["int8"]!)),
+      ])
+      quantized = try CNNClassifier.withInt8(file, maxima: maxima, details: details)
+    }
+    let target = output.map { URL(fileURLWithPath: $0) } ?? url
+    try quantized.write(to: target, precision: .float32)
+    print("wrote \(target.path)")
+  }
+}
