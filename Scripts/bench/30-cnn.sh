@@ -7,6 +7,9 @@
 # Each figure is the best of EMOCL_BENCH_REPEATS timed blocks after a warm-up. Then where our
 # training time goes: per layer kind, thread-CPU ms per image and GFLOP/s beside one thread's
 # sgemm rate. The load average is printed: other processes on the cores distort both sides.
+# On CPUs with AVX-512 VNNI, the shipped model's 8-bit form (`emocl-bench cnn-int8`: as served,
+# on FER2013 val batches of 64, network passes per second, the float form beside it) is set
+# beside PyTorch's float inference too.
 set -euo pipefail
 bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
@@ -30,6 +33,14 @@ $("$bin" cnn-infer --workers "$threads" --latency-threads "$threads" --repeats "
       *) awk -v k="$key" -v o="$o" -v t="$t" 'BEGIN { printf "%-20s ours %9.1f  PyTorch %9.1f  ratio (ours/PyTorch) %.2f\n", k, o, t, o / t }' ;;
     esac
   done
+  val="${EMOCL_SHARED:-$PWD/../shared}/datasets/fer2013/val"
+  if grep -qw avx512_vnni /proc/cpuinfo && [ -d "$val" ]; then
+    int8="$("$bin" cnn-int8 --workers "$threads" --data "$val" --limit 0 --rounds "$((repeats * 2))")"
+    grep -E '^(images/s|one image)' <<<"$int8" | sed 's/^/  shipped model: /'
+    o="$(value int8_passes_per_s "$int8")"
+    t="$(value infer_images_per_s "$theirs")"
+    awk -v o="$o" -v t="$t" 'BEGIN { printf "%-20s ours %9.1f  PyTorch %9.1f  ratio (ours/PyTorch) %.2f  (int8 on VNNI against float32)\n", "infer_int8_passes_per_s", o, t, o / t }'
+  fi
 done
 echo "-- where training time goes (2 workers)"
 "$bin" cnn-train --workers 2 --steps 5 --repeats "$repeats" --profile | sed -n '/^profile/,$p'

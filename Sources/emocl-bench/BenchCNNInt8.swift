@@ -6,8 +6,11 @@ import Tensor
 
 /// `emocl-bench cnn-int8`: the emotion CNN in 8 bits (``Int8Network``) against the float
 /// network, as served (centre crop, the card's flip): accuracy and agreement on a labelled
-/// folder, and images per second on batches of it, the two sides alternating. The int8 ranges
-/// are the model card's, or measured here on `--calibrate` training images.
+/// folder, then images per second on batches of it and the latency of one image, the two sides
+/// alternating. Network passes per second (an image with the flip is two) are printed as
+/// `float_passes_per_s` and `int8_passes_per_s` for `Scripts/bench/30-cnn.sh` to set beside
+/// PyTorch. The int8 ranges are the model card's, or measured here on `--calibrate` training
+/// images.
 struct BenchCNNInt8: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cnn-int8", abstract: "The 8-bit emotion CNN against the float one.")
@@ -22,6 +25,8 @@ struct BenchCNNInt8: ParsableCommand {
   @Option(help: "Worker threads.") var workers = 2
   @Option(help: "Images per timed call.") var batch = 64
   @Option(help: "Timed rounds per side (alternating).") var rounds = 6
+  @Option(help: "Images of --data to evaluate (0: none, timing only; default all).")
+  var limit: Int?
 
   func run() throws {
     var file = try ModelFile.read(from: URL(fileURLWithPath: model))
@@ -44,7 +49,10 @@ struct BenchCNNInt8: ParsableCommand {
       throw ValidationError("no int8 network: the card has no int8 ranges or the CPU no VNNI")
     }
     print("int8 stages: \(network.activations.count), flip: \(float.flip)")
-    let set = try LabeledImages.load(directory: URL(fileURLWithPath: data))
+    var set = try LabeledImages.load(directory: URL(fileURLWithPath: data))
+    try timing(float, int8, set)
+    if let limit { set = set.subset(indices: 0..<min(limit, set.count)) }
+    guard set.count > 0 else { return }
     let classes = float.card.classes.count
     let a = try float.probabilities(pixels: set.pixels, count: set.count)
     let b = try int8.probabilities(pixels: set.pixels, count: set.count)
@@ -76,27 +84,43 @@ struct BenchCNNInt8: ParsableCommand {
       String(
         format: "probability difference: mean %.4f, max %.3f", total / (n * Double(classes)),
         largest))
+  }
+
+  /// Images per second on batches of `batch` images of `set`, and one image's latency, the
+  /// float and int8 classifiers alternating `rounds` times (medians).
+  func timing(_ float: CNNClassifier, _ int8: CNNClassifier, _ set: LabeledImages) throws {
     let size = set.width * set.height
     let pixels = Array(set.pixels.prefix(batch * size))
     let count = pixels.count / size
-    var times: [[Double]] = [[], []]
+    let one = Array(pixels.prefix(size))
+    var rates: [[Double]] = [[], []]
+    var latencies: [[Double]] = [[], []]
     for _ in 0..<rounds {
       for (side, classifier) in [float, int8].enumerated() {
-        let start = Date()
+        var start = Date()
         var done = 0
         while Date().timeIntervalSince(start) < 1 {
           _ = try classifier.probabilities(pixels: pixels, count: count)
           done += count
         }
-        times[side].append(Double(done) / Date().timeIntervalSince(start))
+        rates[side].append(Double(done) / Date().timeIntervalSince(start))
+        start = Date()
+        for _ in 0..<50 { _ = try classifier.probabilities(pixels: one, count: 1) }
+        latencies[side].append(Date().timeIntervalSince(start) / 50 * 1000)
       }
     }
-    let medians = times.map { $0.sorted()[$0.count / 2] }
+    let rate = rates.map { $0.sorted()[$0.count / 2] }
+    let latency = latencies.map { $0.sorted()[$0.count / 2] }
+    let passes = float.flip ? 2.0 : 1.0
     print(
       String(
-        format:
-          "images/s (batch %d, %d workers, flip %@, median of %d): float %.1f, int8 %.1f, ratio %.2f",
-        count, workers, float.flip ? "on" : "off", rounds, medians[0], medians[1],
-        medians[1] / medians[0]))
+        format: "images/s (batch %d, %d workers, flip %@, median of %d): float %.1f, int8 %.1f, ratio %.2f",
+        count, workers, float.flip ? "on" : "off", rounds, rate[0], rate[1], rate[1] / rate[0]))
+    print(
+      String(
+        format: "one image, ms (median): float %.3f, int8 %.3f, ratio %.2f", latency[0],
+        latency[1], latency[0] / latency[1]))
+    print(String(format: "float_passes_per_s %.1f", rate[0] * passes))
+    print(String(format: "int8_passes_per_s %.1f", rate[1] * passes))
   }
 }
