@@ -172,7 +172,8 @@ let package = Package(
     .testTarget(
       name: "ServiceTests",
       dependencies: [
-        "Service", "Datasets", "Pipeline", "Classical", "Vision", "TestSupport", "ModelTestSupport",
+        "Service", "Datasets", "Pipeline", "Classical", "Vision", "Tensor", "TestSupport",
+        "ModelTestSupport",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),

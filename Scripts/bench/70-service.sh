@@ -2,7 +2,8 @@
 # Web service: requests/s and p50/p99 latency of POST /api/v1/analyze (raw JPEG body, store=true,
 # the default model: the shipped CNN, with its test-time flip on, then off) with a 48x48 FER2013
 # face and with a 1-megapixel photo, at 1, 8 and 32 connections (wrk, same machine, 2 threads), against a fresh SQLite file. Beside it the
-# CNN's own batch-64 images/s (`emocl-bench cnn-infer`): the ceiling for whole-face requests.
+# CNN's own batch-64 images/s (`emocl-bench cnn-infer`, and on AVX-512 VNNI CPUs `cnn-int8`, the
+# 8-bit form the service runs there by default): the ceiling for whole-face requests.
 #
 # Peer: a Python service doing the same (Flask under gunicorn with 2 workers, OpenCV's Haar detector
 # and the `fer` package's model) was measured on this machine once, as issue 6 records: 60 requests/s
@@ -115,7 +116,13 @@ done
 stop_server
 done
 ceiling="$("$bench_bin" cnn-infer --workers 2 --steps 3 --singles 10 --repeats 2 --forward-only | awk '$1 == "infer_images_per_s" {print $2}')"
-echo "ceiling: CNN alone, batch 64, 2 workers: ${ceiling} images/s"
+echo "ceiling: CNN alone (float32), batch 64, 2 workers: ${ceiling} images/s"
+val="${EMOCL_SHARED:-$PWD/../shared}/datasets/fer2013/val"
+if grep -qw avx512_vnni /proc/cpuinfo && [ -d "$val" ]; then
+  # What the service runs by default on this CPU: the shipped model in 8 bits.
+  int8="$("$bench_bin" cnn-int8 --workers 2 --data "$val" --limit 0 --rounds 3 | awk '$1 == "int8_passes_per_s" {print $2}')"
+  echo "ceiling: CNN alone (int8, as served here), batch 64, 2 workers: ${int8} images/s"
+fi
 echo "peer (fixed reference from issue 6, not measured in this run): Flask + gunicorn (2 workers) +" \
   "OpenCV Haar + fer: ${peer_face} requests/s (48x48 face), ${peer_photo} requests/s (1 MP photo)"
 best() { awk -v n="$1" '$1 == n { if ($4 > b) b = $4 } END { print b + 0 }' "$work/results.txt"; }

@@ -114,7 +114,8 @@ struct BenchCNNInt8: ParsableCommand {
     let passes = float.flip ? 2.0 : 1.0
     print(
       String(
-        format: "images/s (batch %d, %d workers, flip %@, median of %d): float %.1f, int8 %.1f, ratio %.2f",
+        format:
+          "images/s (batch %d, %d workers, flip %@, median of %d): float %.1f, int8 %.1f, ratio %.2f",
         count, workers, float.flip ? "on" : "off", rounds, rate[0], rate[1], rate[1] / rate[0]))
     print(
       String(

@@ -26,7 +26,8 @@ extension InfoReport {
     add(
       "",
       Int8Convolution.isSupported
-        ? "int8 convolutions: AVX-512 VNNI (MTCNN's P-Net when asked for)"
+        ? "int8 convolutions: AVX-512 VNNI (the emotion CNN unless --float-cnn; MTCNN's P-Net "
+          + "with --int8-pnet)"
         : "int8 convolutions: not on this CPU (no AVX-512 VNNI); float everywhere")
     add(
       "threads",

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import Pipeline
 import Service
+import Tensor
 import TestSupport
 import Testing
 import Vision
@@ -70,6 +71,36 @@ struct PipelineAnalyzerTests {
       #expect(calibration["ece_before"] as? Double == 0.12)
       #expect(calibration["ece_after"] as? Double == 0.04)
       #expect((model["trained_at"] as? String)?.hasPrefix("2026-09-21") == true)
+    }
+  }
+
+  @Test("the shipped CNN is listed with the precision it runs in and that form's metrics")
+  func shippedCNNPrecision() async throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    let shipped = SharedData.repositoryRoot.appendingPathComponent("Models/cnn.safetensors")
+    try FileManager.default.createSymbolicLink(
+      at: directory.url.appendingPathComponent("cnn.safetensors"), withDestinationURL: shipped)
+    let card = try ModelFile.read(from: shipped).card
+    let int8Accuracy = try #require(
+      card.architecture["int8"]?["evaluation"]?["metrics"]?["accuracy"]?.doubleValue,
+      "the shipped card records its 8-bit evaluation")
+    let floatAccuracy = try #require(card.metrics?.accuracy)
+    #expect(int8Accuracy != floatAccuracy)
+    for int8 in [true, false] {
+      let analyzer = try PipelineAnalyzer.load(
+        modelsDirectory: directory.url, faceLocator: nil, cnn: CNNOptions(int8: int8),
+        logger: Harness.logger)
+      let runsInt8 = int8 && Int8Convolution.isSupported
+      #expect(analyzer.models[0].precision == (runsInt8 ? "int8" : "float32"))
+      #expect(analyzer.models[0].metrics?.accuracy == (runsInt8 ? int8Accuracy : floatAccuracy))
+      let harness = try Harness(analyzer: analyzer)
+      try await harness.test { client in
+        let r = try await client.execute(uri: "/api/v1/models", method: .get)
+        #expect(try SchemaChecker.load().check(json: r.data, against: "Models") == [])
+        let model = try #require((r.object["models"] as? [[String: Any]])?.first)
+        #expect(model["precision"] as? String == (runsInt8 ? "int8" : "float32"))
+      }
     }
   }
 

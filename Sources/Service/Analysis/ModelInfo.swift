@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 
 /// A model the service can run, as `GET /api/v1/models` and the model page show it: read from
 /// the model file's card (`ModelCard`), see `init(name:card:isDefault:)`.
@@ -19,8 +20,11 @@ public struct ModelInfo: Codable, Sendable, Equatable {
   public var input: ModelInput?
   /// Class names in output order.
   public var classes: [String]
-  /// Evaluation on held-out data, when the card has it.
+  /// Evaluation on held-out data, when the card has it: of the form this server runs (for a
+  /// CNN in 8 bits, the card's evaluation of the 8-bit network, when it has one).
   public var metrics: ModelMetrics?
+  /// How this server runs the model: `int8` (the CNN's 8-bit form on AVX-512 VNNI) or `float32`.
+  public var precision: String?
   /// Temperature scaling, when the card has it.
   public var calibration: ModelCalibration?
   /// Intended use and limitations, from the card.
@@ -30,7 +34,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     name: String, kind: String = "test", description: String, isDefault: Bool = false,
     version: String? = nil, trainedAt: String? = nil, input: ModelInput? = nil,
     classes: [String] = Emotion.names, metrics: ModelMetrics? = nil,
-    calibration: ModelCalibration? = nil, intendedUse: String? = nil
+    calibration: ModelCalibration? = nil, intendedUse: String? = nil, precision: String? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -43,10 +47,13 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     self.metrics = metrics
     self.calibration = calibration
     self.intendedUse = intendedUse
+    self.precision = precision
   }
 
-  /// What the page and the API show of a model file's card.
-  public init(name: String, card: ModelCard, isDefault: Bool) {
+  /// What the page and the API show of a model file's card; `int8` when this server runs the
+  /// CNN's 8-bit form, whose metrics (`architecture.int8.evaluation.metrics`, written by `emocl
+  /// quantize --evaluate`) are then shown when the card has them.
+  public init(name: String, card: ModelCard, isDefault: Bool, int8: Bool = false) {
     let input = ModelInput(
       width: card.input.width, height: card.input.height, channels: card.input.channels)
     let colour = card.input.channels == 1 ? "grey" : "colour"
@@ -61,13 +68,23 @@ public struct ModelInfo: Codable, Sendable, Equatable {
       name: name, kind: card.kind.rawValue,
       description: "\(what), \(input.width)×\(input.height) \(colour) input",
       isDefault: isDefault, version: card.emoclVersion, trainedAt: card.training?.date,
-      input: input, classes: card.classes, metrics: card.metrics.map(ModelMetrics.init),
+      input: input, classes: card.classes,
+      metrics: (int8 ? Self.int8Report(card) ?? card.metrics : card.metrics).map(
+        ModelMetrics.init),
       calibration: card.calibration,
-      intendedUse: card.intendedUse)
+      intendedUse: card.intendedUse, precision: int8 ? "int8" : "float32")
+  }
+
+  /// The card's evaluation of the 8-bit network, if it has a well-formed one.
+  static func int8Report(_ card: ModelCard) -> ClassificationReport? {
+    guard let metrics = card.architecture["int8"]?["evaluation"]?["metrics"],
+      let data = try? JSONEncoder().encode(metrics)
+    else { return nil }
+    return try? JSONDecoder().decode(ClassificationReport.self, from: data)
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, kind, description, version, input, classes, metrics, calibration
+    case name, kind, description, version, input, classes, metrics, calibration, precision
     case isDefault = "default"
     case trainedAt = "trained_at"
     case intendedUse = "intended_use"

@@ -42,7 +42,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     faceLocators: [FaceDetectorKind: any FaceLocating] = [:], cnn: CNNOptions = CNNOptions(),
     maxQueued: Int = 256, logger: Logger
   ) throws(ModelsLoadError) -> PipelineAnalyzer {
-    var loaded: [(name: String, card: ModelCard, pipeline: EmotionPipeline)] = []
+    var loaded: [(name: String, card: ModelCard, int8: Bool, pipeline: EmotionPipeline)] = []
     var problems: [String] = []
     for name in names {
       let url = modelsDirectory.appendingPathComponent("\(name).\(ModelLocator.fileExtension)")
@@ -61,7 +61,7 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
         let batching = BatchingClassifier(classifier)
         loaded.append(
           (
-            name, file.card,
+            name, file.card, (classifier as? CNNEmotionClassifier)?.model.int8Network != nil,
             EmotionPipeline(
               classifier: batching, faceLocator: faceLocator, faceLocators: faceLocators)
           ))
@@ -84,7 +84,9 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     return PipelineAnalyzer(
       loaded.map { entry in
         (
-          ModelInfo(name: entry.name, card: entry.card, isDefault: entry.name == defaultName),
+          ModelInfo(
+            name: entry.name, card: entry.card, isDefault: entry.name == defaultName,
+            int8: entry.int8),
           entry.pipeline
         )
       }, maxQueued: maxQueued)

@@ -69,7 +69,8 @@ function section(model) {
   const summary = document.createElement("p");
   const cal = model.calibration;
   summary.textContent = `On ${m.samples} validation images: accuracy ${pct(m.accuracy)}, macro F1 ${pct(m.macro_f1)}` +
-    (cal ? `; temperature ${cal.temperature.toFixed(2)}, expected calibration error ${pct(cal.ece_after)}` : "") + ".";
+    (cal ? `; temperature ${cal.temperature.toFixed(2)}, expected calibration error ${pct(cal.ece_after)}` : "") + "." +
+    (model.precision === "int8" ? " This server runs the network in 8 bits (AVX-512 VNNI); these figures are that form's." : "");
   card.appendChild(summary);
   const h3 = t => { const e = document.createElement("h3"); e.textContent = t; return e; };
   card.appendChild(h3("Per class"));
