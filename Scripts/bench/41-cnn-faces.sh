@@ -6,6 +6,7 @@
 # warm-up. facenet-pytorch is installed as Scripts/fixtures/mtcnn_reference.py says; without it
 # only emocl's time is printed.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 : "${EMOCL_BENCH_BIN:=$PWD/.build/release/emocl-bench}"
 : "${EMOCL_PYTHON:=$(bash "$(dirname "$0")/../bench-venv.sh")}"
 photo="${EMOCL_SHARED:-$PWD/../shared}/datasets/photos/08_couple.jpg"

@@ -11,6 +11,7 @@
 # Environment: SOAK_SECONDS (default 600), SOAK_WARMUP (default 60), SOAK_CONNECTIONS (default
 # 16), EMOCL_MODELS.
 set -euo pipefail
+bash "$(dirname "$0")/../bench-info.sh"  # the machine and BLAS kernels this section runs on
 cd "$(dirname "$0")/../.."
 bin="${EMOCL_BIN:-$PWD/.build/release/emocl}"
 python="${EMOCL_PYTHON:-$(bash Scripts/bench-venv.sh)}"
