@@ -44,8 +44,10 @@ struct Quantize: ParsableCommand {
     let url = try locator.locate(model)
     let file = try ModelFile.read(from: url)
     try file.requireKind(.cnn)
-    let workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
-    let float = try CNNClassifier(file: file, workers: workers)
+    if evaluate != nil, !Int8Network.isSupported {
+      throw ValidationError(
+        "--evaluate: this CPU has no AVX-512 VNNI, so the 8-bit model cannot run here")
+    }
     let training = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     guard training.width == file.card.input.width, training.height == file.card.input.height
     else {
@@ -53,46 +55,24 @@ struct Quantize: ParsableCommand {
         "\(data) holds \(training.width)x\(training.height) images; the model takes "
           + "\(file.card.input.width)x\(file.card.input.height)")
     }
-    let chosen = try training.split(
-      fraction: min(1, Double(images) / Double(max(1, training.count))), seed: seed
-    ).0
-    let maxima = try float.int8Maxima(pixels: chosen.pixels, count: chosen.count)
-    print(
-      "measured the ranges of \(maxima.count) convolutions on \(chosen.count) images of \(data)")
-    var details: [String: JSONValue] = [
-      "calibration": .string(
-        "the largest activation per channel over \(chosen.count) images of \(data) (seed \(seed))"
-          + (float.flip ? " and their mirror images" : "")),
-      "tool": .string("emocl quantize \(EmoclVersion.string)"),
-    ]
-    var quantized = try CNNClassifier.withInt8(file, maxima: maxima, details: details)
-    if let evaluate {
-      guard Int8Network.isSupported else {
-        throw ValidationError(
-          "--evaluate: this CPU has no AVX-512 VNNI, so the 8-bit model cannot run here")
-      }
-      let set = try LabeledImages.load(directory: URL(fileURLWithPath: evaluate))
-      var reports: [String: ClassificationReport] = [:]
-      for int8 in [false, true] {
-        let classifier = try quantized.emotionClassifier(
-          name: url.deletingPathExtension().lastPathComponent, cnn: CNNOptions(int8: int8))
-        reports[int8 ? "int8" : "float"] = try ModelEvaluator(classifier: classifier).evaluate(set)
-      }
-      let (a, b) = (reports["float"]!.accuracy, reports["int8"]!.accuracy)
+    let chosen = try CNNQuantizer.sample(training, count: images, seed: seed)
+    let quantizer = CNNQuantizer(
+      calibration: chosen, calibrationDescription: "images of \(data) (seed \(seed))",
+      evaluation: try evaluate.map {
+        (try LabeledImages.load(directory: URL(fileURLWithPath: $0)), $0)
+      })
+    let result = try quantizer.quantize(
+      file, workers: max(1, min(2, ProcessInfo.processInfo.activeProcessorCount)))
+    print("measured the 8-bit ranges on \(chosen.count) images of \(data)")
+    if let float = result.floatReport, let int8 = result.int8Report, let evaluate {
       print(
         String(
           format: "%@ (%d images): accuracy float %.2f%%, int8 %.2f%% (%+.2f points)", evaluate,
-          set.count, 100 * a, 100 * b, 100 * (b - a)))
-      details["evaluation"] = .object([
-        "data": .string(evaluate), "images": .number(Double(set.count)),
-        "float_accuracy": .number(a),
-        "metrics": try JSONDecoder().decode(
-          JSONValue.self, from: JSONEncoder().encode(reports["int8"]!)),
-      ])
-      quantized = try CNNClassifier.withInt8(file, maxima: maxima, details: details)
+          int8.n, 100 * float.accuracy, 100 * int8.accuracy,
+          100 * (int8.accuracy - float.accuracy)))
     }
     let target = output.map { URL(fileURLWithPath: $0) } ?? url
-    try quantized.write(to: target, precision: .float32)
+    try result.file.write(to: target, precision: .float32)
     print("wrote \(target.path)")
   }
 }

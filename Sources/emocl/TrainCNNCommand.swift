@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import Pipeline
 import Reporting
 import Tensor
 import Training
@@ -65,11 +66,13 @@ struct TrainCNN: ParsableCommand {
       in: directory)
     let options = DatasetOptions(useCache: !noCache)
     let started = Date()
-    let train = try TrainingImages(
-      LabeledImages.load(directory: URL(fileURLWithPath: sources.data!), options: options))
-    let validation = try sources.val.map {
-      try TrainingImages(LabeledImages.load(directory: URL(fileURLWithPath: $0), options: options))
+    let trainSet = try LabeledImages.load(
+      directory: URL(fileURLWithPath: sources.data!), options: options)
+    let valSet = try sources.val.map {
+      try LabeledImages.load(directory: URL(fileURLWithPath: $0), options: options)
     }
+    let train = try TrainingImages(trainSet)
+    let validation = try valSet.map { try TrainingImages($0) }
     log(
       "loaded \(train.count) training and \(validation?.count ?? 0) validation images "
         + String(format: "in %.1f s", Date().timeIntervalSince(started)))
@@ -126,19 +129,41 @@ struct TrainCNN: ParsableCommand {
       return
     }
     try finish(
-      trainer: trainer, validation: validation, directory: directory, sources: sources)
+      trainer: trainer, validation: validation, directory: directory, sources: sources,
+      sets: (trainSet, valSet))
   }
 
-  /// Calibrates and assembles the model file (`CNNTrainer.modelFile`) and writes it.
+  /// Calibrates and assembles the model file (`CNNTrainer.modelFile`), gives it its 8-bit form
+  /// (`CNNQuantizer`: ranges from 2,000 of the training images, and the 8-bit evaluation on the
+  /// validation images where this CPU runs it), and writes it.
   private func finish(
-    trainer: CNNTrainer, validation: TrainingImages?, directory: URL, sources: RunSources
+    trainer: CNNTrainer, validation: TrainingImages?, directory: URL, sources: RunSources,
+    sets: (train: LabeledImages, val: LabeledImages?)
   ) throws {
     let commands =
       (try? String(contentsOf: directory.appendingPathComponent("command.txt"), encoding: .utf8))?
       .split(separator: "\n").map(String.init) ?? []
-    let file = try trainer.modelFile(
+    var file = try trainer.modelFile(
       validation: validation, data: TrainingCommand.path(sources.data!),
       command: commands.joined(separator: " && "), log: log)
+    do {
+      let quantizer = CNNQuantizer(
+        calibration: try CNNQuantizer.sample(sets.train, count: 2000, seed: 1),
+        calibrationDescription: "images of \(TrainingCommand.path(sources.data!)) (seed 1)",
+        evaluation: sets.val.map { ($0, TrainingCommand.path(sources.val!)) })
+      let result = try quantizer.quantize(file, workers: threads)
+      file = result.file
+      if let float = result.floatReport, let int8 = result.int8Report {
+        log(
+          String(
+            format: "8-bit form: validation accuracy %.4f (float %.4f)", int8.accuracy,
+            float.accuracy))
+      } else {
+        log("8-bit form: ranges written (not evaluated: no validation set or no AVX-512 VNNI)")
+      }
+    } catch let error as NetworkError {
+      log("no 8-bit form: \(error)")
+    }
     let url = URL(fileURLWithPath: sources.out!)
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,4 +1,6 @@
+import Datasets
 import Foundation
+import NeuralNet
 import TestSupport
 import Testing
 import Vision
@@ -49,6 +51,14 @@ import Vision
     #expect(resumed.error.contains("epoch 2 done"))
     #expect(resumed.error.contains("validation: accuracy"))
     #expect(FileManager.default.fileExists(atPath: model.path))
+    // The model comes with its 8-bit form: ranges per convolution channel, and, where this CPU
+    // runs it, its evaluation on the validation images.
+    let card = try ModelFile.read(from: model).card
+    let maxima = card.architecture["int8"]?["maxima"]?.arrayValue?.map { $0.arrayValue?.count }
+    #expect(maxima == [4, 4, 6, 6])
+    #expect(resumed.error.contains("8-bit form"))
+    #expect(
+      (card.architecture["int8"]?["evaluation"]?["metrics"] != nil) == Int8Network.isSupported)
     let run = temporary.url.appendingPathComponent("cache/runs/tiny")
     for file in ["checkpoint.bin", "log.csv", "config.json", "loss.svg", "accuracy.svg"] {
       #expect(
