@@ -75,11 +75,7 @@ struct BenchDetectorScenes: ParsableCommand {
         retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet)
       : try HaarFaceLocator.standard()
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
-    let crops = (0..<dataset.count).map { i in
-      Image(
-        width: dataset.width, height: dataset.height, channels: 1,
-        pixels: Array(dataset.imagePixels(i)))
-    }
+    let crops = DetectorScene.crops(of: dataset)
     var settings = DetectorScene.Settings()
     (settings.width, settings.height) = (width, height)
     settings.rotate = rotate

@@ -34,14 +34,9 @@ struct BenchPNetCalibrate: ParsableCommand {
     var file = try ModelFile.read(from: url)
     let detector = try MTCNNDetector(file: file, quantizedPNet: false)
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
-    let crops = (0..<dataset.count).map { i in
-      Image(
-        width: dataset.width, height: dataset.height, channels: 1,
-        pixels: Array(dataset.imagePixels(i)))
-    }
+    let crops = DetectorScene.crops(of: dataset)
     var random = SplitMix64(seed: seed)
-    var minimum: [[Float]] = []
-    var maximum: [[Float]] = []
+    var ranges: [ActivationRange]?
     for n in 0..<max(scenes, 1) {
       let scene = try DetectorScene(
         crops: crops, kind: n % 3, settings: DetectorScene.Settings(), random: &random)
@@ -49,12 +44,9 @@ struct BenchPNetCalibrate: ParsableCommand {
       guard let found = try detector.pnetActivationRanges(in: image) else {
         throw ValidationError("this CPU has no AVX-512 VNNI: the int8 P-Net cannot run here")
       }
-      if minimum.isEmpty { (minimum, maximum) = (found.map(\.minimum), found.map(\.maximum)) }
-      for k in found.indices {
-        minimum[k] = zip(minimum[k], found[k].minimum).map { min($0, $1) }
-        maximum[k] = zip(maximum[k], found[k].maximum).map { max($0, $1) }
-      }
+      ranges = ActivationRange.widen(ranges, to: found)
     }
+    let (minimum, maximum) = (ranges!.map(\.minimum), ranges!.map(\.maximum))
     func rounded(_ layers: [[Float]]) -> JSONValue {
       .array(layers.map { .array($0.map { .number(Double(String(format: "%.5g", $0))!) }) })
     }

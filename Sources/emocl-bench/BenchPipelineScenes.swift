@@ -78,11 +78,7 @@ struct BenchPipelineScenes: ParsableCommand {
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     var random = SplitMix64(seed: seed)
     let indices = sample(dataset.count, random: &random)
-    let crops = indices.map { i in
-      Image(
-        width: dataset.width, height: dataset.height, channels: 1,
-        pixels: Array(dataset.imagePixels(i)))
-    }
+    let crops = DetectorScene.crops(of: dataset, indices: indices)
     let labels = indices.map { dataset.labels[$0] }
     let clock = ContinuousClock()
 

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Pipeline
 import Tensor
@@ -30,6 +31,15 @@ struct DetectorScene {
 
   var image: Image
   var faces: [Face]
+
+  /// The images of `dataset` at `indices` (all by default) as grey images: a scene's crops.
+  static func crops(of dataset: LabeledImages, indices: [Int]? = nil) -> [Image] {
+    (indices ?? Array(0..<dataset.count)).map { i in
+      Image(
+        width: dataset.width, height: dataset.height, channels: 1,
+        pixels: Array(dataset.imagePixels(i)))
+    }
+  }
 
   /// A scene from `crops` (48×48 grey faces, drawn at random) with `settings`; `kind` 0 is a
   /// plain background, 1 per-pixel noise, 2 smooth blotches with mild noise.

@@ -196,9 +196,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// bytes (its float head's output and conv3's) on `image`'s pyramid, as detection builds it:
   /// what `emocl-bench pnet-calibrate` gathers over photos. Nil where the CPU lacks the int8
   /// kernels.
-  package func pnetActivationRanges(in image: Image) throws -> [(
-    minimum: [Float], maximum: [Float]
-  )]? {
+  package func pnetActivationRanges(in image: Image) throws -> [ActivationRange]? {
     try pool.withNetworks { networks, _ in
       try networks.withSource(of: image) { source in
         try networks.pnetActivationRanges(pyramid(source).map(\.level))

@@ -34,9 +34,10 @@ final class MTCNNNetworks {
   /// (`architecture.pnetInt8`: `minimum` and `maximum`, for the head's output and conv3's, one
   /// number per channel) and this CPU runs the int8 kernels.
   let pnetInt8: PNetInt8?
-  /// P-Net's int8 layers with provisional quantizations, for measuring the activations' ranges
-  /// (``pnetActivationRanges(_:)``); nil where the CPU lacks the int8 kernels.
-  private let pnetForCalibration: PNetInt8?
+  /// The parameters of P-Net's int8 layers by name, for building them with provisional
+  /// quantizations when measuring the activations' ranges (``pnetActivationRanges(_:)``); nil
+  /// where the CPU lacks the int8 kernels or the P-Net is not facenet-pytorch's.
+  private let pnetInt8Parameters: [String: [Float]]?
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -98,11 +99,12 @@ final class MTCNNNetworks {
     let standard =
       specs.pnet.layers.count == PNetInt8.headLayers + 3 && head.outputShape.channels == 16
     pnetInt8 = try Self.int8PNet(file: file, invalid: invalid, standard: standard)
-    pnetForCalibration =
+    pnetInt8Parameters =
       Int8Convolution.isSupported && standard
-      ? try PNetInt8(
-        parameter: { try file.tensor("pnet.\($0)").storage },
-        activations: PNetInt8.channels.map { .uniform(step: 1, channels: $0) })
+      ? try Dictionary(
+        uniqueKeysWithValues: PNetInt8.parameterNames.map {
+          ($0, try file.tensor("pnet.\($0)").storage)
+        })
       : nil
     rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet, forwardOnly: true)
@@ -116,7 +118,7 @@ final class MTCNNNetworks {
     pnetInstances = other.pnetInstances
     pnetHeads = other.pnetHeads
     pnetInt8 = other.pnetInt8
-    pnetForCalibration = other.pnetForCalibration
+    pnetInt8Parameters = other.pnetInt8Parameters
     rnet = try Workspace(
       network: other.rnet.network, maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(
@@ -147,7 +149,9 @@ final class MTCNNNetworks {
     guard Int8Convolution.isSupported else { return nil }
     return try PNetInt8(
       parameter: { try file.tensor("pnet.\($0)").storage },
-      activations: zip(minimum, maximum).map { ByteQuantization(minimum: $0, maximum: $1) })
+      activations: zip(minimum, maximum).map {
+        ActivationRange(minimum: $0, maximum: $1).quantization
+      })
   }
 
   /// P-Net's maps over a whole pyramid level: the face probability and the four box offsets
@@ -275,12 +279,14 @@ final class MTCNNNetworks {
   /// Per channel, the smallest and largest value of P-Net's float head and of its conv3 over
   /// `levels` (whole levels, one at a time; the head's instances for a whole level are not
   /// kept), for ``PNetInt8/activations``; nil without the int8 kernels.
-  func pnetActivationRanges(_ levels: [PyramidLevel]) throws -> [(
-    minimum: [Float], maximum: [Float]
-  )]? {
-    guard let pnet = pnetForCalibration else { return nil }
+  func pnetActivationRanges(_ levels: [PyramidLevel]) throws -> [ActivationRange]? {
+    guard let parameters = pnetInt8Parameters else { return nil }
+    let pnet = try PNetInt8(
+      parameter: { parameters[$0]! },
+      activations: PNetInt8.channels.map { .uniform(step: 1, channels: $0) })
     var ranges = PNetInt8.channels.map { n in
-      (minimum: [Float](repeating: 0, count: n), maximum: [Float](repeating: 0, count: n))
+      ActivationRange(
+        minimum: [Float](repeating: 0, count: n), maximum: [Float](repeating: 0, count: n))
     }
     for level in levels where level.paddedHeight >= 12 && level.paddedWidth >= 12 {
       let (rows, width) = (level.paddedHeight, level.paddedWidth)
@@ -292,12 +298,7 @@ final class MTCNNNetworks {
         let shape = workspace.network.outputShape
         return pnet.activationRanges(head: head, height: shape.height, width: shape.width)
       }
-      for k in ranges.indices {
-        for c in ranges[k].minimum.indices {
-          ranges[k].minimum[c] = min(ranges[k].minimum[c], found[k].minimum[c])
-          ranges[k].maximum[c] = max(ranges[k].maximum[c], found[k].maximum[c])
-        }
-      }
+      ranges = ActivationRange.widen(ranges, to: found)
     }
     return ranges
   }

@@ -16,6 +16,8 @@ struct PNetInt8: Sendable {
   private let conv4: Int8Convolution
   /// Channels of the two quantized activations.
   static let channels = [16, 32]
+  /// The P-Net parameters the int8 half reads (facenet-pytorch's names, without `pnet.`).
+  static let parameterNames = ["5.weight", "5.bias", "6.weight", "7.weight", "7.bias"]
   /// Layers of P-Net's spec that run in floats (conv, PReLU, pool, conv, PReLU).
   static let headLayers = 5
 
@@ -73,22 +75,9 @@ struct PNetInt8: Sendable {
   /// Per channel, the smallest and largest value of the head's output `head` (`[16, height,
   /// width]`) and of conv3's (after its PReLU, with the head's output stored as bytes fitted
   /// to its own ranges here), for calibrating ``activations``.
-  func activationRanges(head: UnsafePointer<Float>, height: Int, width: Int)
-    -> [(minimum: [Float], maximum: [Float])]
-  {
-    func range(_ planes: UnsafePointer<Float>, _ channels: Int, _ count: Int)
-      -> (minimum: [Float], maximum: [Float])
-    {
-      var result: (minimum: [Float], maximum: [Float]) = ([], [])
-      for c in 0..<channels {
-        let plane = UnsafeBufferPointer(start: planes + c * count, count: count)
-        result.minimum.append(plane.min() ?? 0)
-        result.maximum.append(plane.max() ?? 0)
-      }
-      return result
-    }
-    let first = range(head, 16, height * width)
-    let fitted = ByteQuantization(minimum: first.minimum, maximum: first.maximum)
+  func activationRanges(head: UnsafePointer<Float>, height: Int, width: Int) -> [ActivationRange] {
+    let first = ActivationRange(planes: head, channels: 16, count: height * width)
+    let fitted = first.quantization
     let (h, w) = conv3.outputSize(height: height, width: width)
     var bytes = [UInt8](repeating: 0, count: height * width * 16)
     var floats = [Float](repeating: 0, count: 32 * h * w)
@@ -103,7 +92,9 @@ struct PNetInt8: Sendable {
           planeStride: h * w)
       }
     }
-    let second = floats.withUnsafeBufferPointer { range($0.baseAddress!, 32, h * w) }
+    let second = floats.withUnsafeBufferPointer {
+      ActivationRange(planes: $0.baseAddress!, channels: 32, count: h * w)
+    }
     return [first, second]
   }
 }

@@ -23,7 +23,8 @@ public struct ModelInfo: Codable, Sendable, Equatable {
   /// Evaluation on held-out data, when the card has it: of the form this server runs (for a
   /// CNN in 8 bits, the card's evaluation of the 8-bit network, when it has one).
   public var metrics: ModelMetrics?
-  /// How this server runs the model: `int8` (the CNN's 8-bit form on AVX-512 VNNI) or `float32`.
+  /// How this server runs a CNN: `int8` (its 8-bit form on AVX-512 VNNI) or `float32`; nil
+  /// for other kinds.
   public var precision: String?
   /// Temperature scaling, when the card has it.
   public var calibration: ModelCalibration?
@@ -72,7 +73,8 @@ public struct ModelInfo: Codable, Sendable, Equatable {
       metrics: (int8 ? Self.int8Report(card) ?? card.metrics : card.metrics).map(
         ModelMetrics.init),
       calibration: card.calibration,
-      intendedUse: card.intendedUse, precision: int8 ? "int8" : "float32")
+      intendedUse: card.intendedUse,
+      precision: card.kind == .cnn ? (int8 ? "int8" : "float32") : nil)
   }
 
   /// The card's evaluation of the 8-bit network, if it has a well-formed one.

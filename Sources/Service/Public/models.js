@@ -70,7 +70,7 @@ function section(model) {
   const cal = model.calibration;
   summary.textContent = `On ${m.samples} validation images: accuracy ${pct(m.accuracy)}, macro F1 ${pct(m.macro_f1)}` +
     (cal ? `; temperature ${cal.temperature.toFixed(2)}, expected calibration error ${pct(cal.ece_after)}` : "") + "." +
-    (model.precision === "int8" ? " This server runs the network in 8 bits (AVX-512 VNNI); these figures are that form's." : "");
+    (model.precision === "int8" ? " This server runs the network in 8 bits (AVX-512 VNNI): the accuracy, F1, per-class table and confusion matrix are that form's; the calibration was measured on the float network." : "");
   card.appendChild(summary);
   const h3 = t => { const e = document.createElement("h3"); e.textContent = t; return e; };
   card.appendChild(h3("Per class"));
