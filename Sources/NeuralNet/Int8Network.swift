@@ -41,7 +41,7 @@ public final class Int8Network: @unchecked Sendable {
   }
 
   public let spec: NetworkSpec
-  /// Each convolution's output quantization, in order (``Int8Calibration/ranges``).
+  /// Each convolution's output quantization, in order (``Int8Calibration/activations(maxima:)``).
   public let activations: [ByteQuantization]
   let stages: [Stage]
   let head: [Dense]
