@@ -141,6 +141,8 @@ public final class Int8Network: @unchecked Sendable {
     let buffers: [UnsafeMutablePointer<UInt8>]
     var features: [Float]
     var hidden: [Float]
+    /// The global pool's sums, one per channel of the last convolution.
+    var sums: [Int32]
 
     /// Buffers for `network`'s activations.
     public init(for network: Int8Network) {
@@ -152,6 +154,7 @@ public final class Int8Network: @unchecked Sendable {
       let widest = network.head.map(\.outputs).max() ?? 0
       features = [Float](repeating: 0, count: max(widest, network.stages.last!.outputChannels))
       hidden = features
+      sums = [Int32](repeating: 0, count: network.stages.last!.outputChannels)
     }
     deinit { for buffer in buffers { buffer.deallocate() } }
   }
@@ -212,13 +215,17 @@ public final class Int8Network: @unchecked Sendable {
       last.pooled
       ? (last.outputHeight / 2, last.outputWidth / 2) : (last.outputHeight, last.outputWidth)
     let (channels, pixelBytes) = (last.outputChannels, last.outputStride)
-    var sums = [Int32](repeating: 0, count: channels)
-    for p in 0..<(h * w) {
-      let pixel = input + p * pixelBytes
-      for c in 0..<channels { sums[c] += Int32(pixel[c]) }
+    scratch.sums.withUnsafeMutableBufferPointer { sums in
+      sums.update(repeating: 0)
+      for p in 0..<(h * w) {
+        let pixel = input + p * pixelBytes
+        for c in 0..<channels { sums[c] += Int32(pixel[c]) }
+      }
+      let count = Float(h * w)
+      for c in 0..<channels {
+        scratch.features[c] = Float(sums[c]) * last.output.steps[c] / count
+      }
     }
-    let count = Float(h * w)
-    for c in 0..<channels { scratch.features[c] = Float(sums[c]) * last.output.steps[c] / count }
     runHead(scratch: scratch, into: logits)
   }
 
