@@ -12,7 +12,8 @@ struct Serve: AsyncParsableCommand {
     discussion: """
       Each option can also be set by an environment variable: EMOCL_HOST, EMOCL_PORT, \
       EMOCL_MODELS, EMOCL_DATABASE, EMOCL_TLS_CERT, EMOCL_TLS_KEY, EMOCL_RETENTION_DAYS, \
-      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_LOG_LEVEL, EMOCL_WORKERS, \
+      EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_CNN_INT8 (off for --float-cnn), \
+      EMOCL_LOG_LEVEL, EMOCL_WORKERS, \
       EMOCL_UPLOAD_DIR, EMOCL_MAX_VIDEO_MB; and without an option: EMOCL_IDLE_TIMEOUT (s, \
       default 30), EMOCL_BODY_TIMEOUT (s, default 60), EMOCL_UPLOAD_TIMEOUT (s, default 1800). \
       Options win over variables.

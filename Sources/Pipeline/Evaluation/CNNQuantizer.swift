@@ -46,10 +46,11 @@ public struct CNNQuantizer: Sendable {
   /// the 8-bit runner does not take, and the model's own errors.
   public func quantize(_ file: ModelFile, workers: Int = 1) throws -> Result {
     try file.requireKind(.cnn)
+    guard calibration.count > 0 else { throw QuantizationError("no calibration images") }
     guard calibration.width == file.card.input.width,
-      calibration.height == file.card.input.height, calibration.count > 0
+      calibration.height == file.card.input.height
     else {
-      throw EvaluationError.noImages(
+      throw QuantizationError(
         "the calibration images are \(calibration.width)x\(calibration.height); the model takes "
           + "\(file.card.input.width)x\(file.card.input.height)")
     }
