@@ -68,11 +68,17 @@ public final class CNNClassifier: @unchecked Sendable {
     var expected: [String: [Int?]] = [:]
     for info in network.parameters.infos + network.state.infos { expected[info.name] = info.shape }
     try file.requireTensors(expected)
-    for info in network.parameters.infos {
-      try network.parameters.set(info.name, to: try file.tensor(info.name))
-    }
-    for info in network.state.infos {
-      try network.state.set(info.name, to: try file.tensor(info.name))
+    for (store, infos) in [
+      (network.parameters, network.parameters.infos), (network.state, network.state.infos),
+    ] {
+      for info in infos {
+        let tensor = try file.tensor(info.name)
+        // NaN weights would give NaN probabilities (and cannot be quantized): refuse them.
+        guard tensor.storage.allSatisfy(\.isFinite) else {
+          throw ModelFileError(path: path, problem: .nonFinite(tensor: info.name))
+        }
+        try store.set(info.name, to: tensor)
+      }
     }
     self.network = network
     self.card = card

@@ -97,6 +97,9 @@ public final class Int8Network: @unchecked Sendable {
           bias[o] = beta[o] + a * (bias[o] - mean[o])
         }
       }
+      guard (weights + bias).allSatisfy(\.isFinite) else {
+        throw .unsupported("convolution \(conv.index) has non-finite weights after its batch norm")
+      }
       let convolution = Int8Convolution(
         weights: weights, bias: bias, outputChannels: conv.outputs, inputChannels: input.channels,
         kernel: conv.kernel, input: input)

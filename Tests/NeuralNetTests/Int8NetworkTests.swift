@@ -95,6 +95,20 @@ import Testing
     #expect((asked.int8Network != nil) == Int8Network.isSupported)
   }
 
+  /// A model whose weights hold a NaN is refused, whatever the precision asked for: it would
+  /// give NaN probabilities in floats and cannot be quantized.
+  @Test func nonFiniteWeightsAreRefused() throws {
+    let net = try Self.network(.vgg(input: (1, 12, 12), stageWidths: [4, 8]), seed: 3)
+    var file = try Self.file(net, side: 14, flip: false)
+    var weights = try #require(file.tensors["3.weight"])
+    weights.storage[5] = .nan
+    file.tensors["3.weight"] = weights
+    let refusal = ModelFileError(path: "<memory>", problem: .nonFinite(tensor: "3.weight"))
+    for int8 in [false, true] {
+      #expect(throws: refusal) { _ = try CNNClassifier(file: file, int8: int8) }
+    }
+  }
+
   struct Case: Sendable, CustomTestStringConvertible {
     var name: String
     var spec: NetworkSpec

@@ -35,6 +35,8 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible {
     case unexpectedTensor(String)
     /// A tensor has the wrong shape (`nil` in `expected` means any size).
     case wrongShape(tensor: String, expected: [Int?], found: [Int])
+    /// A tensor holds NaN or infinite values (a broken or tampered model).
+    case nonFinite(tensor: String)
 
     public var description: String {
       switch self {
@@ -57,6 +59,7 @@ public struct ModelFileError: Error, Equatable, CustomStringConvertible {
       case .wrongShape(let name, let expected, let found):
         let want = expected.map { $0.map(String.init) ?? "*" }.joined(separator: ", ")
         return "tensor '\(name)' has shape \(found), expected [\(want)]"
+      case .nonFinite(let name): return "tensor '\(name)' holds NaN or infinite values"
       }
     }
   }

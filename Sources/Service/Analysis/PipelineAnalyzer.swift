@@ -59,13 +59,16 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
         }
         // Faces from concurrent requests are classified together (see BatchingClassifier).
         let batching = BatchingClassifier(classifier)
+        let int8 = (classifier as? CNNEmotionClassifier)?.model.int8Network != nil
         loaded.append(
           (
-            name, file.card, (classifier as? CNNEmotionClassifier)?.model.int8Network != nil,
+            name, file.card, int8,
             EmotionPipeline(
               classifier: batching, faceLocator: faceLocator, faceLocators: faceLocators)
           ))
-        logger.info("model loaded", metadata: ["model": "\(name)", "file": "\(url.path)"])
+        var metadata: Logger.Metadata = ["model": "\(name)", "file": "\(url.path)"]
+        if file.card.kind == .cnn { metadata["precision"] = int8 ? "int8" : "float32" }
+        logger.info("model loaded", metadata: metadata)
       } catch {
         problems.append("\(url.path): \(error)")
         logger.warning(
