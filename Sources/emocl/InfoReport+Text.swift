@@ -44,6 +44,13 @@ extension InfoReport {
     if models.isEmpty && modelsError == nil { add("", "no *.safetensors files") }
     for model in models {
       add("", "\(model.name)  \(model.bytes) bytes  sha256 \(model.sha256)")
+      if int8Models.contains(model.name) {
+        add(
+          "",
+          "  8-bit ranges in its card: "
+            + (Int8Convolution.isSupported
+              ? "runs in 8 bits here (--float-cnn for floats)" : "floats here (no AVX-512 VNNI)"))
+      }
     }
     add("database", "\(database) (\(databaseSource))")
     let variables = environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }

@@ -18,6 +18,9 @@ struct InfoReport: Codable, Equatable {
   var models: [ModelFileChecksum]
   /// Why the folder could not be read, if it could not.
   var modelsError: String?
+  /// The model files among ``models`` whose card holds a CNN's 8-bit ranges
+  /// (`architecture.int8`): they run in 8 bits where ``SystemReport`` shows AVX-512 VNNI.
+  var int8Models: [String] = []
   /// The database URL with its password masked, and where it came from.
   var database: String
   var databaseSource: String
@@ -53,10 +56,16 @@ struct InfoReport: Codable, Equatable {
       } else {
         (ServiceConfiguration().database.masked, "default")
       }
+    let int8Models = models.map(\.name).filter { name in
+      guard let card = try? ModelFile.read(from: folder.appendingPathComponent(name)).card
+      else { return false }
+      return card.kind == .cnn && card.architecture["int8"] != nil
+    }
     return InfoReport(
       version: EmoclVersion.string, system: system, kernelSummary: system.kernel.summary,
       modelsFolder: folder.path, modelsFolderSource: folderSource, models: models,
-      modelsError: modelsError, database: database, databaseSource: databaseSource,
+      modelsError: modelsError, int8Models: int8Models, database: database,
+      databaseSource: databaseSource,
       environment: environment.filter { environmentVariables.contains($0.key) })
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `emocl info` run as a program, with the BLAS variables of this test run removed, so the
@@ -133,6 +134,23 @@ import Testing
       models.first?["sha256"] as? String
         == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
     #expect(models.first?["bytes"] as? Int == 5)
+  }
+
+  /// The shipped CNN's card holds 8-bit ranges: the report names it, the unreadable file not.
+  @Test func cnnModelsWithEightBitRangesAreNamed() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "emocl-info-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createSymbolicLink(
+      at: folder.appendingPathComponent("cnn.safetensors"),
+      withDestinationURL: SharedData.repositoryRoot.appendingPathComponent(
+        "Models/cnn.safetensors"))
+    try Data("hello".utf8).write(to: folder.appendingPathComponent("tiny.safetensors"))
+    let (report, _) = try Self.json(["--models", folder.path])
+    #expect(report["int8Models"] as? [String] == ["cnn.safetensors"])
+    let text = try Self.info(["--models", folder.path, "--speed-seconds", "0"])
+    #expect(text.output.contains("8-bit ranges in its card"), "\(text.output)")
   }
 
   @Test func textReportHasEverySubjectAndTheSpeed() throws {
