@@ -111,14 +111,9 @@ extension CNNClassifier {
       pixels.withUnsafeBufferPointer { src in
         for i in 0..<count {
           for pass in 0..<passes {
-            let target = out.baseAddress! + (i * passes + pass) * size
             normalization.centerCrop(
-              src.baseAddress! + i * w * h, width: w, height: h, crop: crop, into: target)
-            guard pass == 1 else { continue }
-            for y in 0..<crop {
-              var row = UnsafeMutableBufferPointer(start: target + y * crop, count: crop)
-              row.reverse()
-            }
+              src.baseAddress! + i * w * h, width: w, height: h, crop: crop,
+              into: out.baseAddress! + (i * passes + pass) * size, mirrored: pass == 1)
           }
         }
       }

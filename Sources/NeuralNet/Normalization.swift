@@ -30,10 +30,11 @@ public struct Normalization: Codable, Sendable, Hashable {
     return Normalization(mean: Float(mean), std: Float(std))
   }
 
-  /// The centre `crop × crop` of a `width × height` source, normalised, into `output`.
+  /// The centre `crop × crop` of a `width × height` source, normalised, into `output`; with
+  /// `mirrored`, its left–right mirror image (the test-time flip's second look).
   public func centerCrop(
     _ source: UnsafePointer<UInt8>, width: Int, height: Int, crop: Int,
-    into output: UnsafeMutablePointer<Float>
+    into output: UnsafeMutablePointer<Float>, mirrored: Bool = false
   ) {
     let x0 = (width - crop) / 2
     let y0 = (height - crop) / 2
@@ -43,6 +44,10 @@ public struct Normalization: Codable, Sendable, Hashable {
       let row = source + (y0 + y) * width + x0
       let out = output + y * crop
       for x in 0..<crop { out[x] = Float(row[x]) * scale + shift }
+      if mirrored {
+        var pixels = UnsafeMutableBufferPointer(start: out, count: crop)
+        pixels.reverse()
+      }
     }
   }
 }

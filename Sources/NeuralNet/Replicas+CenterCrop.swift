@@ -39,13 +39,7 @@ extension Replicas {
             let target = out + (j - range.lowerBound) * crop * crop
             normalization.centerCrop(
               src.baseAddress! + (base + j) * w * h, width: w, height: h, crop: crop,
-              into: target)
-            if mirrored {
-              for y in 0..<crop {
-                var row = UnsafeMutableBufferPointer(start: target + y * crop, count: crop)
-                row.reverse()
-              }
-            }
+              into: target, mirrored: mirrored)
           }
         }
       }

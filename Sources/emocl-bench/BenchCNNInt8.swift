@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import Pipeline
 import Tensor
 
 /// `emocl-bench cnn-int8`: the emotion CNN in 8 bits (``Int8Network``) against the float
@@ -33,9 +34,7 @@ struct BenchCNNInt8: ParsableCommand {
     let float = try CNNClassifier(file: file, maxBatch: batch, workers: workers)
     if let calibrate {
       let images = try LabeledImages.load(directory: URL(fileURLWithPath: train))
-      let chosen = try images.split(
-        fraction: min(1, Double(calibrate) / Double(images.count)), seed: seed
-      ).0
+      let chosen = try CNNQuantizer.sample(images, count: calibrate, seed: seed)
       let start = Date()
       let maxima = try float.int8Maxima(pixels: chosen.pixels, count: chosen.count)
       print(

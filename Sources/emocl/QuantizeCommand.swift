@@ -48,13 +48,8 @@ struct Quantize: ParsableCommand {
       throw ValidationError(
         "--evaluate: this CPU has no AVX-512 VNNI, so the 8-bit model cannot run here")
     }
+    // CNNQuantizer refuses images of another size than the model's.
     let training = try LabeledImages.load(directory: URL(fileURLWithPath: data))
-    guard training.width == file.card.input.width, training.height == file.card.input.height
-    else {
-      throw ValidationError(
-        "\(data) holds \(training.width)x\(training.height) images; the model takes "
-          + "\(file.card.input.width)x\(file.card.input.height)")
-    }
     let chosen = try CNNQuantizer.sample(training, count: images, seed: seed)
     let quantizer = CNNQuantizer(
       calibration: chosen, calibrationDescription: "images of \(data) (seed \(seed))",
