@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Web service: requests/s and p50/p99 latency of POST /api/v1/analyze (raw JPEG body, store=true,
 # the default model: the shipped CNN, with its test-time flip on, then off) with a 48x48 FER2013
-# face and with a 1-megapixel photo, at 1, 8 and 32 connections (wrk, same machine, 2 threads), against a fresh SQLite file. Beside it the
+# face and with a 1-megapixel photo, at 1, 8 and 32 connections (wrk, same machine, 2 threads), against a fresh SQLite file; then the
+# photo again with the server's detector set to the Haar cascades (`--detector haar`). Beside it the
 # CNN's own batch-64 images/s (`emocl-bench cnn-infer`, and on AVX-512 VNNI CPUs `cnn-int8`, the
 # 8-bit form the service runs there by default): the ceiling for whole-face requests.
 #
@@ -69,8 +70,9 @@ port="${EMOCL_BENCH_PORT:-$("$python" -c 'import socket; s = socket.socket(); s.
 # Starts the server with the CNN's test-time flip on (the default: each face and its mirror
 # image) or off (half the network's work per face).
 start_server() {
+  # shellcheck disable=SC2086 # the flags are words
   "$bin" serve --port "$port" --models "$models" --database "sqlite:$work/bench.sqlite" \
-    --flip "$1" --log-level warning ${EMOCL_SERVE_FLAGS:-} 2>"$work/server.log" &
+    --flip "$1" --log-level warning ${2:-} ${EMOCL_SERVE_FLAGS:-} 2>"$work/server.log" &
   server=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
@@ -92,24 +94,30 @@ end
 EOF
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-for flip in on off; do
-start_server "$flip"
-for name in face photo; do
+# flip on and off with the default detector (MTCNN), then the photo with the Haar cascades.
+for run in on/face,photo off/face,photo haar/photo; do
+flip=on; detector=""; label="${run%%/*}"
+case "$label" in off) flip=off ;; haar) detector="--detector haar" ;; esac
+start_server "$flip" "$detector"
+names="${run#*/}"
+for name in ${names//,/ }; do
+  tag="$name"
+  if [ "$label" = haar ]; then tag="$name-haar"; fi
   size="$("$python" -c "from PIL import Image; i = Image.open('$work/$name.jpg'); print(f'{i.width}x{i.height}')")"
   faces="$(curl -s --data-binary "@$work/$name.jpg" -H 'Content-Type: image/jpeg' \
     "http://127.0.0.1:$port/api/v1/analyze?store=false" | "$python" -c 'import json, sys; print(len(json.load(sys.stdin)["faces"]))')"
-  echo "-- POST /api/v1/analyze?store=true, $name $size ($faces face(s)), flip $flip, ${seconds}s per level"
+  echo "-- POST /api/v1/analyze?store=true, $name $size ($faces face(s)), flip $flip${detector:+, $detector}, ${seconds}s per level"
   for connections in 1 8 32; do
     threads=$((connections < 2 ? 1 : 2))
     wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s --latency \
       -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/analyze?store=true&tag=bench" \
       "$work/$name.jpg" >"$work/wrk.txt"
-    awk -v c="$connections" -v name="$name/$flip" '
+    awk -v c="$connections" -v name="$tag/$flip" '
       /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
       /Requests\/sec/ { rps = $2 }
       /Non-2xx/ { bad += $5 }
       /Socket errors/ { gsub(",", ""); bad += $4 + $6 + $8 + $10 }
-      END { printf "%-9s %2d connections: %8.1f requests/s  p50 %8s  p99 %8s  errors %d\n", name, c, rps, p50, p99, bad + 0 }
+      END { printf "%-13s %2d connections: %8.1f requests/s  p50 %8s  p99 %8s  errors %d\n", name, c, rps, p50, p99, bad + 0 }
     ' "$work/wrk.txt" | tee -a "$work/results.txt"
   done
 done
@@ -128,4 +136,5 @@ echo "peer (fixed reference from issue 6, not measured in this run): Flask + gun
 best() { awk -v n="$1" '$1 == n { if ($4 > b) b = $4 } END { print b + 0 }' "$work/results.txt"; }
 awk -v o="$(best face/on)" -v t="$peer_face" 'BEGIN { printf "face   best requests/s (flip on): ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
 awk -v o="$(best photo/on)" -v t="$peer_photo" 'BEGIN { printf "photo  best requests/s (flip on): ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
+awk -v o="$(best photo-haar/on)" -v t="$peer_photo" 'BEGIN { printf "photo, --detector haar, best requests/s (flip on): ours %.1f  peer %d  ratio (ours/peer) %.1f\n", o, t, o / t }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

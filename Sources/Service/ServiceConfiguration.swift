@@ -1,3 +1,5 @@
+import Pipeline
+
 /// Every setting of `emocl serve`. Each has an environment variable (`EMOCL_*`); command-line
 /// options override the environment, which overrides the defaults.
 public struct ServiceConfiguration: Sendable, Equatable {
@@ -27,6 +29,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
   /// Whether the CNN runs in 8 bits where the card and CPU allow (`EMOCL_CNN_INT8`, default
   /// on; see `CNNOptions.int8`).
   public var cnnInt8 = true
+  /// The face detector for requests that name none and for this server's video jobs
+  /// (`EMOCL_DETECTOR`: cnn or haar). nil: the standard one (cnn), or the Haar cascades when the
+  /// MTCNN file cannot be loaded; a detector named here must load, or the server does not start.
+  public var faceDetector: FaceDetectorKind?
   /// Largest batch request body, default 50 MB.
   public var maxBatchBytes = 50 * 1024 * 1024
   /// Most images in one batch, default 32.
@@ -98,6 +104,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     }
     if let v = value("EMOCL_FLIP") { c.cnnFlip = try onOff(v, "EMOCL_FLIP") }
     if let v = value("EMOCL_CNN_INT8") { c.cnnInt8 = try onOff(v, "EMOCL_CNN_INT8") }
+    if let v = value("EMOCL_DETECTOR") { c.faceDetector = try detector(v, "EMOCL_DETECTOR") }
     if let v = value("EMOCL_UPLOAD_DIR") { c.uploadDirectory = v }
     if let v = value("EMOCL_MAX_VIDEO_MB") {
       c.maxVideoBytes =
@@ -176,6 +183,16 @@ public struct ServiceConfiguration: Sendable, Equatable {
       throw ConfigurationError("\(name): expected a whole number in 1...\(maximum), got \(text)")
     }
     return v
+  }
+
+  /// A face detector's name (`cnn` or `haar`, any case) for `name`.
+  public static func detector(_ text: String, _ name: String) throws(ConfigurationError)
+    -> FaceDetectorKind
+  {
+    guard let kind = FaceDetectorKind(rawValue: text.lowercased()) else {
+      throw ConfigurationError("\(name): expected one of \(FaceDetectorKind.names), got \(text)")
+    }
+    return kind
   }
 
   /// `on` or `off` (also true/false, yes/no, 1/0) for `name`.

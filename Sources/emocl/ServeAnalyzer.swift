@@ -7,31 +7,48 @@ import Service
 /// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
 /// (MTCNN or Haar face detection, `detector=`), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`; with
-/// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can.
-/// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model.
+/// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can. Requests that name no
+/// detector get `detector` (`--detector`/`EMOCL_DETECTOR`), which must then load; without one,
+/// the standard detector, or the Haar cascades when the MTCNN file cannot be loaded.
+/// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model,
+///   or naming the detector asked for when it cannot be loaded.
 func makeServeAnalyzer(
   modelsDirectory: String?, cnn: CNNOptions = CNNOptions(), maxQueued: Int = 256,
-  quantizedPNet: Bool = false, logger: Logger
+  detector: FaceDetectorKind? = nil, quantizedPNet: Bool = false, logger: Logger
 ) throws
   -> PipelineAnalyzer
 {
   let folder = try serveModelsFolder(modelsDirectory)
-  do {
-    // Both detectors, for the API's detector=; without the MTCNN file only Haar is offered.
-    var locators: [FaceDetectorKind: any FaceLocating] = [:]
-    for kind in FaceDetectorKind.allCases {
-      do {
-        locators[kind] = try Predict.faceLocator(
-          kind, locator: ModelLocator(modelsDirectory: folder),
-          threads: ProcessInfo.processInfo.activeProcessorCount, quantizedPNet: quantizedPNet)
-      } catch {
-        logger.warning(
-          "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
-      }
+  // Both detectors, for the API's detector=; without the MTCNN file only Haar is offered.
+  var locators: [FaceDetectorKind: any FaceLocating] = [:]
+  var failures: [FaceDetectorKind: String] = [:]
+  for kind in FaceDetectorKind.allCases {
+    do {
+      locators[kind] = try Predict.faceLocator(
+        kind, locator: ModelLocator(modelsDirectory: folder),
+        threads: ProcessInfo.processInfo.activeProcessorCount, quantizedPNet: quantizedPNet)
+    } catch {
+      failures[kind] = "\(error)"
+      logger.warning(
+        "face detector not loaded", metadata: ["detector": "\(kind)", "error": "\(error)"])
     }
+  }
+  if let detector, locators[detector] == nil {
+    throw ModelsLoadError(
+      "the face detector \(detector.rawValue) asked for (--detector, EMOCL_DETECTOR) could not be "
+        + "loaded from \(folder.path): \(failures[detector] ?? "unknown error")")
+  }
+  let chosen = detector ?? (locators[.standard] != nil ? .standard : .haar)
+  logger.info(
+    "face detectors",
+    metadata: [
+      "default": "\(chosen.rawValue)",
+      "available": "\(FaceDetectorKind.allCases.filter { locators[$0] != nil }.map(\.rawValue))",
+    ])
+  do {
     return try PipelineAnalyzer.load(
-      modelsDirectory: folder, faceLocator: locators[.standard] ?? locators[.haar],
-      faceLocators: locators, cnn: cnn, maxQueued: maxQueued, logger: logger)
+      modelsDirectory: folder, faceLocator: locators[chosen], faceLocators: locators, cnn: cnn,
+      maxQueued: maxQueued, logger: logger)
   } catch {
     throw ModelsLoadError("\(error)")
   }

@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
       Each option can also be set by an environment variable: EMOCL_HOST, EMOCL_PORT, \
       EMOCL_MODELS, EMOCL_DATABASE, EMOCL_TLS_CERT, EMOCL_TLS_KEY, EMOCL_RETENTION_DAYS, \
       EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_CNN_INT8 (off for --float-cnn), \
-      EMOCL_LOG_LEVEL, EMOCL_WORKERS, \
+      EMOCL_DETECTOR, EMOCL_LOG_LEVEL, EMOCL_WORKERS, \
       EMOCL_UPLOAD_DIR, EMOCL_MAX_VIDEO_MB; and without an option: EMOCL_IDLE_TIMEOUT (s, \
       default 30), EMOCL_BODY_TIMEOUT (s, default 60), EMOCL_UPLOAD_TIMEOUT (s, default 1800). \
       Options win over variables.
@@ -59,8 +59,16 @@ struct Serve: AsyncParsableCommand {
   var uploadDir: String?
   @Option(name: .customLong("max-video-mb"), help: "Largest video upload in MB (default 500).")
   var maxVideoMB: Int?
+  @Option(help: Self.detectorHelp) var detector: FaceDetectorKind?
   @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
   @Flag(name: .customLong("float-cnn"), help: Predict.floatCNNHelp) var floatCNN = false
+
+  static let detectorHelp = ArgumentHelp(
+    """
+    The face detector of requests that name none (the API's detector=) and of video jobs: cnn \
+    (MTCNN, the default: finds the most faces) or haar (OpenCV's cascades: about five times the \
+    photos per second, fewer faces found; README "Speed").
+    """, valueName: "cnn|haar")
 
   func run() async throws {
     // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded
@@ -78,6 +86,7 @@ struct Serve: AsyncParsableCommand {
     if let rateLimit { configuration.rateLimit = try RateLimit.parse(rateLimit) }
     if let flip { configuration.cnnFlip = try ServiceConfiguration.onOff(flip, "--flip") }
     if floatCNN { configuration.cnnInt8 = false }
+    if let detector { configuration.faceDetector = detector }
     if let workers { configuration.videoWorkers = workers }
     if let uploadDir { configuration.uploadDirectory = uploadDir }
     if let maxVideoMB {
@@ -96,14 +105,16 @@ struct Serve: AsyncParsableCommand {
     let analyzer = try makeServeAnalyzer(
       modelsDirectory: configuration.modelsDirectory,
       cnn: CNNOptions(flip: configuration.cnnFlip, int8: configuration.cnnInt8),
-      maxQueued: configuration.maxQueuedAnalyses, quantizedPNet: int8PNet, logger: logger)
+      maxQueued: configuration.maxQueuedAnalyses, detector: configuration.faceDetector,
+      quantizedPNet: int8PNet, logger: logger)
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
     // Video jobs: the workers of this server, if any, analyse with the same models.
     let videoAnalyzer =
       configuration.videoWorkers > 0
       ? try makeVideoAnalyzer(
-        modelsDirectory: configuration.modelsDirectory, quantizedPNet: int8PNet,
+        modelsDirectory: configuration.modelsDirectory,
+        detector: configuration.faceDetector ?? .standard, quantizedPNet: int8PNet,
         cnn: CNNOptions(int8: configuration.cnnInt8)) : nil
     let service = EmoclService(
       configuration: configuration, analyzer: analyzer, store: store,

@@ -16,7 +16,7 @@ struct Worker: AsyncParsableCommand {
       (a shared mount). A worker holds a job under a lease that it renews while it works; if it \
       is killed, the job is taken again by another worker once the lease runs out, and its \
       results are stored once. Options can also be set by EMOCL_DATABASE, EMOCL_MODELS, \
-      EMOCL_UPLOAD_DIR and EMOCL_LOG_LEVEL.
+      EMOCL_UPLOAD_DIR, EMOCL_DETECTOR and EMOCL_LOG_LEVEL.
       Not for use at work or in education in the EU (AI Act, Article 5(1)(f)).
       """)
 
@@ -41,6 +41,11 @@ struct Worker: AsyncParsableCommand {
   var maxAttempts: Int = 3
   @Option(name: .customLong("log-level"), help: "trace, debug, info (default), warning, error.")
   var logLevel: String?
+  @Option(
+    help: ArgumentHelp(
+      "The face detector: cnn (MTCNN, the default) or haar (OpenCV's cascades).",
+      valueName: "cnn|haar"))
+  var detector: FaceDetectorKind?
 
   func run() async throws {
     // The CNN's replicas and MTCNN's bands are the workers; OpenBLAS runs single-threaded
@@ -51,6 +56,7 @@ struct Worker: AsyncParsableCommand {
     if let database { configuration.database = try DatabaseURL.parse(database) }
     if let models { configuration.modelsDirectory = models }
     if let uploadDir { configuration.uploadDirectory = uploadDir }
+    if let detector { configuration.faceDetector = detector }
     guard (1...ServiceConfiguration.maxVideoWorkers).contains(workers) else {
       throw ValidationError("--workers: expected 1...\(ServiceConfiguration.maxVideoWorkers)")
     }
@@ -64,7 +70,9 @@ struct Worker: AsyncParsableCommand {
     let logger = try Serve.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
     try Serve.createParentFolder(of: configuration.database)
     let analyzer = try makeVideoAnalyzer(
-      modelsDirectory: configuration.modelsDirectory, cnn: CNNOptions(int8: configuration.cnnInt8))
+      modelsDirectory: configuration.modelsDirectory,
+      detector: configuration.faceDetector ?? .standard,
+      cnn: CNNOptions(int8: configuration.cnnInt8))
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,3 +1,4 @@
+import Pipeline
 import Service
 import Testing
 
@@ -118,8 +119,10 @@ struct ConfigurationTests {
       "EMOCL_HOST": "0.0.0.0", "EMOCL_PORT": "9000", "EMOCL_MODELS": "/m",
       "EMOCL_DATABASE": "postgres://u:p%40ss@db:5433/emo?sslmode=require",
       "EMOCL_RETENTION_DAYS": "30", "EMOCL_RATE_LIMIT": "120/min", "EMOCL_MAX_BODY_MB": "2",
-      "EMOCL_FLIP": "off", "EMOCL_CNN_INT8": "off",
+      "EMOCL_FLIP": "off", "EMOCL_CNN_INT8": "off", "EMOCL_DETECTOR": "Haar",
     ])
+    #expect(c.faceDetector == .haar)
+    #expect(try ServiceConfiguration.fromEnvironment([:]).faceDetector == nil)
     #expect(c.cnnFlip == false)
     #expect(!c.cnnInt8)
     #expect(try ServiceConfiguration.fromEnvironment([:]).cnnInt8)
@@ -159,6 +162,7 @@ struct ConfigurationTests {
       ["EMOCL_DATABASE": "mysql://x"], ["EMOCL_DATABASE": "postgres://host/"],
       ["EMOCL_DATABASE": "postgres://h/db?sslmode=maybe"], ["EMOCL_TLS_CERT": "a.pem"],
       ["EMOCL_DATABASE": "sqlite:"], ["EMOCL_FLIP": "maybe"], ["EMOCL_CNN_INT8": "fast"],
+      ["EMOCL_DETECTOR": "dlib"],
       // Numbers that would overflow later (cut-off times, byte counts) are refused up front.
       ["EMOCL_RETENTION_DAYS": "200000000"], ["EMOCL_RETENTION_DAYS": "99999999999999999999"],
       ["EMOCL_MAX_BODY_MB": "9223372036854775807"], ["EMOCL_MAX_BODY_MB": "4097"],

@@ -84,6 +84,49 @@ struct ServeCommandTests {
     }
   }
 
+  @Test("serve --detector sets the detector of requests that name none; detector= still wins")
+  func serveDetector() async throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    let models = try videoModels(in: directory.url)
+    let database = "sqlite:" + directory.url.appendingPathComponent("s.sqlite").path
+    let photo = [UInt8](
+      try Data(contentsOf: photos.appendingPathComponent("20_multi_face.jpg")))
+    let (server, port) = try await ServeProcess.start(
+      models: models, database: database, arguments: ["--detector", "haar"])
+    defer { if server.isRunning { server.terminate() } }
+    /// Faces found, and how many carry the CNN detector's details.
+    func analyze(_ query: String) throws -> (faces: Int, detailed: Int) {
+      let answer = try LocalHTTP.request(
+        "POST", port: port, path: "/api/v1/analyze?store=false" + query, body: photo,
+        contentType: "image/jpeg", timeout: 60)
+      #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+      let json = try #require(
+        try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any])
+      let faces = try #require(json["faces"] as? [[String: Any]])
+      return (faces.count, faces.filter { $0["detection"] != nil }.count)
+    }
+    // The Haar cascades find 4 of the 5 faces and give no detection details; MTCNN all 5.
+    let byDefault = try analyze("")
+    #expect(byDefault.faces == 4 && byDefault.detailed == 0, "\(byDefault)")
+    let named = try analyze("&detector=cnn")
+    #expect(named.faces == 5 && named.detailed == 5, "\(named)")
+    server.terminate()
+
+    // A detector named for the server must load: a broken MTCNN file stops it with a message
+    // (without --detector the server starts with the Haar cascades and a warning).
+    try Data("not a model".utf8).write(to: models.appendingPathComponent("mtcnn.safetensors"))
+    let broken = try Self.run([
+      "serve", "--port", "0", "--models", models.path, "--database", database, "--workers", "0",
+      "--detector", "cnn",
+    ])
+    #expect(broken.status != 0)
+    #expect(broken.err.contains("the face detector cnn asked for"), "\(broken.err)")
+    let bad = try Self.run(["serve", "--port", "0", "--detector", "dlib"])
+    #expect(bad.status != 0 && bad.err.contains("dlib"), "\(bad.err)")
+  }
+
   @Test("serve answers /healthz, analyzes with the model in --models, stops cleanly on SIGTERM")
   func serve() async throws {
     let directory = try TemporaryDirectory()
