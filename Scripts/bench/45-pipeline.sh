@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The photo -> faces -> emotions pipeline with its default settings (what `emocl predict` and the
-# service run): median time of each stage (decode to grey with EXIF, detect, crop + resize +
-# classify) and end to end, on a shared photo (08_couple.jpg) centre-cropped and resized with
-# Pillow to 640x480, 1155x866 (1 MP) and 1920x1080, saved as JPEG quality 90. Goal: <= 50 ms end to
-# end at 1 MP. Peer: OpenCV on the same JPEG bytes at our default settings as far as it has them
-# (imdecode to grey, INTER_AREA copy of at most 480 px on the longer side, detectMultiScale with
-# scale 1.2, minNeighbors 4, minimum side max(30, 1/10 of the shorter side); no eye check),
-# 2 threads; it has no classifier, so the ratio compares our decode + detect with it.
+# service run): median time of each stage (decode with EXIF, detect, crop + resize + classify) and
+# end to end, on a shared photo (08_couple.jpg) centre-cropped and resized with Pillow to 640x480,
+# 1155x866 (1 MP) and 1920x1080, saved as JPEG quality 90, with each detector: the default, MTCNN
+# (`cnn`, one thread, as each of a server's concurrent detections runs; its peer is
+# facenet-pytorch in 41-cnn-faces.sh), and the Haar cascades. Goal (set for the Haar detector):
+# <= 50 ms end to end at 1 MP. Peer of the Haar rows: OpenCV on the same JPEG bytes at our default
+# settings as far as it has them (imdecode to grey, INTER_AREA copy of at most 480 px on the
+# longer side, detectMultiScale with scale 1.2, minNeighbors 4, minimum side max(30, 1/10 of the
+# shorter side); no eye check), 2 threads; it has no classifier, so the ratio compares our
+# decode + detect with it.
 # Then the face count on every shared photo: ours with the defaults, OpenCV's CascadeClassifier
 # with its default parameters. Model: $EMOCL_PIPELINE_MODEL (default: cnn, else svm, else logreg).
 set -euo pipefail
@@ -41,8 +44,13 @@ PY
 echo "model: $model; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for size in 640x480 1155x866 1920x1080; do
   file="$work/$size.jpg"
-  ours="$("$EMOCL_BENCH_BIN" pipeline-stages --image "$file" --model "$model" --repeats 9)"
   value() { awk -F'\t' -v k="$1" '$1 == k {print $2}' <<<"$ours"; }
+  ours="$("$EMOCL_BENCH_BIN" pipeline-stages --image "$file" --model "$model" --repeats 9 --detector cnn)"
+  awk -v s="$size" -v d="$(value decode_ms)" -v t="$(value detect_ms)" -v c="$(value classify_ms)" \
+    -v e="$(value end_to_end_ms)" -v f="$(value faces)" 'BEGIN {
+      printf "%-9s ours, cnn (default): decode %6.2f ms, detect %6.2f ms, classify %6.2f ms, end to end %6.2f ms (%d faces)\n", s, d, t, c, e, f
+    }'
+  ours="$("$EMOCL_BENCH_BIN" pipeline-stages --image "$file" --model "$model" --repeats 9 --detector haar)"
   peer="$(OPENCV_NUM_THREADS=2 "$EMOCL_PYTHON" - "$file" <<'PY'
 import sys, time, statistics, cv2, numpy as np
 cv2.setNumThreads(2)
@@ -65,7 +73,7 @@ PY
 )"
   awk -v s="$size" -v d="$(value decode_ms)" -v t="$(value detect_ms)" -v c="$(value classify_ms)" \
     -v e="$(value end_to_end_ms)" -v f="$(value faces)" -v p="$peer" 'BEGIN {
-      printf "%-9s ours: decode %6.2f ms, detect %6.2f ms, classify %6.2f ms, end to end %6.2f ms (%d faces)\n", s, d, t, c, e, f
+      printf "%-9s ours, haar: decode %6.2f ms, detect %6.2f ms, classify %6.2f ms, end to end %6.2f ms (%d faces)\n", s, d, t, c, e, f
       printf "%-9s OpenCV decode+detect (our settings, no eye check) %6.2f ms; ratio ours decode+detect / OpenCV %.2f\n", s, p, (d + t) / p
     }'
 done

@@ -35,9 +35,11 @@ struct BenchConvAlgorithms: ParsableCommand {
     Shape(name: "pnet3 small", channels: 16, height: 35, width: 47, outputs: 32),
     Shape(name: "rnet1", channels: 3, height: 24, width: 24, outputs: 28, batch: 64),
     Shape(name: "rnet2", channels: 28, height: 11, width: 11, outputs: 48, batch: 64),
+    Shape(name: "rnet3", channels: 48, height: 4, width: 4, outputs: 64, kernel: 2, batch: 64),
     Shape(name: "onet1", channels: 3, height: 48, width: 48, outputs: 32, batch: 16),
     Shape(name: "onet2", channels: 32, height: 23, width: 23, outputs: 64, batch: 16),
     Shape(name: "onet3", channels: 64, height: 10, width: 10, outputs: 64, batch: 16),
+    Shape(name: "onet4", channels: 64, height: 4, width: 4, outputs: 128, kernel: 2, batch: 16),
     Shape(name: "vgg1", channels: 32, height: 44, width: 44, outputs: 32, padding: 1, batch: 8),
     Shape(name: "vgg2", channels: 64, height: 22, width: 22, outputs: 64, padding: 1, batch: 8),
   ]
@@ -57,6 +59,9 @@ struct BenchConvAlgorithms: ParsableCommand {
       }
       if let w = WinogradConvolution(geometry: g, outputs: shape.outputs, chunk: chunk) {
         algorithms.append(("winograd", w))
+      }
+      if let w = Winograd4Convolution(geometry: g, outputs: shape.outputs, chunk: chunk) {
+        algorithms.append(("winograd4", w))
       }
       if let d = DirectConvolution(geometry: g, outputs: shape.outputs, gradients: im2col) {
         algorithms.append(("direct", d))
