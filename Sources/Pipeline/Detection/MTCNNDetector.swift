@@ -399,8 +399,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       let group = members.map { boxes[$0] }
       let (crops, indices) =
         turn == 0
-        ? Self.crops(of: group, in: source, side: side, padded: padsBorders)
-        : TurnedCrops.crops(of: group, in: source, side: side, degrees: turn, padded: padsBorders)
+        ? Self.crops(of: group, in: source, side: side, padded: padsBorders, workers: workers)
+        : TurnedCrops.crops(
+          of: group, in: source, side: side, degrees: turn, padded: padsBorders,
+          workers: workers)
       guard !indices.isEmpty else { continue }
       let n = indices.count
       let out = try networks.refine(crops, count: n, side: side, workers: workers)
@@ -447,15 +449,17 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// `x1 − 1 ..< x2` and rows likewise. Its part inside the image is resampled to the whole
   /// square (squeezed, as in facenet-pytorch) or, when `padded`, to the part of the square it
   /// covers, with grey (normalised 0) where the box leaves the image. A box inside the image
-  /// gets the same crop either way.
+  /// gets the same crop either way. The crops are shared among up to `workers` threads.
   static func crops(
-    of boxes: [CandidateBox], in source: ResamplingSource, side: Int, padded: Bool = false
+    of boxes: [CandidateBox], in source: ResamplingSource, side: Int, padded: Bool = false,
+    workers: Int = 1
   ) -> ([Float], [Int]) {
     let image = source.image
     let size = 3 * side * side
-    var crops: [Float] = []
+    // Where each box's part inside the image comes from (x, y, width, height) and goes to in
+    // its square (ox, oy, ow, oh).
+    var plans: [(from: SIMD4<Int>, to: SIMD4<Int>)] = []
     var indices: [Int] = []
-    var part: [Float] = []
     for (index, b) in boxes.enumerated() {
       guard let x1 = truncated(b.x1), let y1 = truncated(b.y1), let x2 = truncated(b.x2),
         let y2 = truncated(b.y2)
@@ -475,30 +479,41 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
         (ox, oy) = (min(max(left, 0), side - 1), min(max(top, 0), side - 1))
         (ow, oh) = (max(1, min(right, side) - ox), max(1, min(bottom, side) - oy))
       }
-      crops.append(contentsOf: repeatElement(0, count: size))
-      let base = indices.count * size
-      if (ow, oh) == (side, side) {
-        crops.withUnsafeMutableBufferPointer {
-          source.resample(
-            x: x, y: y, width: ex - x, height: ey - y, outWidth: side, outHeight: side,
-            into: $0.baseAddress! + base)
-        }
-      } else {
-        part = [Float](repeating: 0, count: 3 * ow * oh)
-        part.withUnsafeMutableBufferPointer {
-          source.resample(
-            x: x, y: y, width: ex - x, height: ey - y, outWidth: ow, outHeight: oh,
-            into: $0.baseAddress!)
-        }
-        for channel in 0..<3 {
-          for row in 0..<oh {
-            let from = (channel * oh + row) * ow
-            let to = base + (channel * side + oy + row) * side + ox
-            crops[to..<(to + ow)] = part[from..<(from + ow)]
+      plans.append((SIMD4(x, y, ex - x, ey - y), SIMD4(ox, oy, ow, oh)))
+      indices.append(index)
+    }
+    var crops = [Float](repeating: 0, count: plans.count * size)
+    let boxPlans = plans
+    crops.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      let out = UnsafeSendable(base)
+      // A crop is a few thousand look-ups: slices of fewer than 16 are not worth a thread.
+      ParallelSlices(count: boxPlans.count, workers: workers, minimum: 16).run { range in
+        var part: [Float] = []
+        for k in range {
+          let (from, to) = boxPlans[k]
+          let crop = out.pointer + k * size
+          if to[2] == side, to[3] == side {
+            source.resample(
+              x: from[0], y: from[1], width: from[2], height: from[3], outWidth: side,
+              outHeight: side, into: crop)
+            continue
+          }
+          let (ox, oy, ow, oh) = (to[0], to[1], to[2], to[3])
+          if part.count < 3 * ow * oh { part = [Float](repeating: 0, count: 3 * ow * oh) }
+          part.withUnsafeMutableBufferPointer { part in
+            source.resample(
+              x: from[0], y: from[1], width: from[2], height: from[3], outWidth: ow,
+              outHeight: oh, into: part.baseAddress!)
+            for channel in 0..<3 {
+              for row in 0..<oh {
+                (crop + (channel * side + oy + row) * side + ox).update(
+                  from: part.baseAddress! + (channel * oh + row) * ow, count: ow)
+              }
+            }
           }
         }
       }
-      indices.append(index)
     }
     return (crops, indices)
   }

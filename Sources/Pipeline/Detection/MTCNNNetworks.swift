@@ -22,8 +22,9 @@ final class MTCNNNetworks {
   static let maxBatch = (rnet: 64, onet: 16)
   /// P-Net bands are sized so its first layer's output holds about this many floats.
   static let bandElements = 1 << 19
-  /// Fewest R- or O-Net crops worth a thread of their own.
-  static let cropsPerWorker = 8
+  /// Fewest R- and O-Net crops worth a thread of their own (an O-Net crop is about nine times an
+  /// R-Net crop's work, so a few already are).
+  static let cropsPerWorker = (rnet: 8, onet: 2)
 
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
@@ -325,7 +326,8 @@ final class MTCNNNetworks {
     guard count > 0 else { return [] }
     let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
     let size = 3 * side * side
-    let threads = max(1, min(workers, count / Self.cropsPerWorker))
+    let threads = max(
+      1, min(workers, count / (side == 24 ? Self.cropsPerWorker.rnet : Self.cropsPerWorker.onet)))
     while extraWorkers.count < threads - 1 {
       extraWorkers.append(
         (
@@ -409,10 +411,4 @@ private final class JobCounter: @unchecked Sendable {
     defer { lock.unlock() }
     if self.error == nil { self.error = error }
   }
-}
-
-/// A pointer shared by concurrent workers that write disjoint parts of its memory.
-private struct UnsafeSendable: @unchecked Sendable {
-  let pointer: UnsafeMutablePointer<Float>
-  init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

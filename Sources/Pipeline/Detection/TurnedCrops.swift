@@ -11,10 +11,11 @@ package enum TurnedCrops {
   /// the indices of the boxes that had any part inside the photo.
   ///
   /// The box's enclosing square (the box grown by `|cos| + |sin|`) is area-resampled first at
-  /// the crop's scale, so that a large box is averaged, not aliased; the turn is bilinear.
+  /// the crop's scale, so that a large box is averaged, not aliased; the turn is bilinear. The
+  /// crops are shared among up to `workers` threads.
   static func crops(
     of boxes: [CandidateBox], in source: ResamplingSource, side: Int, degrees: Float,
-    padded: Bool
+    padded: Bool, workers: Int = 1
   ) -> ([Float], [Int]) {
     let angle = Double(degrees) * .pi / 180
     let (c, s) = (Float(cos(angle)), Float(sin(angle)))
@@ -28,40 +29,56 @@ package enum TurnedCrops {
       return CandidateBox(x1: cx - half, y1: cy - half, x2: cx + half, y2: cy + half, score: 0)
     }
     let (wide, indices) = MTCNNDetector.crops(
-      of: enclosing, in: source, side: big, padded: padded)
+      of: enclosing, in: source, side: big, padded: padded, workers: workers)
     let (plane, bigPlane) = (side * side, big * big)
     var out = [Float](repeating: 0, count: indices.count * 3 * plane)
-    // Output pixel (u, v) at offset d from the crop's centre samples the enclosing crop at
-    // centre + R · d (both in crop pixels: the two crops share one scale).
-    let middle = Float(side) / 2
-    let bigMiddle = Float(big) / 2
     wide.withUnsafeBufferPointer { from in
       out.withUnsafeMutableBufferPointer { to in
-        for k in 0..<indices.count {
-          let input = from.baseAddress! + k * 3 * bigPlane
-          let output = to.baseAddress! + k * 3 * plane
-          for v in 0..<side {
-            let dv = Float(v) + 0.5 - middle
-            for u in 0..<side {
-              let du = Float(u) + 0.5 - middle
-              let x = bigMiddle + c * du - s * dv - 0.5
-              let y = bigMiddle + s * du + c * dv - 0.5
-              let (x0, y0) = (Int(x.rounded(.down)), Int(y.rounded(.down)))
-              guard x0 >= 0, y0 >= 0, x0 + 1 < big, y0 + 1 < big else { continue }
-              let (ax, ay) = (x - Float(x0), y - Float(y0))
-              let i = y0 * big + x0
-              for channel in 0..<3 {
-                let p = input + channel * bigPlane + i
-                let top = p[0] + ax * (p[1] - p[0])
-                let bottom = p[big] + ax * (p[big + 1] - p[big])
-                output[channel * plane + v * side + u] = top + ay * (bottom - top)
-              }
-            }
+        guard let source = from.baseAddress, let target = to.baseAddress else { return }
+        let (input, output) = (
+          UnsafeSendable(UnsafeMutablePointer(mutating: source)), UnsafeSendable(target)
+        )
+        ParallelSlices(count: indices.count, workers: workers, minimum: 8).run { range in
+          for k in range {
+            Self.turn(
+              input.pointer + k * 3 * bigPlane, big: big, into: output.pointer + k * 3 * plane,
+              side: side, cos: c, sin: s)
           }
         }
       }
     }
     return (out, indices)
+  }
+
+  /// One crop turned: output pixel (u, v) at offset d from the crop's centre samples the
+  /// enclosing crop `input` (`[3, big, big]`) bilinearly at its centre + R · d (both in crop
+  /// pixels: the two crops share one scale); `output` is `[3, side, side]`, left as it is where
+  /// the sample falls outside.
+  private static func turn(
+    _ input: UnsafePointer<Float>, big: Int, into output: UnsafeMutablePointer<Float>,
+    side: Int, cos c: Float, sin s: Float
+  ) {
+    let (plane, bigPlane) = (side * side, big * big)
+    let middle = Float(side) / 2
+    let bigMiddle = Float(big) / 2
+    for v in 0..<side {
+      let dv = Float(v) + 0.5 - middle
+      for u in 0..<side {
+        let du = Float(u) + 0.5 - middle
+        let x = bigMiddle + c * du - s * dv - 0.5
+        let y = bigMiddle + s * du + c * dv - 0.5
+        let (x0, y0) = (Int(x.rounded(.down)), Int(y.rounded(.down)))
+        guard x0 >= 0, y0 >= 0, x0 + 1 < big, y0 + 1 < big else { continue }
+        let (ax, ay) = (x - Float(x0), y - Float(y0))
+        let i = y0 * big + x0
+        for channel in 0..<3 {
+          let p = input + channel * bigPlane + i
+          let top = p[0] + ax * (p[1] - p[0])
+          let bottom = p[big] + ax * (p[big + 1] - p[big])
+          output[channel * plane + v * side + u] = top + ay * (bottom - top)
+        }
+      }
+    }
   }
 
   /// The crop of the square `x1, y1, x2, y2` of `image` turned by `degrees`, as R- and O-Net see
