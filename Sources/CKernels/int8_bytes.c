@@ -39,3 +39,23 @@ void emocl_u8_max_pool2(const uint8_t *in, int height, int width, int channels, 
     }
   }
 }
+
+void emocl_u8_max_pool_ceil(const uint8_t *in, int height, int width, int channels, int kernel,
+                            int stride, int outHeight, int outWidth, uint8_t *out) {
+  long row = (long)width * channels;
+  for (int oy = 0; oy < outHeight; oy++) {
+    int y0 = oy * stride, y1 = y0 + kernel < height ? y0 + kernel : height;
+    for (int ox = 0; ox < outWidth; ox++) {
+      int x0 = ox * stride, x1 = x0 + kernel < width ? x0 + kernel : width;
+      uint8_t *dst = out + ((long)oy * outWidth + ox) * channels;
+      const uint8_t *first = in + y0 * row + (long)x0 * channels;
+      for (int c = 0; c < channels; c++) dst[c] = first[c];
+      for (int y = y0; y < y1; y++) {
+        for (int x = x0; x < x1; x++) {
+          const uint8_t *src = in + y * row + (long)x * channels;
+          for (int c = 0; c < channels; c++) dst[c] = src[c] > dst[c] ? src[c] : dst[c];
+        }
+      }
+    }
+  }
+}

@@ -17,12 +17,9 @@ final class CeilMaxPoolLayer: Layer {
   var output: UnsafeMutablePointer<Float> { out.pointer }
   var inputGradient: UnsafeMutablePointer<Float> { dIn.pointer }
 
-  /// PyTorch's output length for an input of `length` (≥ `kernel`): `⌈(length − kernel) /
-  /// stride⌉ + 1`, less one if the last window would start at or past the input's end.
+  /// PyTorch's output length for an input of `length` (≥ `kernel`); see ``CeilPooling``.
   static func outputSide(_ length: Int, kernel: Int, stride: Int) -> Int {
-    var side = (length - kernel + stride - 1) / stride + 1
-    if (side - 1) * stride >= length { side -= 1 }
-    return side
+    CeilPooling.outputSide(length, kernel: kernel, stride: stride)
   }
 
   /// The window of a `maxPoolCeil` spec, and its plan for the shapes.

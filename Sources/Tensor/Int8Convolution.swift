@@ -207,4 +207,18 @@ public enum ByteActivations {
   ) {
     emocl_u8_max_pool2(input, Int32(height), Int32(width), Int32(channels), output, rowStride)
   }
+
+  /// Max pooling of `[height][width][channels]` bytes, a `kernel × kernel` window every `stride`
+  /// pixels, into `[outHeight][outWidth][channels]`, windows cut by the bottom or right edge
+  /// clipped to the input (PyTorch's `ceil_mode=True`, MTCNN's pools). Exact, as ``maxPool2``.
+  public static func maxPool(
+    _ input: UnsafePointer<UInt8>, height: Int, width: Int, channels: Int, kernel: Int,
+    stride: Int, outHeight: Int, outWidth: Int, into output: UnsafeMutablePointer<UInt8>
+  ) {
+    precondition(kernel >= 1 && stride >= 1 && outHeight >= 1 && outWidth >= 1)
+    precondition((outHeight - 1) * stride < height && (outWidth - 1) * stride < width)
+    emocl_u8_max_pool_ceil(
+      input, Int32(height), Int32(width), Int32(channels), Int32(kernel), Int32(stride),
+      Int32(outHeight), Int32(outWidth), output)
+  }
 }

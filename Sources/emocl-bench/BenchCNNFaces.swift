@@ -42,11 +42,13 @@ struct BenchCNNFaces: ParsableCommand {
       detector = try MTCNNDetector(
         file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
         threads: threads, concurrentCalls: concurrentCalls, retriesTurned: mtcnn.turnedLooks,
-        quantizedPNet: mtcnn.int8PNet)
+        quantizedPNet: mtcnn.int8PNet,
+        quantizedRefinement: mtcnn.int8Refine)
     } else {
       detector = try MTCNNDetector.standard(
         minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls,
-        retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet)
+        retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet,
+        quantizedRefinement: mtcnn.int8Refine)
     }
     // The first call builds the P-Net instances for this image's pyramid sizes.
     let firstStart = DispatchTime.now().uptimeNanoseconds
@@ -62,7 +64,8 @@ struct BenchCNNFaces: ParsableCommand {
     print(
       String(
         format: "ms %.2f first_ms %.2f faces %d", times[times.count / 2], firstMs, found.count)
-        + " pnet \(detector.runsQuantizedPNet ? "int8" : "float")")
+        + " pnet \(detector.runsQuantizedPNet ? "int8" : "float")"
+        + " refine \(detector.runsQuantizedRefinement ? "int8" : "float")")
     guard concurrent > 0 else { return }
     // A server's case: several requests at once, each a whole detection.
     let calls = concurrent * max(repeats, 1)

@@ -72,7 +72,8 @@ struct BenchDetectorScenes: ParsableCommand {
       FaceDetectorKind(rawValue: detector) == .cnn
       ? try MTCNNDetector.standard(
         locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
-        retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet)
+        retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet,
+        quantizedRefinement: mtcnn.int8Refine)
       : try HaarFaceLocator.standard()
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     let crops = DetectorScene.crops(of: dataset)

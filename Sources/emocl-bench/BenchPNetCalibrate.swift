@@ -7,8 +7,10 @@ import Vision
 
 /// `emocl-bench pnet-calibrate`: measures, per channel, the range of the two activations the
 /// 8-bit P-Net stores as bytes (`MTCNNDetector.quantizedPNet`: the float head's output and
-/// conv3's) and, with `--write`, stores them in the MTCNN model card as `architecture.pnetInt8`
-/// (`minimum`, `maximum`: per activation, one per channel).
+/// conv3's), and of those the 8-bit R- and O-Net store (`quantizedRefinement`: each stage's
+/// PReLU output but the last, over the crops they judge), and with `--write` stores them in the
+/// MTCNN model card as `architecture.pnetInt8`, `rnetInt8` and `onetInt8` (`minimum`,
+/// `maximum`: per activation, one per channel).
 ///
 /// The calibration photos are generated: detection scenes (`DetectorScene`) of FER2013
 /// *training* faces, each tinted by random channel gains and with saturated colour blocks
@@ -17,7 +19,7 @@ import Vision
 struct BenchPNetCalibrate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pnet-calibrate",
-    abstract: "Measure the int8 P-Net's activation ranges (and write them into the model card)."
+    abstract: "Measure the int8 MTCNN's activation ranges (and write them into the model card)."
   )
 
   @Option(help: "FER2013 training folder (<class>/<image>.jpg) for the scenes' faces.")
@@ -37,6 +39,8 @@ struct BenchPNetCalibrate: ParsableCommand {
     let crops = DetectorScene.crops(of: dataset)
     var random = SplitMix64(seed: seed)
     var ranges: [ActivationRange]?
+    var rnet: [ActivationRange]?
+    var onet: [ActivationRange]?
     for n in 0..<max(scenes, 1) {
       let scene = try DetectorScene(
         crops: crops, kind: n % 3, settings: DetectorScene.Settings(), random: &random)
@@ -45,26 +49,36 @@ struct BenchPNetCalibrate: ParsableCommand {
         throw ValidationError("this CPU has no AVX-512 VNNI: the int8 P-Net cannot run here")
       }
       ranges = ActivationRange.widen(ranges, to: found)
+      let refinement = try detector.cropNetRanges(in: image)
+      if let found = refinement.rnet { rnet = ActivationRange.widen(rnet, to: found) }
+      if let found = refinement.onet { onet = ActivationRange.widen(onet, to: found) }
     }
-    let (minimum, maximum) = (ranges!.map(\.minimum), ranges!.map(\.maximum))
     func rounded(_ layers: [[Float]]) -> JSONValue {
       .array(layers.map { .array($0.map { .number(Double(String(format: "%.5g", $0))!) }) })
     }
-    for k in minimum.indices {
-      let text = zip(minimum[k], maximum[k]).map { String(format: "%.3g…%.3g", $0, $1) }
-      print("layer \(k + 1)\t\(text.joined(separator: " "))")
+    var entries: [(String, [ActivationRange])] = [("pnetInt8", ranges!)]
+    if let rnet { entries.append(("rnetInt8", rnet)) }
+    if let onet { entries.append(("onetInt8", onet)) }
+    for (name, layers) in entries {
+      for (k, layer) in layers.enumerated() {
+        let text = zip(layer.minimum, layer.maximum).map { String(format: "%.3g…%.3g", $0, $1) }
+        print("\(name) layer \(k + 1)\t\(text.joined(separator: " "))")
+      }
     }
     guard write else { return }
     var architecture = file.card.architecture
     guard case .object(var fields) = architecture else {
       throw ValidationError("\(model): the card's architecture is not an object")
     }
-    fields["pnetInt8"] = .object([
-      "minimum": rounded(minimum), "maximum": rounded(maximum),
-      "calibration": .string(
-        "emocl-bench pnet-calibrate --data \(data) --scenes \(scenes) --seed \(seed) "
-          + "--blocks \(blocks) --write"),
-    ])
+    let calibration = JSONValue.string(
+      "emocl-bench pnet-calibrate --data \(data) --scenes \(scenes) --seed \(seed) "
+        + "--blocks \(blocks) --write")
+    for (name, layers) in entries {
+      fields[name] = .object([
+        "minimum": rounded(layers.map(\.minimum)), "maximum": rounded(layers.map(\.maximum)),
+        "calibration": calibration,
+      ])
+    }
     architecture = .object(fields)
     file.card.architecture = architecture
     try file.write(to: url, precision: .float32)

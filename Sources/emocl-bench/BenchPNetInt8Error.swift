@@ -7,7 +7,8 @@ import Vision
 /// `emocl-bench pnet-int8-error`: how far the int8 P-Net's face probabilities are from the
 /// float P-Net's on photos: the largest and mean absolute difference over all windows of all
 /// levels, and the windows on one side of the proposal threshold (0.6) in one and on the other
-/// side in the other.
+/// side in the other. Then the same for the int8 R-Net (every P-Net proposal's crop) and O-Net
+/// (every crop the float R-Net passes) against the float ones, at their threshold 0.7.
 struct BenchPNetInt8Error: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pnet-int8-error",
@@ -18,7 +19,7 @@ struct BenchPNetInt8Error: ParsableCommand {
 
   func run() throws {
     let file = try ModelFile.read(from: URL(fileURLWithPath: model))
-    let detector = try MTCNNDetector(file: file, quantizedPNet: true)
+    let detector = try MTCNNDetector(file: file, quantizedPNet: true, quantizedRefinement: true)
     guard detector.runsQuantizedPNet else {
       throw ValidationError("the int8 P-Net does not run here (no AVX-512 VNNI or no steps)")
     }
@@ -45,6 +46,32 @@ struct BenchPNetInt8Error: ParsableCommand {
       }
       print(
         "\(URL(fileURLWithPath: path).lastPathComponent)\t\(count)\t\(largest)\t"
+          + String(format: "%.5f", total / Double(max(count, 1)))
+          + "\t\(floatOnly)\t\(int8Only)\t\(both)")
+    }
+    guard detector.runsQuantizedRefinement else { return }
+    print("network\tcrops\tmax_abs\tmean_abs\tabove_float_only\tabove_int8_only\tabove_both")
+    for (name, side) in [("rnet", 24), ("onet", 48)] {
+      var (count, largest, total) = (0, Float(0), 0.0)
+      var (floatOnly, int8Only, both) = (0, 0, 0)
+      for path in photos {
+        let image = try Image(contentsOfFile: path, options: DecodeOptions(colour: .rgb))
+        let a = try detector.cropNetProbabilities(in: image, side: side, quantized: false)
+        let b = try detector.cropNetProbabilities(in: image, side: side, quantized: true)
+        for (x, y) in zip(a, b) {
+          largest = max(largest, abs(x - y))
+          total += Double(abs(x - y))
+          count += 1
+          switch (x > 0.7, y > 0.7) {
+          case (true, false): floatOnly += 1
+          case (false, true): int8Only += 1
+          case (true, true): both += 1
+          default: break
+          }
+        }
+      }
+      print(
+        "\(name) (all photos)\t\(count)\t\(largest)\t"
           + String(format: "%.5f", total / Double(max(count, 1)))
           + "\t\(floatOnly)\t\(int8Only)\t\(both)")
     }

@@ -10,4 +10,9 @@ struct MTCNNFlags: ParsableArguments {
     name: .customLong("int8-pnet"),
     help: "P-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedPNet).")
   var int8PNet = false
+  @Flag(
+    name: .customLong("int8-refine"),
+    help:
+      "R- and O-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedRefinement).")
+  var int8Refine = false
 }

@@ -30,7 +30,7 @@ extension Predict {
         classifier: classifier,
         faceLocator: try Self.faceLocator(
           detector, locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
-          quantizedPNet: int8PNet)
+          quantizedPNet: int8PNet, quantizedRefinement: int8Refine)
       ),
       options: VideoAnalysisOptions(margin: margin, maxFaces: maxFaces))
     let name = (path as NSString).lastPathComponent

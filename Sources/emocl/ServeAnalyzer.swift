@@ -7,14 +7,16 @@ import Service
 /// The analyzer `emocl serve` runs: the same photo → faces → emotions pipeline as `emocl predict`
 /// (MTCNN or Haar face detection, `detector=`), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`; with
-/// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can. Requests that name no
+/// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can, and with
+/// `quantizedRefinement` its R- and O-Net. Requests that name no
 /// detector get `detector` (`--detector`/`EMOCL_DETECTOR`), which must then load; without one,
 /// the standard detector, or the Haar cascades when the MTCNN file cannot be loaded.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model,
 ///   or naming the detector asked for when it cannot be loaded.
 func makeServeAnalyzer(
   modelsDirectory: String?, cnn: CNNOptions = CNNOptions(), maxQueued: Int = 256,
-  detector: FaceDetectorKind? = nil, quantizedPNet: Bool = false, logger: Logger
+  detector: FaceDetectorKind? = nil, quantizedPNet: Bool = false,
+  quantizedRefinement: Bool = false, logger: Logger
 ) throws
   -> PipelineAnalyzer
 {
@@ -26,7 +28,8 @@ func makeServeAnalyzer(
     do {
       locators[kind] = try Predict.faceLocator(
         kind, locator: ModelLocator(modelsDirectory: folder),
-        threads: ProcessInfo.processInfo.activeProcessorCount, quantizedPNet: quantizedPNet)
+        threads: ProcessInfo.processInfo.activeProcessorCount, quantizedPNet: quantizedPNet,
+        quantizedRefinement: quantizedRefinement)
     } catch {
       failures[kind] = "\(error)"
       logger.warning(
@@ -56,11 +59,12 @@ func makeServeAnalyzer(
 
 /// The video analyser of `emocl serve`'s and `emocl worker`'s job workers: the first of
 /// `cnn`, `svm`, `logreg` in the models folder that gives probabilities, with `detector`
-/// (by default the one `emocl predict` uses), its P-Net half in 8 bits with `quantizedPNet`
+/// (by default the one `emocl predict` uses), its P-Net half in 8 bits with `quantizedPNet` and
+/// its R- and O-Net with `quantizedRefinement`
 /// where the CPU can.
 func makeVideoAnalyzer(
   modelsDirectory: String?, detector: FaceDetectorKind = .standard, quantizedPNet: Bool = false,
-  cnn: CNNOptions = CNNOptions()
+  quantizedRefinement: Bool = false, cnn: CNNOptions = CNNOptions()
 ) throws -> VideoAnalyzer {
   let folder = try serveModelsFolder(modelsDirectory)
   let locator = ModelLocator(modelsDirectory: folder)
@@ -79,7 +83,8 @@ func makeVideoAnalyzer(
         pipeline: EmotionPipeline(
           classifier: classifier,
           faceLocator: try Predict.faceLocator(
-            detector, locator: locator, quantizedPNet: quantizedPNet)))
+            detector, locator: locator, quantizedPNet: quantizedPNet,
+            quantizedRefinement: quantizedRefinement)))
     } catch {
       problems.append("\(name): \(error)")
     }

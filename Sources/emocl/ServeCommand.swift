@@ -62,6 +62,7 @@ struct Serve: AsyncParsableCommand {
   @Option(help: Self.detectorHelp) var detector: FaceDetectorKind?
   @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
   @Flag(name: .customLong("float-cnn"), help: Predict.floatCNNHelp) var floatCNN = false
+  @Flag(name: .customLong("int8-refine"), help: Predict.int8RefineHelp) var int8Refine = false
 
   static let detectorHelp = ArgumentHelp(
     """
@@ -106,7 +107,7 @@ struct Serve: AsyncParsableCommand {
       modelsDirectory: configuration.modelsDirectory,
       cnn: CNNOptions(flip: configuration.cnnFlip, int8: configuration.cnnInt8),
       maxQueued: configuration.maxQueuedAnalyses, detector: configuration.faceDetector,
-      quantizedPNet: int8PNet, logger: logger)
+      quantizedPNet: int8PNet, quantizedRefinement: int8Refine, logger: logger)
     let store = try SQLStore(
       url: configuration.database, logger: logger, timeout: configuration.databaseTimeout)
     // Video jobs: the workers of this server, if any, analyse with the same models.
@@ -115,6 +116,7 @@ struct Serve: AsyncParsableCommand {
       ? try makeVideoAnalyzer(
         modelsDirectory: configuration.modelsDirectory,
         detector: configuration.faceDetector ?? .standard, quantizedPNet: int8PNet,
+        quantizedRefinement: int8Refine,
         cnn: CNNOptions(int8: configuration.cnnInt8)) : nil
     let service = EmoclService(
       configuration: configuration, analyzer: analyzer, store: store,

@@ -245,4 +245,48 @@ struct Int8ConvolutionTests {
       }
     }
   }
+
+  /// MTCNN's pools (`ceil_mode`): 3×3 stride 2 on 22, 9, 46, 21 and 2×2 stride 2 on 8, and a
+  /// 2×2 stride 2 on 7, whose last window is cut by the edge.
+  @Test(arguments: [
+    (22, 3, 2, 11), (9, 3, 2, 4), (46, 3, 2, 23), (21, 3, 2, 10), (8, 2, 2, 4), (7, 2, 2, 4),
+  ])
+  func ceilPoolingTakesEachClippedWindowsLargestByte(
+    _ side: Int, _ kernel: Int, _ stride: Int, _ out: Int
+  ) {
+    let channels = 8
+    var random = SplitMix64(seed: UInt64(side * 10 + kernel))
+    let input = (0..<(side * (side + 1) * channels)).map { _ in UInt8(random.next() % 256) }
+    // Rows of `side + 1` pixels, `side` rows: a non-square map.
+    let (h, w) = (side, side + 1)
+    // PyTorch's ceil_mode length: ⌈(n − kernel) / stride⌉ + 1, less one if that window starts
+    // past the end.
+    func length(_ n: Int) -> Int {
+      let l = (n - kernel + stride - 1) / stride + 1
+      return (l - 1) * stride >= n ? l - 1 : l
+    }
+    let (oh, ow) = (length(h), length(w))
+    #expect(oh == out)
+    var pooled = [UInt8](repeating: 0, count: oh * ow * channels)
+    input.withUnsafeBufferPointer { i in
+      pooled.withUnsafeMutableBufferPointer { o in
+        ByteActivations.maxPool(
+          i.baseAddress!, height: h, width: w, channels: channels, kernel: kernel,
+          stride: stride, outHeight: oh, outWidth: ow, into: o.baseAddress!)
+      }
+    }
+    for y in 0..<oh {
+      for x in 0..<ow {
+        for c in 0..<channels {
+          var best: UInt8 = 0
+          for dy in 0..<kernel where y * stride + dy < h {
+            for dx in 0..<kernel where x * stride + dx < w {
+              best = max(best, input[((y * stride + dy) * w + x * stride + dx) * channels + c])
+            }
+          }
+          #expect(pooled[(y * ow + x) * channels + c] == best, "(\(y), \(x), \(c))")
+        }
+      }
+    }
+  }
 }

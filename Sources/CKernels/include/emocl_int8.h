@@ -59,4 +59,11 @@ void emocl_u8_quantize_planes(const float *in, int planes, int height, int width
 void emocl_u8_max_pool2(const uint8_t *in, int height, int width, int channels, uint8_t *out,
                         long rowStride);
 
+/// Max pooling of `[height][width][channels]` bytes with a `kernel × kernel` window every
+/// `stride` pixels into `[outHeight][outWidth][channels]`, windows that run past the bottom or
+/// right edge clipped to the input (PyTorch's `ceil_mode=True`; the caller gives the output
+/// size). Exact on bytes, as ``emocl_u8_max_pool2``. Plain C.
+void emocl_u8_max_pool_ceil(const uint8_t *in, int height, int width, int channels, int kernel,
+                            int stride, int outHeight, int outWidth, uint8_t *out);
+
 #endif

@@ -52,6 +52,11 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// detection, while on generated scenes it finds 0.4–0.5 points fewer faces and it loses one
   /// of the two people of `03_two_people.jpg` turned by −40° (README, "P-Net in 8 bits").
   public let quantizedPNet: Bool
+  /// Whether R- and O-Net run in 8 bits (``CropNetInt8``) where they can: the model card holds
+  /// their activations' ranges (`architecture.rnetInt8`, `onetInt8`) and the CPU has AVX-512
+  /// VNNI. False (the default) runs the float networks everywhere. ``runsQuantizedRefinement``
+  /// says what happens on this machine.
+  public let quantizedRefinement: Bool
   /// P-Net pixels of grey border on each side of a pyramid level when ``padsBorders``: half the
   /// 12-pixel window, so a window may hang half outside the photo at every scale.
   static let levelMargin = 6
@@ -69,9 +74,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   public init(
     file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil,
     concurrentCalls: Int? = nil, padsBorders: Bool = true, retriesTurned: Bool = true,
-    quantizedPNet: Bool = false
+    quantizedPNet: Bool = false, quantizedRefinement: Bool = false
   ) throws {
     self.padsBorders = padsBorders
+    self.quantizedRefinement = quantizedRefinement
     self.retriesTurned = retriesTurned
     self.quantizedPNet = quantizedPNet
     guard minFaceSize.isFinite, minFaceSize >= 12, minFaceSize <= 1_000_000 else {
@@ -105,18 +111,24 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   public static func standard(
     locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1,
     maxWorkingPixels: Int? = standardWorkingPixels, concurrentCalls: Int? = nil,
-    padsBorders: Bool = true, retriesTurned: Bool = true, quantizedPNet: Bool = false
+    padsBorders: Bool = true, retriesTurned: Bool = true, quantizedPNet: Bool = false,
+    quantizedRefinement: Bool = false
   ) throws -> MTCNNDetector {
     let url = try locator.locate(modelName)
     return try MTCNNDetector(
       file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads,
       maxWorkingPixels: maxWorkingPixels, concurrentCalls: concurrentCalls,
-      padsBorders: padsBorders, retriesTurned: retriesTurned, quantizedPNet: quantizedPNet)
+      padsBorders: padsBorders, retriesTurned: retriesTurned, quantizedPNet: quantizedPNet,
+      quantizedRefinement: quantizedRefinement)
   }
 
   /// Whether detections run P-Net's second half in 8 bits here: ``quantizedPNet``, a card with
   /// its activations' ranges, and a CPU with AVX-512 VNNI.
   public var runsQuantizedPNet: Bool { quantizedPNet && pool.hasInt8PNet }
+
+  /// Whether detections run R- and O-Net in 8 bits here: ``quantizedRefinement``, a card with
+  /// their activations' ranges, and a CPU with AVX-512 VNNI.
+  public var runsQuantizedRefinement: Bool { quantizedRefinement && pool.hasInt8CropNets }
 
   /// The detector wants colour: MTCNN was trained on RGB photos.
   public var prefersColour: Bool { true }
@@ -211,6 +223,46 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       try networks.withSource(of: image) { source in
         try networks.pnet(pyramid(source).map(\.level), workers: 1, int8: quantized)
           .map(\.probability)
+      }
+    }
+  }
+
+  /// Per activation the 8-bit R- and O-Net store as bytes, each channel's range over the crops
+  /// they judge in `image` (R-Net: every P-Net proposal; O-Net: the boxes the float R-Net
+  /// passes, both seen upright), measured with the float networks: what `emocl-bench
+  /// pnet-calibrate` gathers over photos. Nil for a network that saw no crop.
+  package func cropNetRanges(in image: Image) throws -> (
+    rnet: [ActivationRange]?, onet: [ActivationRange]?
+  ) {
+    try pool.withNetworks { networks, _ in
+      try networks.withSource(of: image) { source in
+        let boxes = try proposals(source, networks, workers: 1)
+        let (rnetCrops, rnetIndices) = Self.crops(
+          of: boxes, in: source, side: 24, padded: padsBorders)
+        let rnet = try networks.cropNetRanges(rnetCrops, count: rnetIndices.count, side: 24)
+        let refined = try refine(boxes, in: source, networks, workers: 1)
+        let (onetCrops, onetIndices) = Self.crops(
+          of: refined, in: source, side: 48, padded: padsBorders)
+        let onet = try networks.cropNetRanges(onetCrops, count: onetIndices.count, side: 48)
+        return (rnet, onet)
+      }
+    }
+  }
+
+  /// The face probabilities R-Net (`side` 24: of every P-Net proposal) or O-Net (48: of every
+  /// box the float R-Net passes) gives the upright crops of `image`, in 8 bits or not: for
+  /// comparing the two.
+  package func cropNetProbabilities(in image: Image, side: Int, quantized: Bool) throws
+    -> [Float]
+  {
+    try pool.withNetworks { networks, _ in
+      try networks.withSource(of: image) { source in
+        var boxes = try proposals(source, networks, workers: 1)
+        if side == 48 { boxes = try refine(boxes, in: source, networks, workers: 1) }
+        let (crops, indices) = Self.crops(of: boxes, in: source, side: side, padded: padsBorders)
+        let n = indices.count
+        let out = try networks.refine(crops, count: n, side: side, int8: quantized)
+        return (0..<n).map { MTCNNNetworks.faceProbability(out[$0], out[n + $0]) }
       }
     }
   }
@@ -405,7 +457,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
           workers: workers)
       guard !indices.isEmpty else { continue }
       let n = indices.count
-      let out = try networks.refine(crops, count: n, side: side, workers: workers)
+      let out = try networks.refine(
+        crops, count: n, side: side, workers: workers, int8: quantizedRefinement)
       let rows = out.count / n
       for (k, index) in indices.enumerated() {
         result[members[index]] = (0..<rows).map { out[$0 * n + k] }

@@ -13,6 +13,10 @@ final class MTCNNNetworkPool: @unchecked Sendable {
   private let template: MTCNNNetworks
   /// Whether the sets run P-Net in 8 bits when asked (they share the template's ``PNetInt8``).
   var hasInt8PNet: Bool { template.pnetInt8 != nil }
+  /// Whether R- and O-Net can run in 8 bits (both, or the one the card has ranges for).
+  var hasInt8CropNets: Bool {
+    template.cropNetsInt8.rnet != nil || template.cropNetsInt8.onet != nil
+  }
   private let condition = NSCondition()
   /// Returned sets, the most recent last: reusing it first keeps a quiet server on one warm
   /// set (its P-Net instances already built for the usual sizes).

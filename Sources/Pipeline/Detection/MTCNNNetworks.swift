@@ -39,6 +39,15 @@ final class MTCNNNetworks {
   /// quantizations when measuring the activations' ranges (``pnetActivationRanges(_:)``); nil
   /// where the CPU lacks the int8 kernels or the P-Net is not facenet-pytorch's.
   private let pnetInt8Parameters: [String: [Float]]?
+  /// R- and O-Net laid out for 8 bits with provisional ranges: what their calibration cuts the
+  /// float networks at (nil for networks of another shape than MTCNN's).
+  private let cropNetLayouts: (rnet: CropNetInt8?, onet: CropNetInt8?)
+  /// R- and O-Net in 8 bits, when the card holds their stored activations' ranges
+  /// (`architecture.rnetInt8`, `onetInt8`: `minimum` and `maximum`, per stored activation one
+  /// number per channel) and this CPU runs the int8 kernels.
+  let cropNetsInt8: (rnet: CropNetInt8?, onet: CropNetInt8?)
+  /// Per worker, the int8 R- and O-Net's buffers, made when first needed.
+  private var cropNetScratch: [(rnet: CropNetInt8.Scratch?, onet: CropNetInt8.Scratch?)] = []
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -107,6 +116,17 @@ final class MTCNNNetworks {
           ($0, try file.tensor("pnet.\($0)").storage)
         })
       : nil
+    func layout(_ name: String, _ spec: NetworkSpec) -> CropNetInt8? {
+      try? CropNetInt8(
+        spec: spec, parameter: { try file.tensor("\(name).\($0)").storage }, activations: nil)
+    }
+    cropNetLayouts = (layout("rnet", specs.rnet), layout("onet", specs.onet))
+    cropNetsInt8 = (
+      try Self.int8CropNet(
+        file: file, key: "rnetInt8", layout: cropNetLayouts.rnet, invalid: invalid),
+      try Self.int8CropNet(
+        file: file, key: "onetInt8", layout: cropNetLayouts.onet, invalid: invalid)
+    )
     rnet = try Workspace(network: networks[1], maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(network: networks[2], maxBatch: Self.maxBatch.onet, forwardOnly: true)
     for workspace in [rnet, onet] { workspace.frozenWeights = true }
@@ -120,6 +140,8 @@ final class MTCNNNetworks {
     pnetHeads = other.pnetHeads
     pnetInt8 = other.pnetInt8
     pnetInt8Parameters = other.pnetInt8Parameters
+    cropNetLayouts = other.cropNetLayouts
+    cropNetsInt8 = other.cropNetsInt8
     rnet = try Workspace(
       network: other.rnet.network, maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(
@@ -133,15 +155,7 @@ final class MTCNNNetworks {
     file: ModelFile, invalid: (String) -> ModelFileError, standard: Bool
   ) throws -> PNetInt8? {
     guard let entry = file.card.architecture["pnetInt8"] else { return nil }
-    func ranges(_ key: String) -> [[Float]]? {
-      let layers = entry[key]?.arrayValue?.map { $0.arrayValue?.compactMap(\.doubleValue) }
-      guard let layers, layers.map({ $0?.count }) == PNetInt8.channels.map({ $0 }) else {
-        return nil
-      }
-      let values = layers.map { $0!.map { Float($0) } }
-      return values.joined().allSatisfy({ $0.isFinite && abs($0) < 1e6 }) ? values : nil
-    }
-    guard let minimum = ranges("minimum"), let maximum = ranges("maximum") else {
+    guard let (minimum, maximum) = cardRanges(entry, channels: PNetInt8.channels) else {
       throw invalid(
         "architecture.pnetInt8 needs minimum and maximum: per layer, one number per channel "
           + "(\(PNetInt8.channels))")
@@ -153,6 +167,49 @@ final class MTCNNNetworks {
       activations: zip(minimum, maximum).map {
         ActivationRange(minimum: $0, maximum: $1).quantization
       })
+  }
+
+  /// An 8-bit R- or O-Net from the card's `key` entry and the network's `layout`, or nil when
+  /// the card has no such entry or the CPU lacks the int8 kernels.
+  private static func int8CropNet(
+    file: ModelFile, key: String, layout: CropNetInt8?, invalid: (String) -> ModelFileError
+  ) throws -> CropNetInt8? {
+    guard let entry = file.card.architecture[key] else { return nil }
+    guard let layout else { throw invalid("architecture.\(key) needs MTCNN's network shape") }
+    guard let (minimum, maximum) = cardRanges(entry, channels: layout.storedChannels) else {
+      throw invalid(
+        "architecture.\(key) needs minimum and maximum: per stored activation, one number per "
+          + "channel (\(layout.storedChannels))")
+    }
+    guard Int8Convolution.isSupported else { return nil }
+    return layout.withActivations(
+      zip(minimum, maximum).map { ActivationRange(minimum: $0, maximum: $1).quantization })
+  }
+
+  /// An int8 card entry's `minimum` and `maximum`: per activation, `channels[k]` finite
+  /// numbers; nil when malformed.
+  private static func cardRanges(_ entry: JSONValue, channels: [Int]) -> ([[Float]], [[Float]])? {
+    func ranges(_ key: String) -> [[Float]]? {
+      let layers = entry[key]?.arrayValue?.map { $0.arrayValue?.compactMap(\.doubleValue) }
+      guard let layers, layers.map({ $0?.count }) == channels.map({ $0 }) else { return nil }
+      let values = layers.map { $0!.map { Float($0) } }
+      return values.joined().allSatisfy({ $0.isFinite && abs($0) < 1e6 }) ? values : nil
+    }
+    guard let minimum = ranges("minimum"), let maximum = ranges("maximum") else { return nil }
+    return (minimum, maximum)
+  }
+
+  /// Per activation the 8-bit R-Net (`side` 24) or O-Net (48) stores as bytes, each channel's
+  /// range over `count` crops (`[count, 3, side, side]` normalised floats), measured with the
+  /// float network cut after that activation's PReLU; nil for networks of another shape.
+  func cropNetRanges(_ crops: [Float], count: Int, side: Int) throws -> [ActivationRange]? {
+    guard let layout = side == 24 ? cropNetLayouts.rnet : cropNetLayouts.onet, count > 0 else {
+      return nil
+    }
+    return try Int8Calibration.ranges(
+      network: (side == 24 ? rnet : onet).network,
+      cuts: layout.stages.prefix(layout.storedStages).map(\.preluIndex), images: crops,
+      count: count)
   }
 
   /// P-Net's maps over a whole pyramid level: the face probability and the four box offsets
@@ -322,8 +379,13 @@ final class MTCNNNetworks {
   /// outputs `[rows, count]` (row-major by output row). The crops are shared among up to
   /// `workers` threads, each with its own workspace, at least ``cropsPerWorker`` each (fewer
   /// are not worth a thread).
-  func refine(_ crops: [Float], count: Int, side: Int, workers: Int = 1) throws -> [Float] {
+  func refine(_ crops: [Float], count: Int, side: Int, workers: Int = 1, int8: Bool = false)
+    throws -> [Float]
+  {
     guard count > 0 else { return [] }
+    if int8, let net = side == 24 ? cropNetsInt8.rnet : cropNetsInt8.onet {
+      return refineInt8(crops, count: count, net: net, workers: workers)
+    }
     let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
     let size = 3 * side * side
     let threads = max(
@@ -379,6 +441,41 @@ final class MTCNNNetworks {
     return Array(UnsafeBufferPointer(start: result, count: rows * count))
   }
 
+  /// ``refine(_:count:side:workers:int8:)`` with the 8-bit `net`, crop by crop, the crops
+  /// shared among up to `workers` threads (each with buffers of its own).
+  private func refineInt8(_ crops: [Float], count: Int, net: CropNetInt8, workers: Int) -> [Float] {
+    let slices = ParallelSlices(
+      count: count, workers: workers,
+      minimum: net.side == 24 ? Self.cropsPerWorker.rnet : Self.cropsPerWorker.onet)
+    while cropNetScratch.count < slices.slices { cropNetScratch.append((nil, nil)) }
+    let scratches = (0..<slices.slices).map { k -> CropNetInt8.Scratch in
+      if net.side == 24 {
+        if cropNetScratch[k].rnet == nil { cropNetScratch[k].rnet = CropNetInt8.Scratch(for: net) }
+        return cropNetScratch[k].rnet!
+      }
+      if cropNetScratch[k].onet == nil { cropNetScratch[k].onet = CropNetInt8.Scratch(for: net) }
+      return cropNetScratch[k].onet!
+    }
+    let size = 3 * net.side * net.side
+    var result = [Float](repeating: 0, count: net.outputs * count)
+    crops.withUnsafeBufferPointer { input in
+      result.withUnsafeMutableBufferPointer { output in
+        let (from, to) = (
+          UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!)),
+          UnsafeSendable(output.baseAddress!)
+        )
+        let scratchList = UnsafeSendableScratch(scratches)
+        DispatchQueue.concurrentPerform(iterations: slices.slices) { k in
+          let scratch = scratchList.items[k]
+          for i in slices.range(k) {
+            net.run(from.pointer + i * size, scratch: scratch, into: to.pointer + i, stride: count)
+          }
+        }
+      }
+    }
+    return result
+  }
+
   /// `softmax(face, nonFace)[1]`, computed as PyTorch does (shifted by the maximum).
   static func faceProbability(_ nonFace: Float, _ face: Float) -> Float {
     let m = max(nonFace, face)
@@ -386,6 +483,12 @@ final class MTCNNNetworks {
     let b = Foundation.exp(face - m)
     return b / (a + b)
   }
+}
+
+/// Scratch buffers handed to concurrent workers, one each.
+private struct UnsafeSendableScratch: @unchecked Sendable {
+  let items: [CropNetInt8.Scratch]
+  init(_ items: [CropNetInt8.Scratch]) { self.items = items }
 }
 
 /// Hands out job indices `0 ..< count` to concurrent workers and keeps the first error.
