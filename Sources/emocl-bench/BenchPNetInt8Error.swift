@@ -26,54 +26,58 @@ struct BenchPNetInt8Error: ParsableCommand {
     print("photo\twindows\tmax_abs\tmean_abs\tabove_float_only\tabove_int8_only\tabove_both")
     for path in photos {
       let image = try Image(contentsOfFile: path, options: DecodeOptions(colour: .rgb))
-      let a = try detector.pnetProbabilities(in: image, quantized: false)
-      let b = try detector.pnetProbabilities(in: image, quantized: true)
-      var count = 0
-      var largest: Float = 0
-      var total = 0.0
-      var (floatOnly, int8Only, both) = (0, 0, 0)
-      for (x, y) in zip(a.joined(), b.joined()) {
-        let d = abs(x - y)
-        largest = max(largest, d)
-        total += Double(d)
-        count += 1
-        switch (x >= 0.6, y >= 0.6) {
-        case (true, false): floatOnly += 1
-        case (false, true): int8Only += 1
-        case (true, true): both += 1
-        default: break
-        }
-      }
-      print(
-        "\(URL(fileURLWithPath: path).lastPathComponent)\t\(count)\t\(largest)\t"
-          + String(format: "%.5f", total / Double(max(count, 1)))
-          + "\t\(floatOnly)\t\(int8Only)\t\(both)")
+      var tally = ProbabilityGaps(threshold: 0.6, inclusive: true)
+      tally.add(
+        float: try detector.pnetProbabilities(in: image, quantized: false).joined(),
+        int8: try detector.pnetProbabilities(in: image, quantized: true).joined())
+      print("\(URL(fileURLWithPath: path).lastPathComponent)\t\(tally.row)")
     }
     guard detector.runsQuantizedRefinement else { return }
     print("network\tcrops\tmax_abs\tmean_abs\tabove_float_only\tabove_int8_only\tabove_both")
     for (name, side) in [("rnet", 24), ("onet", 48)] {
-      var (count, largest, total) = (0, Float(0), 0.0)
-      var (floatOnly, int8Only, both) = (0, 0, 0)
+      var tally = ProbabilityGaps(threshold: 0.7, inclusive: false)
       for path in photos {
         let image = try Image(contentsOfFile: path, options: DecodeOptions(colour: .rgb))
-        let a = try detector.cropNetProbabilities(in: image, side: side, quantized: false)
-        let b = try detector.cropNetProbabilities(in: image, side: side, quantized: true)
-        for (x, y) in zip(a, b) {
-          largest = max(largest, abs(x - y))
-          total += Double(abs(x - y))
-          count += 1
-          switch (x > 0.7, y > 0.7) {
-          case (true, false): floatOnly += 1
-          case (false, true): int8Only += 1
-          case (true, true): both += 1
-          default: break
-          }
-        }
+        tally.add(
+          float: try detector.cropNetProbabilities(in: image, side: side, quantized: false),
+          int8: try detector.cropNetProbabilities(in: image, side: side, quantized: true))
       }
-      print(
-        "\(name) (all photos)\t\(count)\t\(largest)\t"
-          + String(format: "%.5f", total / Double(max(count, 1)))
-          + "\t\(floatOnly)\t\(int8Only)\t\(both)")
+      print("\(name) (all photos)\t\(tally.row)")
     }
+  }
+}
+
+/// How far paired face probabilities (float and int8) are apart: count, largest and mean
+/// absolute difference, and how many pass `threshold` in one form only or in both (P-Net's
+/// proposals pass at ≥ 0.6, R- and O-Net's boxes above 0.7).
+struct ProbabilityGaps {
+  let threshold: Float
+  let inclusive: Bool
+  var count = 0
+  var largest: Float = 0
+  var total = 0.0
+  var floatOnly = 0
+  var int8Only = 0
+  var both = 0
+
+  mutating func add<S: Sequence<Float>>(float: S, int8: some Sequence<Float>) {
+    func passes(_ p: Float) -> Bool { inclusive ? p >= threshold : p > threshold }
+    for (x, y) in zip(float, int8) {
+      largest = max(largest, abs(x - y))
+      total += Double(abs(x - y))
+      count += 1
+      switch (passes(x), passes(y)) {
+      case (true, false): floatOnly += 1
+      case (false, true): int8Only += 1
+      case (true, true): both += 1
+      default: break
+      }
+    }
+  }
+
+  /// `count  largest  mean  float-only  int8-only  both`, tab-separated.
+  var row: String {
+    "\(count)\t\(largest)\t" + String(format: "%.5f", total / Double(max(count, 1)))
+      + "\t\(floatOnly)\t\(int8Only)\t\(both)"
   }
 }

@@ -27,7 +27,7 @@ extension InfoReport {
       "",
       Int8Convolution.isSupported
         ? "int8 convolutions: AVX-512 VNNI (the emotion CNN unless --float-cnn; MTCNN's P-Net "
-          + "with --int8-pnet)"
+          + "with --int8-pnet, its R- and O-Net with --int8-refine)"
         : "int8 convolutions: not on this CPU (no AVX-512 VNNI); float everywhere")
     add(
       "threads",

@@ -61,16 +61,21 @@ struct MTCNNInt8Tests {
     .string("fast"),
   ]
 
-  @Test(arguments: entries)
-  func aMalformedInt8EntryIsRejected(entry: JSONValue) throws {
+  /// The shipped MTCNN file with its card's `architecture[key]` replaced by `entry`.
+  static func shipped(with key: String, _ entry: JSONValue) throws -> ModelFile {
     let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
     var file = try ModelFile.read(from: url)
     guard case .object(var fields) = file.card.architecture else {
-      Issue.record("the shipped card's architecture is not an object")
-      return
+      throw ModelFileError(path: url.path, problem: .invalidCard("not an object"))
     }
-    fields["pnetInt8"] = entry
+    fields[key] = entry
     file.card.architecture = .object(fields)
+    return file
+  }
+
+  @Test(arguments: entries)
+  func aMalformedInt8EntryIsRejected(entry: JSONValue) throws {
+    let file = try Self.shipped(with: "pnetInt8", entry)
     #expect(throws: ModelFileError.self) { try MTCNNDetector(file: file, quantizedPNet: true) }
   }
 
@@ -151,16 +156,11 @@ struct MTCNNRefinementInt8Tests {
   /// A malformed `rnetInt8` or `onetInt8` entry is a model-file error (wrong channel counts).
   @Test(arguments: ["rnetInt8", "onetInt8"])
   func aMalformedEntryIsRejected(key: String) throws {
-    let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
-    var file = try ModelFile.read(from: url)
-    guard case .object(var fields) = file.card.architecture else {
-      Issue.record("the shipped card's architecture is not an object")
-      return
-    }
-    fields[key] = .object([
-      "minimum": .array([.array([.number(0)])]), "maximum": .array([.array([.number(1)])]),
-    ])
-    file.card.architecture = .object(fields)
+    let file = try MTCNNInt8CardTests.shipped(
+      with: key,
+      .object([
+        "minimum": .array([.array([.number(0)])]), "maximum": .array([.array([.number(1)])]),
+      ]))
     #expect(throws: ModelFileError.self) { try MTCNNDetector(file: file) }
   }
 }
