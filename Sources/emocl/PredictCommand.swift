@@ -186,7 +186,7 @@ struct Predict: ParsableCommand {
   static let int8PNetHelp = ArgumentHelp(
     """
     Run MTCNN's P-Net half in 8 bits on CPUs with AVX-512 VNNI (about a tenth faster \
-    detection, slightly fewer faces found; README "P-Net in 8 bits"); elsewhere ignored.
+    detection, slightly fewer faces found; README "The detector in 8 bits"); elsewhere ignored.
     """)
 
   /// The help of `predict`'s, `evaluate`'s and `serve`'s `--float-cnn`.

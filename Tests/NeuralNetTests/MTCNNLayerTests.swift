@@ -33,7 +33,7 @@ import Testing
   }
 
   /// Evaluation passes skip the argmax; a backward pass after one recomputes it.
-  @Test(arguments: [(2, 5, 7), (2, 6, 8), (3, 7, 8)])
+  @Test(arguments: [(2, 5, 7), (2, 6, 8), (3, 7, 8), (3, 9, 46), (3, 5, 21)])
   func ceilMaxPoolInEvaluation(kernel: Int, height: Int, width: Int) throws {
     var check = try GradientCheck(
       spec: layerTestSpec(2, height, width, [.maxPoolCeil(kernel: kernel, stride: 2)]), batch: 2,

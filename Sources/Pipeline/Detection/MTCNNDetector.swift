@@ -50,12 +50,14 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// network everywhere (facenet-pytorch's numbers). ``runsQuantizedPNet`` says what happens on
   /// this machine. Not the default: on the machine measured it saves about a tenth of a
   /// detection, while on generated scenes it finds 0.4–0.5 points fewer faces and it loses one
-  /// of the two people of `03_two_people.jpg` turned by −40° (README, "P-Net in 8 bits").
+  /// of the two people of `03_two_people.jpg` turned by −40° (README, "The detector in 8 bits").
   public let quantizedPNet: Bool
   /// Whether R- and O-Net run in 8 bits (``CropNetInt8``) where they can: the model card holds
   /// their activations' ranges (`architecture.rnetInt8`, `onetInt8`) and the CPU has AVX-512
   /// VNNI. False (the default) runs the float networks everywhere. ``runsQuantizedRefinement``
-  /// says what happens on this machine.
+  /// says what happens on this machine. Not the default: on the machine measured it saves about
+  /// a fifth of a detection, but borderline R-Net decisions move (one face of the shared group
+  /// selfie is lost; README, "The detector in 8 bits").
   public let quantizedRefinement: Bool
   /// P-Net pixels of grey border on each side of a pyramid level when ``padsBorders``: half the
   /// 12-pixel window, so a window may hang half outside the photo at every scale.
