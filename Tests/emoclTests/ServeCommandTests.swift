@@ -123,8 +123,10 @@ struct ServeCommandTests {
     ])
     #expect(broken.status != 0)
     #expect(broken.err.contains("the face detector cnn asked for"), "\(broken.err)")
-    let bad = try Self.run(["serve", "--port", "0", "--detector", "dlib"])
-    #expect(bad.status != 0 && bad.err.contains("dlib"), "\(bad.err)")
+    for command in ["serve", "worker"] {
+      let bad = try Self.run([command, "--detector", "dlib", "--database", database])
+      #expect(bad.status != 0 && bad.err.contains("dlib"), "\(command): \(bad.err)")
+    }
   }
 
   @Test("serve answers /healthz, analyzes with the model in --models, stops cleanly on SIGTERM")
