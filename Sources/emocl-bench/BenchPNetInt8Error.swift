@@ -8,7 +8,7 @@ import Vision
 /// float P-Net's on photos: the largest and mean absolute difference over all windows of all
 /// levels, and the windows on one side of the proposal threshold (0.6) in one and on the other
 /// side in the other. Then the same for the int8 R-Net (every P-Net proposal's crop) and O-Net
-/// (every crop the float R-Net passes) against the float ones, at their threshold 0.7.
+/// (every crop the 8-bit R-Net passes) against the float ones, at their threshold 0.7.
 struct BenchPNetInt8Error: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pnet-int8-error",

@@ -252,8 +252,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// The face probabilities R-Net (`side` 24: of every P-Net proposal) or O-Net (48: of every
-  /// box the float R-Net passes) gives the upright crops of `image`, in 8 bits or not: for
-  /// comparing the two.
+  /// box R-Net passes, in 8 bits when ``quantizedRefinement``) gives the upright crops of
+  /// `image`, in 8 bits or not: for comparing the two.
   package func cropNetProbabilities(in image: Image, side: Int, quantized: Bool) throws
     -> [Float]
   {
