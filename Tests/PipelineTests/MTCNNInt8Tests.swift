@@ -106,10 +106,11 @@ struct MTCNNRefinementInt8Tests {
   }
 
   /// Over every crop R-Net and O-Net judge on the shared photos (3,819 R-Net crops, faces and
-  /// not; 215 O-Net crops), the 8-bit face probabilities are close to the float ones: on average
-  /// within 0.01 (measured with `emocl-bench pnet-int8-error`: 0.0075 for R-Net, 0.0049 for
-  /// O-Net), and the same decision at the cards' 0.7 for at least 98% (measured: all but 6 R-Net
-  /// crops). A wrong flatten order, scale or zero point gives noise far from these.
+  /// not; the couple of hundred crops the float R-Net passes to O-Net), the 8-bit face
+  /// probabilities are close to the float ones: on average within 0.01 (measured with
+  /// `emocl-bench pnet-int8-error`: 0.0075 for R-Net, 0.0049 for O-Net), and the same decision
+  /// at the cards' 0.7 for at least 98% (measured: all but 6 R-Net crops). A wrong flatten order,
+  /// scale or zero point gives noise far from these.
   @Test(arguments: [24, 48])
   func probabilitiesFollowTheFloatNetworks(side: Int) throws {
     guard let photos = try SharedData.path("datasets/photos") else { return }
