@@ -60,7 +60,7 @@ struct ProbabilityGaps {
   var int8Only = 0
   var both = 0
 
-  mutating func add<S: Sequence<Float>>(float: S, int8: some Sequence<Float>) {
+  mutating func add(float: some Sequence<Float>, int8: some Sequence<Float>) {
     func passes(_ p: Float) -> Bool { inclusive ? p >= threshold : p > threshold }
     for (x, y) in zip(float, int8) {
       largest = max(largest, abs(x - y))

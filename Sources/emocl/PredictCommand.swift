@@ -176,13 +176,15 @@ struct Predict: ParsableCommand {
     }
   }
 
-  /// The help of `predict`'s and `serve`'s `--int8-pnet`.
+  /// The help of `predict`'s and `serve`'s `--int8-refine`.
   static let int8RefineHelp = ArgumentHelp(
     """
     Run the CNN face detector's R- and O-Net in 8 bits on CPUs with AVX-512 VNNI (about a fifth \
     faster detection; slightly different borderline decisions: one face fewer on the shared \
     group selfie; README "The detector in 8 bits"); elsewhere ignored.
     """)
+
+  /// The help of `predict`'s and `serve`'s `--int8-pnet`.
   static let int8PNetHelp = ArgumentHelp(
     """
     Run MTCNN's P-Net half in 8 bits on CPUs with AVX-512 VNNI (about a tenth faster \

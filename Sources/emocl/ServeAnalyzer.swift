@@ -8,9 +8,9 @@ import Service
 /// (MTCNN or Haar face detection, `detector=`), over each of `cnn`, `logreg`, `svm` found in the
 /// models folder: `--models`/`EMOCL_MODELS`, else the repository's `Models/`; with
 /// `quantizedPNet`, MTCNN runs its P-Net half in 8 bits where the CPU can, and with
-/// `quantizedRefinement` its R- and O-Net. Requests that name no
-/// detector get `detector` (`--detector`/`EMOCL_DETECTOR`), which must then load; without one,
-/// the standard detector, or the Haar cascades when the MTCNN file cannot be loaded.
+/// `quantizedRefinement` its R- and O-Net. Requests that name no detector get `detector`
+/// (`--detector`/`EMOCL_DETECTOR`), which must then load; without one, the standard detector,
+/// or the Haar cascades when the MTCNN file cannot be loaded.
 /// - Throws: `ModelsLoadError` naming the folder when it is missing or holds no usable model,
 ///   or naming the detector asked for when it cannot be loaded.
 func makeServeAnalyzer(
@@ -60,8 +60,7 @@ func makeServeAnalyzer(
 /// The video analyser of `emocl serve`'s and `emocl worker`'s job workers: the first of
 /// `cnn`, `svm`, `logreg` in the models folder that gives probabilities, with `detector`
 /// (by default the one `emocl predict` uses), its P-Net half in 8 bits with `quantizedPNet` and
-/// its R- and O-Net with `quantizedRefinement`
-/// where the CPU can.
+/// its R- and O-Net with `quantizedRefinement`, where the CPU can.
 func makeVideoAnalyzer(
   modelsDirectory: String?, detector: FaceDetectorKind = .standard, quantizedPNet: Bool = false,
   quantizedRefinement: Bool = false, cnn: CNNOptions = CNNOptions()

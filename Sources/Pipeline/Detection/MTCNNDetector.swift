@@ -543,7 +543,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       guard let base = buffer.baseAddress else { return }
       let out = UnsafeSendable(base)
       // A crop is a few thousand look-ups: slices of fewer than 16 are not worth a thread.
-      ParallelSlices(count: boxPlans.count, workers: workers, minimum: 16).run { range in
+      ParallelSlices(count: boxPlans.count, workers: workers, minimum: 16).run { _, range in
         var part: [Float] = []
         for k in range {
           let (from, to) = boxPlans[k]

@@ -22,9 +22,9 @@ final class MTCNNNetworks {
   static let maxBatch = (rnet: 64, onet: 16)
   /// P-Net bands are sized so its first layer's output holds about this many floats.
   static let bandElements = 1 << 19
-  /// Fewest R- and O-Net crops worth a thread of their own (an O-Net crop is about nine times an
-  /// R-Net crop's work, so a few already are).
-  static let cropsPerWorker = (rnet: 8, onet: 2)
+  /// Fewest R-Net (`side` 24) or O-Net (48) crops worth a thread of their own (an O-Net crop is
+  /// about nine times an R-Net crop's work, so a few already are).
+  static func cropsPerWorker(side: Int) -> Int { side == 24 ? 8 : 2 }
 
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
@@ -46,8 +46,8 @@ final class MTCNNNetworks {
   /// (`architecture.rnetInt8`, `onetInt8`: `minimum` and `maximum`, per stored activation one
   /// number per channel) and this CPU runs the int8 kernels.
   let cropNetsInt8: (rnet: CropNetInt8?, onet: CropNetInt8?)
-  /// Per worker, the int8 R- and O-Net's buffers, made when first needed.
-  private var cropNetScratch: [(rnet: CropNetInt8.Scratch?, onet: CropNetInt8.Scratch?)] = []
+  /// The int8 R- and O-Net's buffers by crop side, one per worker, made when first needed.
+  private var cropNetScratch: [Int: [CropNetInt8.Scratch]] = [:]
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -377,7 +377,7 @@ final class MTCNNNetworks {
 
   /// R-Net (`side` 24) or O-Net (`side` 48) on `count` crops, NCHW in `crops`; returns the
   /// outputs `[rows, count]` (row-major by output row). The crops are shared among up to
-  /// `workers` threads, each with its own workspace, at least ``cropsPerWorker`` each (fewer
+  /// `workers` threads, each with its own workspace, at least ``cropsPerWorker(side:)`` each (fewer
   /// are not worth a thread).
   func refine(_ crops: [Float], count: Int, side: Int, workers: Int = 1, int8: Bool = false)
     throws -> [Float]
@@ -388,8 +388,9 @@ final class MTCNNNetworks {
     }
     let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
     let size = 3 * side * side
-    let threads = max(
-      1, min(workers, count / (side == 24 ? Self.cropsPerWorker.rnet : Self.cropsPerWorker.onet)))
+    let slices = ParallelSlices(
+      count: count, workers: workers, minimum: Self.cropsPerWorker(side: side))
+    let threads = slices.slices
     while extraWorkers.count < threads - 1 {
       extraWorkers.append(
         (
@@ -408,14 +409,14 @@ final class MTCNNNetworks {
     defer { result.deallocate() }
     let sink = UnsafeSendable(result)
     // Slice k of the crops runs on workspace k; a failed slice stops those not yet taken.
-    let slices = JobCounter(count: threads)
+    let jobs = JobCounter(count: threads)
     try crops.withUnsafeBufferPointer { input in
       let source = UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!))
       let run: @Sendable (Int) -> Void = { _ in
-        while let slice = slices.next() {
+        while let slice = jobs.next() {
           let workspace = spaces[slice]
-          var start = slice * count / threads
-          let end = (slice + 1) * count / threads
+          var start = slices.range(slice).lowerBound
+          let end = slices.range(slice).upperBound
           do {
             while start < end {
               let n = min(workspace.maxBatch, end - start)
@@ -427,7 +428,7 @@ final class MTCNNNetworks {
               start += n
             }
           } catch {
-            slices.fail(error)
+            jobs.fail(error)
           }
         }
       }
@@ -436,7 +437,7 @@ final class MTCNNNetworks {
       } else {
         DispatchQueue.concurrentPerform(iterations: threads, execute: run)
       }
-      if let error = slices.error { throw error }
+      if let error = jobs.error { throw error }
     }
     return Array(UnsafeBufferPointer(start: result, count: rows * count))
   }
@@ -445,17 +446,11 @@ final class MTCNNNetworks {
   /// shared among up to `workers` threads (each with buffers of its own).
   private func refineInt8(_ crops: [Float], count: Int, net: CropNetInt8, workers: Int) -> [Float] {
     let slices = ParallelSlices(
-      count: count, workers: workers,
-      minimum: net.side == 24 ? Self.cropsPerWorker.rnet : Self.cropsPerWorker.onet)
-    while cropNetScratch.count < slices.slices { cropNetScratch.append((nil, nil)) }
-    let scratches = (0..<slices.slices).map { k -> CropNetInt8.Scratch in
-      if net.side == 24 {
-        if cropNetScratch[k].rnet == nil { cropNetScratch[k].rnet = CropNetInt8.Scratch(for: net) }
-        return cropNetScratch[k].rnet!
-      }
-      if cropNetScratch[k].onet == nil { cropNetScratch[k].onet = CropNetInt8.Scratch(for: net) }
-      return cropNetScratch[k].onet!
-    }
+      count: count, workers: workers, minimum: Self.cropsPerWorker(side: net.side))
+    var made = cropNetScratch[net.side, default: []]
+    while made.count < slices.slices { made.append(CropNetInt8.Scratch(for: net)) }
+    cropNetScratch[net.side] = made
+    let scratches = UnsafeSendableScratch(made)
     let size = 3 * net.side * net.side
     var result = [Float](repeating: 0, count: net.outputs * count)
     crops.withUnsafeBufferPointer { input in
@@ -464,11 +459,11 @@ final class MTCNNNetworks {
           UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!)),
           UnsafeSendable(output.baseAddress!)
         )
-        let scratchList = UnsafeSendableScratch(scratches)
-        DispatchQueue.concurrentPerform(iterations: slices.slices) { k in
-          let scratch = scratchList.items[k]
-          for i in slices.range(k) {
-            net.run(from.pointer + i * size, scratch: scratch, into: to.pointer + i, stride: count)
+        slices.run { slice, range in
+          for i in range {
+            net.run(
+              from.pointer + i * size, scratch: scratches.items[slice], into: to.pointer + i,
+              stride: count)
           }
         }
       }

@@ -15,12 +15,13 @@ struct ParallelSlices {
   /// The items of slice `k`.
   func range(_ k: Int) -> Range<Int> { k * count / slices..<(k + 1) * count / slices }
 
-  /// `body` on each slice's items, the slices on threads of their own (inline for one).
-  func run(_ body: @Sendable (Range<Int>) -> Void) {
+  /// `body` on each slice (its index and its items), the slices on threads of their own
+  /// (inline for one).
+  func run(_ body: @Sendable (_ slice: Int, _ items: Range<Int>) -> Void) {
     if slices == 1 {
-      body(0..<count)
+      body(0, 0..<count)
     } else {
-      DispatchQueue.concurrentPerform(iterations: slices) { body(range($0)) }
+      DispatchQueue.concurrentPerform(iterations: slices) { body($0, range($0)) }
     }
   }
 }

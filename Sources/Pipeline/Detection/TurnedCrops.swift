@@ -38,7 +38,7 @@ package enum TurnedCrops {
         let (input, output) = (
           UnsafeSendable(UnsafeMutablePointer(mutating: source)), UnsafeSendable(target)
         )
-        ParallelSlices(count: indices.count, workers: workers, minimum: 8).run { range in
+        ParallelSlices(count: indices.count, workers: workers, minimum: 8).run { _, range in
           for k in range {
             Self.turn(
               input.pointer + k * 3 * bigPlane, big: big, into: output.pointer + k * 3 * plane,
