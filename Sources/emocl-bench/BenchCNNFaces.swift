@@ -43,12 +43,12 @@ struct BenchCNNFaces: ParsableCommand {
         file: try ModelFile.read(from: URL(fileURLWithPath: model)), minFaceSize: minFace,
         threads: threads, concurrentCalls: concurrentCalls, retriesTurned: mtcnn.turnedLooks,
         quantizedPNet: mtcnn.int8PNet,
-        quantizedRefinement: mtcnn.int8Refine)
+        quantizedRefinement: mtcnn.int8Refine, planarKernels: try mtcnn.planarKernels())
     } else {
       detector = try MTCNNDetector.standard(
         minFaceSize: minFace, threads: threads, concurrentCalls: concurrentCalls,
         retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet,
-        quantizedRefinement: mtcnn.int8Refine)
+        quantizedRefinement: mtcnn.int8Refine, planarKernels: try mtcnn.planarKernels())
     }
     // The first call builds the P-Net instances for this image's pyramid sizes.
     let firstStart = DispatchTime.now().uptimeNanoseconds
@@ -65,7 +65,8 @@ struct BenchCNNFaces: ParsableCommand {
       String(
         format: "ms %.2f first_ms %.2f faces %d", times[times.count / 2], firstMs, found.count)
         + " pnet \(detector.runsQuantizedPNet ? "int8" : "float")"
-        + " refine \(detector.runsQuantizedRefinement ? "int8" : "float")")
+        + " refine \(detector.runsQuantizedRefinement ? "int8" : "float")"
+        + " pnet_kernels \(detector.pnetKernels.map(String.init(describing:)) ?? "generic")")
     guard concurrent > 0 else { return }
     // A server's case: several requests at once, each a whole detection.
     let calls = concurrent * max(repeats, 1)

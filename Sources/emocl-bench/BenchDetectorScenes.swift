@@ -73,7 +73,7 @@ struct BenchDetectorScenes: ParsableCommand {
       ? try MTCNNDetector.standard(
         locator: ModelLocator(modelsDirectory: models.map { URL(fileURLWithPath: $0) }),
         retriesTurned: mtcnn.turnedLooks, quantizedPNet: mtcnn.int8PNet,
-        quantizedRefinement: mtcnn.int8Refine)
+        quantizedRefinement: mtcnn.int8Refine, planarKernels: try mtcnn.planarKernels())
       : try HaarFaceLocator.standard()
     let dataset = try LabeledImages.load(directory: URL(fileURLWithPath: data))
     let crops = DetectorScene.crops(of: dataset)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// The MTCNN switches the detection benches share (`cnn-faces`, `detector-scenes`).
 struct MTCNNFlags: ParsableArguments {
@@ -15,4 +16,26 @@ struct MTCNNFlags: ParsableArguments {
     help:
       "R- and O-Net in 8 bits where the CPU has AVX-512 VNNI (MTCNNDetector.quantizedRefinement).")
   var int8Refine = false
+  @Option(
+    name: .customLong("pnet-kernels"),
+    help: """
+      What float P-Net runs on: best (the planar kernels of the best instruction set here), \
+      avx512, avx2 (the planar kernels, if this CPU runs them) or generic (the network's layers).
+      """)
+  var pnetKernels: String = "best"
+
+  /// The planar kernels asked for (nil: the generic layers).
+  func planarKernels() throws -> PlanarInstructions? {
+    switch pnetKernels {
+    case "best": return PlanarInstructions.best
+    case "generic": return nil
+    case "avx2", "avx512":
+      let asked: PlanarInstructions = pnetKernels == "avx2" ? .avx2 : .avx512
+      guard PlanarInstructions.supported.contains(asked) else {
+        throw ValidationError("this CPU does not run the \(asked) planar kernels")
+      }
+      return asked
+    default: throw ValidationError("--pnet-kernels must be best, avx512, avx2 or generic")
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Pipeline
+import Tensor
 import TestSupport
 import Testing
 import Vision
@@ -30,19 +31,28 @@ import Vision
   }
 
   /// The detector as facenet-pytorch runs: without the grey border (``MTCNNDetector/padsBorders``)
-  /// or turned second looks (``MTCNNDetector/retriesTurned``).
-  static func detector() throws -> MTCNNDetector {
+  /// or turned second looks (``MTCNNDetector/retriesTurned``); P-Net on `planarKernels` (nil:
+  /// the network's generic layers).
+  static func detector(planarKernels: PlanarInstructions? = PlanarInstructions.best) throws
+    -> MTCNNDetector
+  {
     let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
     return try MTCNNDetector(
-      file: try ModelFile.read(from: url), padsBorders: false, retriesTurned: false)
+      file: try ModelFile.read(from: url), padsBorders: false, retriesTurned: false,
+      planarKernels: planarKernels)
   }
 
-  @Test func matchesFacenetPyTorchOnTheSharedPhotos() throws {
+  /// What float P-Net can run on here: the generic layers and each planar instruction set.
+  static let pnetKernels: [PlanarInstructions?] = [nil] + PlanarInstructions.supported
+
+  @Test(arguments: pnetKernels)
+  func matchesFacenetPyTorchOnTheSharedPhotos(planarKernels: PlanarInstructions?) throws {
     guard let photos = try SharedData.path("datasets/photos") else { return }
     let url = SharedData.fixture("PipelineTests", "mtcnn_photos.json")
     let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
     #expect(reference.photos.count == 8)
-    let detector = try Self.detector()
+    let detector = try Self.detector(planarKernels: planarKernels)
+    #expect(detector.pnetKernels == planarKernels)
     var worst = (box: 0.0, score: 0.0, landmark: 0.0)
     defer { print("MTCNN vs facenet-pytorch: largest differences \(worst)") }
     for photo in reference.photos {
@@ -82,11 +92,39 @@ import Vision
     }
   }
 
-  @Test func greyAndTinyImagesGiveNoCrash() throws {
-    let detector = try Self.detector()
+  @Test(arguments: pnetKernels)
+  func greyAndTinyImagesGiveNoCrash(planarKernels: PlanarInstructions?) throws {
+    let detector = try Self.detector(planarKernels: planarKernels)
     #expect(try detector.detect(in: Image(width: 0, height: 0, channels: 3)).isEmpty)
     #expect(try detector.detect(in: Image(width: 11, height: 300, channels: 1)).isEmpty)
     #expect(try detector.detect(in: Image(width: 64, height: 48, channels: 1)).isEmpty)
+    #expect(try detector.detect(in: Image(width: 12, height: 12, channels: 3)).isEmpty)
+  }
+
+  /// P-Net's face probabilities on the planar kernels are the generic layers' up to the order of
+  /// the sums, on every pyramid level of the shared photos (narrow small levels included).
+  @Test(arguments: PlanarInstructions.supported)
+  func planarPNetGivesTheGenericProbabilities(kernels: PlanarInstructions) throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let generic = try Self.detector(planarKernels: nil)
+    let planar = try Self.detector(planarKernels: kernels)
+    var worst: Float = 0
+    var windows = 0
+    for file in try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted()
+    where file.hasSuffix(".jpg") {
+      let image = try Image(
+        contentsOfFile: photos.appendingPathComponent(file).path,
+        options: DecodeOptions(colour: .rgb))
+      let a = try generic.pnetProbabilities(in: image, quantized: false)
+      let b = try planar.pnetProbabilities(in: image, quantized: false)
+      #expect(a.map(\.count) == b.map(\.count), "\(file)")
+      for (x, y) in zip(a, b) {
+        for (p, q) in zip(x, y) { worst = max(worst, abs(p - q)) }
+        windows += x.count
+      }
+    }
+    #expect(windows > 100_000)
+    #expect(worst < 1e-4, "largest difference \(worst)")
   }
 
   @Test func rejectsAMinimumFaceBelowTheNetworkWindow() throws {

@@ -59,6 +59,11 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// a fifth of a detection, but borderline R-Net decisions move (one face of the shared group
   /// selfie is lost; README, "The detector in 8 bits").
   public let quantizedRefinement: Bool
+  /// The kernels float P-Net runs on: CKernels' planar convolutions for this instruction set,
+  /// or nil for the networks' generic layers (im2col, Winograd; also where the CPU has neither
+  /// AVX2 nor AVX-512, or the card's P-Net is not facenet-pytorch's). Both give the same faces
+  /// up to the order of the sums.
+  public var pnetKernels: PlanarInstructions? { pool.pnetKernels }
   /// P-Net pixels of grey border on each side of a pyramid level when ``padsBorders``: half the
   /// 12-pixel window, so a window may hang half outside the photo at every scale.
   static let levelMargin = 6
@@ -73,10 +78,13 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// once; more would only share the cores and cost memory.
   /// - Throws: `ModelFileError` when the file is not a usable `mtcnn` model;
   ///   `AnalysisError.invalidOptions` for a `minFaceSize` below 12 or not finite.
+  /// `planarKernels` chooses ``pnetKernels`` (default: the best this CPU runs; an instruction set
+  /// it lacks is not used).
   public init(
     file: ModelFile, minFaceSize: Double = 20, threads: Int = 1, maxWorkingPixels: Int? = nil,
     concurrentCalls: Int? = nil, padsBorders: Bool = true, retriesTurned: Bool = true,
-    quantizedPNet: Bool = false, quantizedRefinement: Bool = false
+    quantizedPNet: Bool = false, quantizedRefinement: Bool = false,
+    planarKernels: PlanarInstructions? = PlanarInstructions.best
   ) throws {
     self.padsBorders = padsBorders
     self.quantizedRefinement = quantizedRefinement
@@ -89,7 +97,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     let calls = max(
       1, min(concurrentCalls ?? max(2, ProcessInfo.processInfo.activeProcessorCount), 64))
     self.concurrentCalls = calls
-    pool = MTCNNNetworkPool(first: try MTCNNNetworks(file: file), limit: calls)
+    let kernels = planarKernels.flatMap { PlanarInstructions.supported.contains($0) ? $0 : nil }
+    pool = MTCNNNetworkPool(first: try MTCNNNetworks(file: file, planar: kernels), limit: calls)
     let architecture = file.card.architecture
     let fromCard = architecture["thresholds"]?.arrayValue?.compactMap { $0.doubleValue }
     thresholds = (fromCard?.count == 3 ? fromCard! : [0.6, 0.7, 0.7]).map { Float($0) }
@@ -114,14 +123,14 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     locator: ModelLocator = ModelLocator(), minFaceSize: Double = 20, threads: Int = 1,
     maxWorkingPixels: Int? = standardWorkingPixels, concurrentCalls: Int? = nil,
     padsBorders: Bool = true, retriesTurned: Bool = true, quantizedPNet: Bool = false,
-    quantizedRefinement: Bool = false
+    quantizedRefinement: Bool = false, planarKernels: PlanarInstructions? = PlanarInstructions.best
   ) throws -> MTCNNDetector {
     let url = try locator.locate(modelName)
     return try MTCNNDetector(
       file: try ModelFile.read(from: url), minFaceSize: minFaceSize, threads: threads,
       maxWorkingPixels: maxWorkingPixels, concurrentCalls: concurrentCalls,
       padsBorders: padsBorders, retriesTurned: retriesTurned, quantizedPNet: quantizedPNet,
-      quantizedRefinement: quantizedRefinement)
+      quantizedRefinement: quantizedRefinement, planarKernels: planarKernels)
   }
 
   /// Whether detections run P-Net's second half in 8 bits here: ``quantizedPNet``, a card with

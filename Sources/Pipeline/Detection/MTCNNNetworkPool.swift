@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Sets of MTCNN buffers (``MTCNNNetworks``) lent to concurrent detections. A call borrows
 /// one, made on demand over the first set's read-only parameters, and waits while all
@@ -13,6 +14,8 @@ final class MTCNNNetworkPool: @unchecked Sendable {
   private let template: MTCNNNetworks
   /// Whether the sets run P-Net in 8 bits when asked (they share the template's ``PNetInt8``).
   var hasInt8PNet: Bool { template.pnetInt8 != nil }
+  /// The planar kernels float P-Net bands run on (nil: the generic layers).
+  var pnetKernels: PlanarInstructions? { template.pnetPlanar?.instructions }
   /// Whether R- and O-Net can run in 8 bits (both, or the one the card has ranges for).
   var hasInt8CropNets: Bool {
     template.cropNetsInt8.rnet != nil || template.cropNetsInt8.onet != nil

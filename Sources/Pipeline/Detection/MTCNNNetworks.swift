@@ -28,6 +28,9 @@ final class MTCNNNetworks {
 
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
+  /// P-Net on CKernels' planar kernels, which float bands run on when set: the card's P-Net is
+  /// facenet-pytorch's and the detector asked for kernels this CPU runs.
+  let pnetPlanar: PNetPlanar?
   /// Instances of P-Net's float head (its first ``PNetInt8/headLayers`` layers), for the bands
   /// whose rest runs in 8 bits.
   private let pnetHeads: PNetInstances
@@ -56,7 +59,9 @@ final class MTCNNNetworks {
   /// when a detection first shares its crops among that many threads.
   private var extraWorkers: [(rnet: Workspace, onet: Workspace)] = []
 
-  init(file: ModelFile) throws {
+  /// The networks of `file`; float P-Net bands run on the planar kernels `planar` (nil: the
+  /// generic layers).
+  init(file: ModelFile, planar: PlanarInstructions? = PlanarInstructions.best) throws {
     try file.requireKind("mtcnn")
     let path = file.path
     func invalid(_ why: String) -> ModelFileError {
@@ -97,6 +102,11 @@ final class MTCNNNetworks {
       networks.append(network)
     }
     pnetInstances = PNetInstances(spec: specs.pnet, parameters: networks[0].parameters.allValues)
+    pnetPlanar =
+      specs.pnet.layers == PNetPlanar.layers
+      ? try planar.map { kernels in
+        try PNetPlanar(parameter: { try file.tensor("pnet.\($0)").storage }, instructions: kernels)
+      } : nil
     var headSpec = specs.pnet
     headSpec.layers = Array(headSpec.layers.prefix(PNetInt8.headLayers))
     let head = try Network(spec: headSpec, seed: 0)
@@ -137,6 +147,7 @@ final class MTCNNNetworks {
   /// an instance is checked out by one job at a time), the R- and O-Net workspaces not.
   init(sharingParametersOf other: MTCNNNetworks) throws {
     pnetInstances = other.pnetInstances
+    pnetPlanar = other.pnetPlanar
     pnetHeads = other.pnetHeads
     pnetInt8 = other.pnetInt8
     pnetInt8Parameters = other.pnetInt8Parameters
@@ -248,6 +259,8 @@ final class MTCNNNetworks {
   /// With `int8` (and ``pnetInt8`` loaded) the bands run through ``PNetInt8``.
   func pnet(_ levels: [PyramidLevel], workers: Int, int8: Bool = false) throws -> [PNetMaps] {
     let quantized = int8 ? pnetInt8 : nil
+    // Float bands run on the planar kernels where there are some.
+    let planar = quantized == nil ? pnetPlanar : nil
     guard !levels.isEmpty else { return [] }
     // The instances each band runs (the int8 half takes 2 off the head's output).
     let (bandNetworks, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
@@ -267,20 +280,29 @@ final class MTCNNNetworks {
         if top + rows >= height { break }
         top += rows - 10
       }
-      // The output shapes of the first and last band (the others are the first's).
-      let first = try bandNetworks.checkout(height: bands[0].rows, width: width)
-      let firstShape = first.network.outputShape
-      bandNetworks.giveBack(first, height: bands[0].rows, width: width)
-      let last = try bandNetworks.checkout(height: bands.last!.rows, width: width)
-      let lastShape = last.network.outputShape
-      bandNetworks.giveBack(last, height: bands.last!.rows, width: width)
       var map = PNetMaps()
-      map.width = firstShape.width - trim
-      map.height = bands.last!.top / 2 + lastShape.height - trim
+      if planar != nil {
+        map.width = PNetPlanar.outputSize(rows: bands[0].rows, width: width).width
+        map.height =
+          bands.last!.top / 2 + PNetPlanar.outputSize(rows: bands.last!.rows, width: width).height
+        bandFloats = max(
+          bandFloats,
+          3 * bands.map(\.rows).max()! * PlanarLayout.rowStride(width: width) + PlanarLayout.slack)
+      } else {
+        // The output shapes of the first and last band (the others are the first's).
+        let first = try bandNetworks.checkout(height: bands[0].rows, width: width)
+        let firstShape = first.network.outputShape
+        bandNetworks.giveBack(first, height: bands[0].rows, width: width)
+        let last = try bandNetworks.checkout(height: bands.last!.rows, width: width)
+        let lastShape = last.network.outputShape
+        bandNetworks.giveBack(last, height: bands.last!.rows, width: width)
+        map.width = firstShape.width - trim
+        map.height = bands.last!.top / 2 + lastShape.height - trim
+        bandFloats = max(bandFloats, 3 * bands.map(\.rows).max()! * width)
+      }
       maps.append(map)
       // Five planes: face probability, then the four offsets.
       results.append(.allocate(capacity: 5 * map.height * map.width))
-      bandFloats = max(bandFloats, 3 * bands.map(\.rows).max()! * width)
       jobList += bands.map { (index, $0.top, $0.rows) }
     }
     let jobs = JobCounter(count: jobList.count)
@@ -289,17 +311,33 @@ final class MTCNNNetworks {
     let planes = maps.map { $0.height * $0.width }
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobList.count))) { _ in
       let band = UnsafeMutablePointer<Float>.allocate(capacity: largestBand)
+      // Zeroed: the planar kernels read the slack after a band's rows.
+      band.initialize(repeating: 0, count: largestBand)
       defer { band.deallocate() }
       let scratch = PNetInt8.Scratch()
-      // The int8 P-Net's six output planes: each under a quarter of the band's pixels, which
+      let planarScratch = PNetPlanar.Scratch()
+      // The int8 or planar P-Net's six output planes: each under a quarter of the band's pixels, which
       // are a third of `largestBand`.
       let outputs = UnsafeMutablePointer<Float>.allocate(
-        capacity: quantized == nil ? 0 : 6 * largestBand / 12)
+        capacity: quantized == nil && planar == nil ? 0 : 6 * largestBand / 12)
       defer { outputs.deallocate() }
       while let job = jobs.next() {
         let (index, top, rows) = queue[job]
         let level = levels[index]
         let width = level.paddedWidth
+        if let planar {
+          level.fill(
+            rows: top..<(top + rows), into: band,
+            rowStride: PlanarLayout.rowStride(width: width))
+          let (height, outWidth) = PNetPlanar.outputSize(rows: rows, width: width)
+          planar.run(
+            band: band, rows: rows, width: width, scratch: planarScratch, into: outputs,
+            plane: height * outWidth)
+          Self.store(
+            outputs, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
+            into: sinks[index].pointer)
+          continue
+        }
         level.fill(rows: top..<(top + rows), into: band)
         do {
           // The whole float P-Net, or its float head followed by the int8 half.

@@ -12,9 +12,11 @@ struct PyramidLevel: Sendable {
   var paddedHeight: Int { height + 2 * margin }
   var paddedWidth: Int { width + 2 * margin }
 
-  /// Writes padded rows `rows` as `[3, rows.count, paddedWidth]` into `band`.
-  func fill(rows: Range<Int>, into band: UnsafeMutablePointer<Float>) {
-    let pw = paddedWidth
+  /// Writes padded rows `rows` as `[3, rows.count, paddedWidth]` into `band`, rows `rowStride`
+  /// floats apart (default `paddedWidth`; the columns past `paddedWidth` are zeroed).
+  func fill(rows: Range<Int>, into band: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+    let pw = rowStride ?? paddedWidth
+    precondition(pw >= paddedWidth)
     let plane = rows.count * pw
     band.update(repeating: 0, count: 3 * plane)
     // Rows of the photo inside `rows`, in level coordinates without the border.

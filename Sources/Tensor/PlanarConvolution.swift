@@ -1,0 +1,127 @@
+import CKernels
+
+/// A valid, stride-1 float convolution (3×3 or 1×1) with bias and optional PReLU on planar maps
+/// (`[channels][rows][columns]` with a row and a plane stride), run by CKernels'
+/// `emocl_planar_conv`: 32 output columns × a block of output channels per register tile, for
+/// networks with few channels on large maps (MTCNN's P-Net), where im2col and GEMM spend more
+/// time building and reading matrices than multiplying.
+///
+/// Maps it reads and writes follow ``PlanarLayout``: row strides of at least the width rounded up
+/// to ``PlanarLayout/tile`` and ``PlanarLayout/slack`` floats after the last plane, memory
+/// initialised (columns past a map's width hold finite values nobody reads).
+public struct PlanarConvolution: Sendable {
+  public let kernel: Int
+  public let inputChannels: Int
+  public let outputChannels: Int
+  public let instructions: PlanarInstructions
+  /// The weights packed for ``instructions`` (CKernels' `emocl_planar_pack`).
+  private let packed: [Float]
+  private let bias: [Float]
+  private let slopes: [Float]?
+
+  /// `weights` (`[outputChannels, inputChannels, kernel, kernel]`, PyTorch's order) and `bias`;
+  /// `slopes` (one per output channel) adds a PReLU. `instructions` must be supported here.
+  public init(
+    weights: [Float], bias: [Float], slopes: [Float]? = nil, outputChannels: Int,
+    inputChannels: Int, kernel: Int, instructions: PlanarInstructions
+  ) {
+    precondition(kernel == 1 || kernel == 3)
+    precondition(weights.count == outputChannels * inputChannels * kernel * kernel)
+    precondition(bias.count == outputChannels && outputChannels >= 1 && inputChannels >= 1)
+    precondition(slopes.map { $0.count == outputChannels } ?? true)
+    precondition(PlanarInstructions.supported.contains(instructions))
+    self.kernel = kernel
+    self.inputChannels = inputChannels
+    self.outputChannels = outputChannels
+    self.instructions = instructions
+    self.bias = bias
+    self.slopes = slopes
+    var packed = [Float](repeating: 0, count: weights.count)
+    packed.withUnsafeMutableBufferPointer { packed in
+      emocl_planar_pack(
+        weights, Int32(outputChannels), Int32(inputChannels), Int32(kernel),
+        instructions.rawValue, packed.baseAddress!)
+    }
+    self.packed = packed
+  }
+
+  /// The convolution of `input`'s ``inputChannels`` planes into ``outputChannels`` planes of
+  /// `outputHeight × outputWidth` at `output` (input rows `outputHeight + kernel − 1`, columns
+  /// `outputWidth + kernel − 1`).
+  public func run(
+    _ input: UnsafePointer<Float>, rowStride: Int, planeStride: Int, outputHeight: Int,
+    outputWidth: Int, into output: UnsafeMutablePointer<Float>, outputRowStride: Int,
+    outputPlaneStride: Int
+  ) {
+    precondition(outputHeight >= 0 && outputWidth >= 0)
+    precondition(rowStride >= PlanarLayout.rowStride(width: outputWidth + kernel - 1))
+    precondition(outputRowStride >= PlanarLayout.rowStride(width: outputWidth))
+    guard outputHeight > 0, outputWidth > 0 else { return }
+    packed.withUnsafeBufferPointer { packed in
+      bias.withUnsafeBufferPointer { bias in
+        let call = { (slopes: UnsafePointer<Float>?) in
+          emocl_planar_conv(
+            instructions.rawValue, input, rowStride, planeStride, Int32(inputChannels),
+            Int32(kernel), packed.baseAddress!, bias.baseAddress!, slopes,
+            Int32(outputChannels), Int32(outputHeight), Int32(outputWidth), output,
+            outputRowStride, outputPlaneStride)
+        }
+        if let slopes {
+          slopes.withUnsafeBufferPointer { call($0.baseAddress!) }
+        } else {
+          call(nil)
+        }
+      }
+    }
+  }
+}
+
+/// 2×2 max pooling, stride 2, of planar maps, windows past the bottom or right edge clipped
+/// (PyTorch's `ceil_mode=True`): `(height + 1) / 2 × (width + 1) / 2` outputs a plane. Maps
+/// follow ``PlanarLayout``. When `width` is odd, column `width` of each input row is
+/// overwritten (it clips the last window).
+public func planarMaxPool2Ceil(
+  _ input: UnsafeMutablePointer<Float>, channels: Int, height: Int, width: Int, rowStride: Int,
+  planeStride: Int, into output: UnsafeMutablePointer<Float>, outputRowStride: Int,
+  outputPlaneStride: Int, instructions: PlanarInstructions
+) {
+  precondition(PlanarInstructions.supported.contains(instructions))
+  precondition(rowStride >= PlanarLayout.rowStride(width: width + width % 2))
+  precondition(outputRowStride >= PlanarLayout.rowStride(width: (width + 1) / 2))
+  guard height > 0, width > 0 else { return }
+  emocl_planar_max_pool2_ceil(
+    instructions.rawValue, input, rowStride, planeStride, Int32(channels), Int32(height),
+    Int32(width), output, outputRowStride, outputPlaneStride)
+}
+
+/// The instruction sets CKernels' planar kernels are built for.
+public enum PlanarInstructions: Int32, Sendable, CaseIterable, CustomStringConvertible {
+  case avx2 = 1
+  case avx512 = 2
+
+  /// Those this CPU runs (with the OS saving their registers), best last.
+  public static let supported: [PlanarInstructions] = {
+    let best = emocl_planar_isa()
+    return allCases.filter { $0.rawValue <= best }
+  }()
+
+  /// The best one this CPU runs; nil where the planar kernels cannot run (the networks' generic
+  /// layers do the work).
+  public static var best: PlanarInstructions? { supported.last }
+
+  public var description: String { self == .avx512 ? "AVX-512" : "AVX2+FMA" }
+}
+
+/// How ``PlanarConvolution`` and ``planarMaxPool2Ceil(_:channels:height:width:rowStride:planeStride:into:outputRowStride:outputPlaneStride:instructions:)``
+/// want planar maps laid out: they compute whole tiles of 32 columns, reading and writing past
+/// a row's last valid column.
+public enum PlanarLayout {
+  /// Columns of a tile.
+  public static let tile = Int(EMOCL_PLANAR_TILE)
+  /// Floats a buffer needs after its last plane.
+  public static let slack = Int(EMOCL_PLANAR_SLACK)
+
+  /// The row stride for maps `width` columns wide: rounded up to ``tile``. (A map pooled with
+  /// an odd width needs one column more.)
+  public static func rowStride(width: Int) -> Int { (width + tile - 1) / tile * tile }
+}

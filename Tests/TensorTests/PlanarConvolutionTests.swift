@@ -1,0 +1,147 @@
+import Tensor
+import Testing
+
+/// `PlanarConvolution` and `planarMaxPool2Ceil` under every instruction set this CPU runs,
+/// against a double-precision convolution and a plain maximum of the same values, on maps whose
+/// widths are not multiples of the 32-column tile and whose row strides and slack hold values
+/// the kernels must not mix into valid outputs.
+@Suite(.enabled(if: PlanarInstructions.best != nil, "this CPU has neither AVX2 nor AVX-512"))
+struct PlanarConvolutionTests {
+  struct Case: Sendable, CustomTestStringConvertible {
+    var inputs: Int, outputs: Int, kernel: Int, height: Int, width: Int, prelu: Bool
+    var testDescription: String { "\(inputs)→\(outputs) k\(kernel) \(height)×\(width)" }
+  }
+
+  /// P-Net's four layers; one output channel; 13 (two AVX-512 blocks of 7 and 6; three AVX2
+  /// blocks); 25 (three blocks of 9, 8, 8); widths below, at and past a tile.
+  static let cases = [
+    Case(inputs: 3, outputs: 10, kernel: 3, height: 9, width: 45, prelu: true),
+    Case(inputs: 10, outputs: 16, kernel: 3, height: 7, width: 13, prelu: true),
+    Case(inputs: 16, outputs: 32, kernel: 3, height: 6, width: 34, prelu: true),
+    Case(inputs: 32, outputs: 6, kernel: 1, height: 5, width: 32, prelu: false),
+    Case(inputs: 2, outputs: 1, kernel: 3, height: 3, width: 3, prelu: false),
+    Case(inputs: 7, outputs: 13, kernel: 3, height: 4, width: 70, prelu: true),
+    Case(inputs: 5, outputs: 25, kernel: 1, height: 3, width: 65, prelu: true),
+  ]
+
+  static func values(_ count: Int, seed: UInt64, scale: Double = 1) -> [Float] {
+    var random = SplitMix64(seed: seed)
+    return (0..<count).map { _ in
+      Float((Double(random.next() >> 11) / Double(1 << 53) * 2 - 1) * scale)
+    }
+  }
+
+  @Test(arguments: cases)
+  func convolutionMatchesDoublePrecision(_ c: Case) {
+    let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
+    let taps = c.kernel * c.kernel
+    let weights = Self.values(c.outputs * c.inputs * taps, seed: 1)
+    let bias = Self.values(c.outputs, seed: 2)
+    let slopes = c.prelu ? Self.values(c.outputs, seed: 3, scale: 0.5) : nil
+    let input = Self.values(c.inputs * c.height * c.width, seed: 4, scale: 2)
+    // The expected outputs, in doubles.
+    var expected = [Double](repeating: 0, count: c.outputs * outH * outW)
+    for o in 0..<c.outputs {
+      for y in 0..<outH {
+        for x in 0..<outW {
+          var sum = Double(bias[o])
+          for i in 0..<c.inputs {
+            for ky in 0..<c.kernel {
+              for kx in 0..<c.kernel {
+                sum +=
+                  Double(weights[((o * c.inputs + i) * c.kernel + ky) * c.kernel + kx])
+                  * Double(input[(i * c.height + y + ky) * c.width + x + kx])
+              }
+            }
+          }
+          if let slopes, sum < 0 { sum *= Double(slopes[o]) }
+          expected[(o * outH + y) * outW + x] = sum
+        }
+      }
+    }
+    for instructions in PlanarInstructions.supported {
+      let conv = PlanarConvolution(
+        weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
+        inputChannels: c.inputs, kernel: c.kernel, instructions: instructions)
+      // Padded maps: the input's extra columns and slack hold large finite values, which must
+      // reach no valid output; the output's extra columns may be written.
+      let inStride = PlanarLayout.rowStride(width: c.width) + 32
+      var padded = [Float](
+        repeating: 1e6, count: c.inputs * c.height * inStride + PlanarLayout.slack)
+      for i in 0..<c.inputs {
+        for y in 0..<c.height {
+          for x in 0..<c.width {
+            padded[(i * c.height + y) * inStride + x] = input[(i * c.height + y) * c.width + x]
+          }
+        }
+      }
+      let outStride = PlanarLayout.rowStride(width: outW)
+      var output = [Float](
+        repeating: .nan, count: c.outputs * outH * outStride + PlanarLayout.slack)
+      padded.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+          conv.run(
+            input.baseAddress!, rowStride: inStride, planeStride: c.height * inStride,
+            outputHeight: outH, outputWidth: outW, into: output.baseAddress!,
+            outputRowStride: outStride, outputPlaneStride: outH * outStride)
+        }
+      }
+      var worst = 0.0
+      for o in 0..<c.outputs {
+        for y in 0..<outH {
+          for x in 0..<outW {
+            let got = Double(output[(o * outH + y) * outStride + x])
+            worst = max(worst, abs(got - expected[(o * outH + y) * outW + x]))
+          }
+        }
+      }
+      #expect(worst < 1e-4, "\(instructions): largest difference \(worst)")
+    }
+  }
+
+  @Test(arguments: [(5, 9), (6, 8), (1, 1), (7, 65), (4, 64), (3, 33)])
+  func poolingTakesEachClippedWindowsMaximum(height: Int, width: Int) {
+    let channels = 3
+    let input = Self.values(channels * height * width, seed: 5)
+    let (outH, outW) = ((height + 1) / 2, (width + 1) / 2)
+    for instructions in PlanarInstructions.supported {
+      let stride = PlanarLayout.rowStride(width: width + width % 2)
+      // The columns past the width hold values larger than any input: a window that read them
+      // would give them.
+      var padded = [Float](repeating: 7, count: channels * height * stride + PlanarLayout.slack)
+      for c in 0..<channels {
+        for y in 0..<height {
+          for x in 0..<width {
+            padded[(c * height + y) * stride + x] = input[(c * height + y) * width + x]
+          }
+        }
+      }
+      let outStride = PlanarLayout.rowStride(width: outW)
+      var output = [Float](repeating: .nan, count: channels * outH * outStride + PlanarLayout.slack)
+      padded.withUnsafeMutableBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+          planarMaxPool2Ceil(
+            input.baseAddress!, channels: channels, height: height, width: width,
+            rowStride: stride, planeStride: height * stride, into: output.baseAddress!,
+            outputRowStride: outStride, outputPlaneStride: outH * outStride,
+            instructions: instructions)
+        }
+      }
+      for c in 0..<channels {
+        for y in 0..<outH {
+          for x in 0..<outW {
+            var best = -Float.infinity
+            for dy in 0..<2 where 2 * y + dy < height {
+              for dx in 0..<2 where 2 * x + dx < width {
+                best = max(best, input[(c * height + 2 * y + dy) * width + 2 * x + dx])
+              }
+            }
+            #expect(
+              output[(c * outH + y) * outStride + x] == best,
+              "\(instructions) channel \(c) (\(y), \(x))")
+          }
+        }
+      }
+    }
+  }
+}
