@@ -127,6 +127,35 @@ import Vision
     #expect(worst < 1e-4, "largest difference \(worst)")
   }
 
+  /// R- and O-Net's face probabilities on the pixel-major kernels (batches of crops through the
+  /// dense layers) are the generic layers' up to the order of the sums, over every crop they
+  /// judge on the shared photos. (Both on one detector's crops: boxes from P-Nets whose sums
+  /// differ in order can truncate to crops a pixel apart.)
+  @Test(arguments: PlanarInstructions.supported)
+  func pixelMajorCropNetsGiveTheGenericProbabilities(kernels: PlanarInstructions) throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let fast = try Self.detector(planarKernels: kernels)
+    for side in [24, 48] {
+      var worst: Float = 0
+      var crops = 0
+      for file in try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted()
+      where file.hasSuffix(".jpg") {
+        let image = try Image(
+          contentsOfFile: photos.appendingPathComponent(file).path,
+          options: DecodeOptions(colour: .rgb))
+        // The same crops (this detector's proposals) through both.
+        let a = try fast.cropNetProbabilities(
+          in: image, side: side, quantized: false, generic: true)
+        let b = try fast.cropNetProbabilities(in: image, side: side, quantized: false)
+        #expect(a.count == b.count, "\(file)")
+        for (p, q) in zip(a, b) { worst = max(worst, abs(p - q)) }
+        crops += a.count
+      }
+      #expect(crops > (side == 24 ? 1000 : 20), "side \(side): \(crops) crops")
+      #expect(worst < 1e-4, "side \(side): largest difference \(worst)")
+    }
+  }
+
   @Test func rejectsAMinimumFaceBelowTheNetworkWindow() throws {
     let url = SharedData.repositoryRoot.appendingPathComponent("Models/mtcnn.safetensors")
     let file = try ModelFile.read(from: url)

@@ -24,41 +24,17 @@ struct PlanarConvolutionTests {
     Case(inputs: 5, outputs: 25, kernel: 1, height: 3, width: 65, prelu: true),
   ]
 
-  static func values(_ count: Int, seed: UInt64, scale: Double = 1) -> [Float] {
-    var random = SplitMix64(seed: seed)
-    return (0..<count).map { _ in
-      Float((Double(random.next() >> 11) / Double(1 << 53) * 2 - 1) * scale)
-    }
-  }
-
   @Test(arguments: cases)
   func convolutionMatchesDoublePrecision(_ c: Case) {
     let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
     let taps = c.kernel * c.kernel
-    let weights = Self.values(c.outputs * c.inputs * taps, seed: 1)
-    let bias = Self.values(c.outputs, seed: 2)
-    let slopes = c.prelu ? Self.values(c.outputs, seed: 3, scale: 0.5) : nil
-    let input = Self.values(c.inputs * c.height * c.width, seed: 4, scale: 2)
-    // The expected outputs, in doubles.
-    var expected = [Double](repeating: 0, count: c.outputs * outH * outW)
-    for o in 0..<c.outputs {
-      for y in 0..<outH {
-        for x in 0..<outW {
-          var sum = Double(bias[o])
-          for i in 0..<c.inputs {
-            for ky in 0..<c.kernel {
-              for kx in 0..<c.kernel {
-                sum +=
-                  Double(weights[((o * c.inputs + i) * c.kernel + ky) * c.kernel + kx])
-                  * Double(input[(i * c.height + y + ky) * c.width + x + kx])
-              }
-            }
-          }
-          if let slopes, sum < 0 { sum *= Double(slopes[o]) }
-          expected[(o * outH + y) * outW + x] = sum
-        }
-      }
-    }
+    let weights = ConvolutionReference.values(c.outputs * c.inputs * taps, seed: 1)
+    let bias = ConvolutionReference.values(c.outputs, seed: 2)
+    let slopes = c.prelu ? ConvolutionReference.values(c.outputs, seed: 3, scale: 0.5) : nil
+    let input = ConvolutionReference.values(c.inputs * c.height * c.width, seed: 4, scale: 2)
+    let expected = ConvolutionReference.convolution(
+      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
+      slopes: slopes, kernel: c.kernel)
     for instructions in PlanarInstructions.supported {
       let conv = PlanarConvolution(
         weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
@@ -102,7 +78,7 @@ struct PlanarConvolutionTests {
   @Test(arguments: [(5, 9), (6, 8), (1, 1), (7, 65), (4, 64), (3, 33)])
   func poolingTakesEachClippedWindowsMaximum(height: Int, width: Int) {
     let channels = 3
-    let input = Self.values(channels * height * width, seed: 5)
+    let input = ConvolutionReference.values(channels * height * width, seed: 5)
     let (outH, outW) = ((height + 1) / 2, (width + 1) / 2)
     for instructions in PlanarInstructions.supported {
       let stride = PlanarLayout.rowStride(width: width + width % 2)
@@ -127,17 +103,14 @@ struct PlanarConvolutionTests {
             instructions: instructions)
         }
       }
+      let expected = ConvolutionReference.maxPool(
+        input, channels: channels, height: height, width: width, kernel: 2, stride: 2,
+        outHeight: outH, outWidth: outW)
       for c in 0..<channels {
         for y in 0..<outH {
           for x in 0..<outW {
-            var best = -Float.infinity
-            for dy in 0..<2 where 2 * y + dy < height {
-              for dx in 0..<2 where 2 * x + dx < width {
-                best = max(best, input[(c * height + 2 * y + dy) * width + 2 * x + dx])
-              }
-            }
             #expect(
-              output[(c * outH + y) * outStride + x] == best,
+              output[(c * outH + y) * outStride + x] == expected[(c * outH + y) * outW + x],
               "\(instructions) channel \(c) (\(y), \(x))")
           }
         }

@@ -4,7 +4,7 @@ import Tensor
 /// R- or O-Net run in 8 bits with AVX-512 VNNI (``Int8Convolution``), one crop at a time.
 ///
 /// The networks are stages of convolution (stride 1, no padding, bias) + PReLU + an optional
-/// max pool (`ceil_mode`), then flatten, dense + PReLU, dense. Here:
+/// max pool (`ceil_mode`), then flatten, dense + PReLU, dense (``CropNetShape``). Here:
 /// - the crop's normalised floats `(v − 127.5) / 128` become bytes with step 1/128 and zero
 ///   point 127.5, i.e. the area-averaged pixel rounded (at most half a grey level off);
 /// - every stage but the last stores its PReLU's output as bytes (``ByteQuantization`` of each
@@ -40,19 +40,10 @@ struct CropNetInt8: Sendable {
     }
   }
 
-  /// A dense layer (`weights` `[outputs, inputs]` row-major) and its optional PReLU.
-  struct Dense: Sendable {
-    var weights: [Float]
-    var bias: [Float]
-    var slopes: [Float]?
-    var inputs: Int { weights.count / bias.count }
-    var outputs: Int { bias.count }
-  }
-
   /// The crop's side (24 for R-Net, 48 for O-Net).
   let side: Int
   private(set) var stages: [Stage]
-  let dense: [Dense]
+  let dense: [CropNetDense]
   /// The input pixels' quantization: step 1/128, zero point 127.5 (3 channels).
   static let input = ByteQuantization(
     steps: [Float](repeating: 1 / 128, count: 3), zeroPoints: [Float](repeating: 127.5, count: 3))
@@ -71,90 +62,41 @@ struct CropNetInt8: Sendable {
   init(
     spec: NetworkSpec, parameter: (String) throws -> [Float], activations: [ByteQuantization]?
   ) throws {
-    guard spec.inputChannels == 3, spec.inputHeight == spec.inputWidth else {
-      throw NetworkError.unsupported("a crop network takes square RGB crops")
-    }
-    side = spec.inputHeight
+    let shape = try CropNetShape(spec: spec)
+    side = shape.side
     var stages: [Stage] = []
-    var dense: [Dense] = []
-    var (height, width, channels) = (side, side, 3)
-    var input = Self.input
-    let layers = spec.layers
-    var i = 0
-    func refuse(_ why: String) -> NetworkError {
-      .unsupported("layer \(i) (\(i < layers.count ? "\(layers[i])" : "end")): \(why)")
-    }
-    while i < layers.count {
-      switch layers[i] {
-      case .conv2d(let outputs, let kernel, let stride, let padding, let bias):
-        guard dense.isEmpty, stride == 1, padding == 0, bias, i + 1 < layers.count,
-          case .prelu = layers[i + 1], height >= kernel, width >= kernel
-        else { throw refuse("a convolution with bias, stride 1, no padding, then a PReLU") }
-        // Inputs that are bytes must be stored in whole groups of 4 (the first's are padded).
-        guard stages.isEmpty || channels % 4 == 0 else {
-          throw refuse("stored activations need a multiple of 4 channels")
-        }
-        let quantization =
-          stages.isEmpty
-          ? input
-          : activations.map { $0[stages.count - 1] }
-            ?? ByteQuantization.uniform(step: 1, channels: channels)
-        guard quantization.channels == channels else {
-          throw refuse(
-            "the activation ranges have \(quantization.channels) channels, not \(channels)")
-        }
-        var stage = Stage(
-          convolution: Int8Convolution(
-            weights: try parameter("\(i).weight"), bias: try parameter("\(i).bias"),
-            outputChannels: outputs, inputChannels: channels, kernel: kernel, input: quantization,
-            slopes: try parameter("\(i + 1).weight")),
-          preluIndex: i + 1, height: height, width: width)
-        i += 2
-        if i < layers.count, case .maxPoolCeil(let kernel, let stride) = layers[i] {
-          stage.pool = (kernel, stride)
-          i += 1
-        }
-        (height, width) = stage.pooledSize
-        guard height >= 1, width >= 1 else { throw refuse("the maps vanish") }
-        channels = outputs
-        stages.append(stage)
-        input = ByteQuantization.uniform(step: 1, channels: outputs)
-      case .flatten:
-        guard stages.count >= 2, stages.last!.pool == nil, dense.isEmpty else {
-          throw refuse("flatten must follow two or more stages, the last unpooled")
-        }
-        channels *= height * width
-        (height, width) = (1, 1)
-        i += 1
-      case .dense(let outputs, let bias):
-        guard height == 1, width == 1, bias else {
-          throw refuse("a dense layer with bias after flatten")
-        }
-        var layer = Dense(
-          weights: try parameter("\(i).weight"), bias: try parameter("\(i).bias"), slopes: nil)
-        guard layer.weights.count == outputs * channels, layer.bias.count == outputs else {
-          throw refuse("parameters of the wrong size")
-        }
-        i += 1
-        if i < layers.count, case .prelu = layers[i] {
-          layer.slopes = try parameter("\(i).weight")
-          i += 1
-        }
-        dense.append(layer)
-        channels = outputs
-      default:
-        throw refuse("not a layer of MTCNN's R- or O-Net")
+    for (k, stage) in shape.stages.enumerated() {
+      // Inputs that are bytes must be stored in whole groups of 4 (the first's are padded).
+      guard k == 0 || stage.inputChannels % 4 == 0 else {
+        throw NetworkError.unsupported(
+          "layer \(stage.index): stored activations need a multiple of 4 channels")
       }
-    }
-    guard !dense.isEmpty, dense.last!.slopes == nil else {
-      throw NetworkError.unsupported("the network must end with a dense layer")
+      let quantization =
+        k == 0
+        ? Self.input
+        : activations.map { $0[k - 1] }
+          ?? ByteQuantization.uniform(step: 1, channels: stage.inputChannels)
+      guard quantization.channels == stage.inputChannels else {
+        throw NetworkError.unsupported(
+          "layer \(stage.index): the activation ranges have \(quantization.channels) channels, "
+            + "not \(stage.inputChannels)")
+      }
+      stages.append(
+        Stage(
+          convolution: Int8Convolution(
+            weights: try parameter("\(stage.index).weight"),
+            bias: try parameter("\(stage.index).bias"), outputChannels: stage.outputs,
+            inputChannels: stage.inputChannels, kernel: stage.kernel, input: quantization,
+            slopes: try parameter("\(stage.preluIndex).weight")),
+          preluIndex: stage.preluIndex, height: stage.height, width: stage.width,
+          pool: stage.pool))
     }
     if let activations, activations.count != stages.count - 1 {
       throw NetworkError.unsupported(
         "\(activations.count) activation ranges for \(stages.count - 1) stored activations")
     }
     self.stages = stages
-    self.dense = dense
+    dense = try shape.dense.map { try CropNetDense(shape: $0, parameter: parameter) }
   }
 
   /// The same network with its stored activations quantized as `activations` says.
@@ -232,20 +174,10 @@ struct CropNetInt8: Sendable {
       }
     }
     for (k, layer) in dense.enumerated() {
-      let isLast = k == dense.count - 1
       scratch.features.withUnsafeBufferPointer { x in
         scratch.hidden.withUnsafeMutableBufferPointer { y in
-          let out = y.baseAddress!
-          out.update(from: layer.bias, count: layer.outputs)
-          layer.weights.withUnsafeBufferPointer {
-            sgemv(
-              m: layer.outputs, n: layer.inputs, a: $0.baseAddress!, lda: layer.inputs,
-              x: x.baseAddress!, beta: 1, y: out)
-          }
-          if let slopes = layer.slopes {
-            for o in 0..<layer.outputs where out[o] < 0 { out[o] *= slopes[o] }
-          }
-          if isLast { for o in 0..<layer.outputs { output[o * stride] = out[o] } }
+          layer.apply(x.baseAddress!, count: 1, into: y.baseAddress!)
+          if k == dense.count - 1 { for o in 0..<layer.outputs { output[o * stride] = y[o] } }
         }
       }
       swap(&scratch.features, &scratch.hidden)

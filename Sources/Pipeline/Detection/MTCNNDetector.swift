@@ -262,17 +262,19 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
 
   /// The face probabilities R-Net (`side` 24: of every P-Net proposal) or O-Net (48: of every
   /// box R-Net passes, in 8 bits when ``quantizedRefinement``) gives the upright crops of
-  /// `image`, in 8 bits or not: for comparing the two.
-  package func cropNetProbabilities(in image: Image, side: Int, quantized: Bool) throws
-    -> [Float]
-  {
+  /// `image`, in 8 bits or not: for comparing the two. `generic` runs float crops on the
+  /// networks' generic layers rather than the pixel-major kernels (see ``pnetKernels``).
+  package func cropNetProbabilities(
+    in image: Image, side: Int, quantized: Bool, generic: Bool = false
+  ) throws -> [Float] {
     try pool.withNetworks { networks, _ in
       try networks.withSource(of: image) { source in
         var boxes = try proposals(source, networks, workers: 1)
         if side == 48 { boxes = try refine(boxes, in: source, networks, workers: 1) }
         let (crops, indices) = Self.crops(of: boxes, in: source, side: side, padded: padsBorders)
         let n = indices.count
-        let out = try networks.refine(crops, count: n, side: side, int8: quantized)
+        let out = try networks.refine(
+          crops, count: n, side: side, int8: quantized, generic: generic)
         return (0..<n).map { MTCNNNetworks.faceProbability(out[$0], out[n + $0]) }
       }
     }

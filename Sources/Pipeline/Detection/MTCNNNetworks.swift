@@ -51,6 +51,11 @@ final class MTCNNNetworks {
   let cropNetsInt8: (rnet: CropNetInt8?, onet: CropNetInt8?)
   /// The int8 R- and O-Net's buffers by crop side, one per worker, made when first needed.
   private var cropNetScratch: [Int: [CropNetInt8.Scratch]] = [:]
+  /// R- and O-Net on CKernels' pixel-major kernels, which float crops run on when set (the same
+  /// planar instruction set as ``pnetPlanar``).
+  let cropNetsFloat: (rnet: CropNetFloat?, onet: CropNetFloat?)
+  /// Their buffers by crop side, one per worker, made when first needed.
+  private var cropNetFloatScratch: [Int: [CropNetFloat.Scratch]] = [:]
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -131,6 +136,14 @@ final class MTCNNNetworks {
         spec: spec, parameter: { try file.tensor("\(name).\($0)").storage }, activations: nil)
     }
     cropNetLayouts = (layout("rnet", specs.rnet), layout("onet", specs.onet))
+    func float(_ name: String, _ spec: NetworkSpec) -> CropNetFloat? {
+      planar.flatMap { kernels in
+        try? CropNetFloat(
+          spec: spec, parameter: { try file.tensor("\(name).\($0)").storage },
+          instructions: kernels)
+      }
+    }
+    cropNetsFloat = (float("rnet", specs.rnet), float("onet", specs.onet))
     cropNetsInt8 = (
       try Self.int8CropNet(
         file: file, key: "rnetInt8", layout: cropNetLayouts.rnet, invalid: invalid),
@@ -153,6 +166,7 @@ final class MTCNNNetworks {
     pnetInt8Parameters = other.pnetInt8Parameters
     cropNetLayouts = other.cropNetLayouts
     cropNetsInt8 = other.cropNetsInt8
+    cropNetsFloat = other.cropNetsFloat
     rnet = try Workspace(
       network: other.rnet.network, maxBatch: Self.maxBatch.rnet, forwardOnly: true)
     onet = try Workspace(
@@ -417,12 +431,18 @@ final class MTCNNNetworks {
   /// outputs `[rows, count]` (row-major by output row). The crops are shared among up to
   /// `workers` threads, each with its own workspace, at least ``cropsPerWorker(side:)`` each (fewer
   /// are not worth a thread).
-  func refine(_ crops: [Float], count: Int, side: Int, workers: Int = 1, int8: Bool = false)
-    throws -> [Float]
-  {
+  /// `generic` runs float crops on the networks' generic layers even where the pixel-major
+  /// kernels are loaded (for comparing the two).
+  func refine(
+    _ crops: [Float], count: Int, side: Int, workers: Int = 1, int8: Bool = false,
+    generic: Bool = false
+  ) throws -> [Float] {
     guard count > 0 else { return [] }
     if int8, let net = side == 24 ? cropNetsInt8.rnet : cropNetsInt8.onet {
       return refineInt8(crops, count: count, net: net, workers: workers)
+    }
+    if !generic, let net = side == 24 ? cropNetsFloat.rnet : cropNetsFloat.onet {
+      return refineFloat(crops, count: count, net: net, workers: workers)
     }
     let rows = side == 24 ? Self.outputs.rnet : Self.outputs.onet
     let size = 3 * side * side
@@ -509,6 +529,34 @@ final class MTCNNNetworks {
     return result
   }
 
+  /// ``refine(_:count:side:workers:int8:)`` with the pixel-major float `net`, the crops shared
+  /// among up to `workers` threads (each with buffers of its own).
+  private func refineFloat(_ crops: [Float], count: Int, net: CropNetFloat, workers: Int)
+    -> [Float]
+  {
+    let slices = ParallelSlices(
+      count: count, workers: workers, minimum: Self.cropsPerWorker(side: net.side))
+    var made = cropNetFloatScratch[net.side, default: []]
+    while made.count < slices.slices { made.append(CropNetFloat.Scratch(for: net)) }
+    cropNetFloatScratch[net.side] = made
+    let scratches = UnsafeSendableScratch(made)
+    var result = [Float](repeating: 0, count: net.outputs * count)
+    crops.withUnsafeBufferPointer { input in
+      result.withUnsafeMutableBufferPointer { output in
+        let (from, to) = (
+          UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!)),
+          UnsafeSendable(output.baseAddress!)
+        )
+        slices.run { slice, range in
+          net.run(
+            from.pointer, range: range, scratch: scratches.items[slice], into: to.pointer,
+            stride: count)
+        }
+      }
+    }
+    return result
+  }
+
   /// `softmax(face, nonFace)[1]`, computed as PyTorch does (shifted by the maximum).
   static func faceProbability(_ nonFace: Float, _ face: Float) -> Float {
     let m = max(nonFace, face)
@@ -519,9 +567,9 @@ final class MTCNNNetworks {
 }
 
 /// Scratch buffers handed to concurrent workers, one each.
-private struct UnsafeSendableScratch: @unchecked Sendable {
-  let items: [CropNetInt8.Scratch]
-  init(_ items: [CropNetInt8.Scratch]) { self.items = items }
+private struct UnsafeSendableScratch<Item>: @unchecked Sendable {
+  let items: [Item]
+  init(_ items: [Item]) { self.items = items }
 }
 
 /// Hands out job indices `0 ..< count` to concurrent workers and keeps the first error.

@@ -1,0 +1,163 @@
+import NeuralNet
+import Tensor
+
+/// R- or O-Net in floats on CKernels' pixel-major kernels (``PixelMajorConvolution``,
+/// ``pixelMajorMaxPool(_:height:width:channels:kernel:stride:outHeight:outWidth:into:)``): each
+/// crop's stages run one crop at a time on `[rows][columns][channels]` maps that stay in cache,
+/// and the dense layers run on a batch of crops' features at once (one GEMM reads their weights
+/// once per batch). The same numbers as the generic layers up to the order of the sums.
+///
+/// The last stage's map `[h][w][channels rounded up to 16]` is the first dense layer's input:
+/// its weights' columns are reordered from the float network's flatten order (`[channels][h][w]`)
+/// once, when the network is made.
+struct CropNetFloat: Sendable {
+  struct Stage: Sendable {
+    var convolution: PixelMajorConvolution
+    /// The size the convolution reads.
+    var height: Int
+    var width: Int
+    var pool: (kernel: Int, stride: Int)?
+    var outputSize: (height: Int, width: Int) {
+      convolution.outputSize(height: height, width: width)
+    }
+    var pooledSize: (height: Int, width: Int) {
+      let (h, w) = outputSize
+      guard let pool else { return (h, w) }
+      return (
+        CeilPooling.outputSide(h, kernel: pool.kernel, stride: pool.stride),
+        CeilPooling.outputSide(w, kernel: pool.kernel, stride: pool.stride)
+      )
+    }
+  }
+
+  /// The crop's side (24 for R-Net, 48 for O-Net).
+  let side: Int
+  let stages: [Stage]
+  let dense: [CropNetDense]
+  /// Floats of one crop's features: the last stage's map.
+  let features: Int
+  /// Crops whose features go through the dense layers together.
+  static let batch = 32
+
+  /// The network of `spec` with parameters by name (as ``CropNetShape`` says) on `instructions`.
+  /// - Throws: `NetworkError.unsupported` for a spec of another shape.
+  init(
+    spec: NetworkSpec, parameter: (String) throws -> [Float], instructions: PlanarInstructions
+  ) throws {
+    let shape = try CropNetShape(spec: spec)
+    side = shape.side
+    var stages: [Stage] = []
+    var stored = 3
+    for stage in shape.stages {
+      let convolution = PixelMajorConvolution(
+        weights: try parameter("\(stage.index).weight"),
+        bias: try parameter("\(stage.index).bias"),
+        slopes: try parameter("\(stage.preluIndex).weight"), outputChannels: stage.outputs,
+        inputChannels: stage.inputChannels, storedInputChannels: stored, kernel: stage.kernel,
+        instructions: instructions)
+      stored = convolution.storedOutputChannels
+      stages.append(
+        Stage(convolution: convolution, height: stage.height, width: stage.width, pool: stage.pool))
+    }
+    var dense = try shape.dense.map { try CropNetDense(shape: $0, parameter: parameter) }
+    // Feature (y, x, c) of the stored map is the flatten order's c·h·w + y·w + x.
+    let last = stages.last!
+    let (h, w) = last.outputSize
+    let channels = last.convolution.outputChannels
+    var order: [Int?] = []
+    for y in 0..<h {
+      for x in 0..<w {
+        for c in 0..<stored { order.append(c < channels ? (c * h + y) * w + x : nil) }
+      }
+    }
+    dense[0] = dense[0].withInputs(order)
+    self.stages = stages
+    self.dense = dense
+    features = order.count
+  }
+
+  /// The float network's output rows.
+  var outputs: Int { dense.last!.outputs }
+
+  /// One thread's buffers: two maps, and the batch's features and dense outputs.
+  final class Scratch {
+    fileprivate var first: [Float]
+    fileprivate var second: [Float]
+    fileprivate var batchA: [Float]
+    fileprivate var batchB: [Float]
+
+    init(for network: CropNetFloat) {
+      var largest = 3 * network.side * network.side
+      for stage in network.stages {
+        let (h, w) = stage.outputSize
+        largest = max(largest, h * w * stage.convolution.storedOutputChannels)
+      }
+      let vector = max(network.features, network.dense.map(\.outputs).max()!)
+      first = [Float](repeating: 0, count: largest)
+      second = [Float](repeating: 0, count: largest)
+      batchA = [Float](repeating: 0, count: CropNetFloat.batch * vector)
+      batchB = [Float](repeating: 0, count: CropNetFloat.batch * vector)
+    }
+  }
+
+  /// The network's output rows for crops `range` of `crops` (`[n, 3, side, side]` normalised
+  /// floats): output row `r` of crop `i` at `output[r · stride + i]`.
+  func run(
+    _ crops: UnsafePointer<Float>, range: Range<Int>, scratch: Scratch,
+    into output: UnsafeMutablePointer<Float>, stride: Int
+  ) {
+    let plane = side * side
+    var start = range.lowerBound
+    while start < range.upperBound {
+      let n = min(Self.batch, range.upperBound - start)
+      scratch.first.withUnsafeMutableBufferPointer { a in
+        scratch.second.withUnsafeMutableBufferPointer { b in
+          scratch.batchA.withUnsafeMutableBufferPointer { features in
+            for i in 0..<n {
+              let crop = crops + (start + i) * 3 * plane
+              var (from, to) = (a.baseAddress!, b.baseAddress!)
+              // `[3][side][side]` into `[side][side][3]`.
+              for p in 0..<plane {
+                from[3 * p] = crop[p]
+                from[3 * p + 1] = crop[plane + p]
+                from[3 * p + 2] = crop[2 * plane + p]
+              }
+              for (k, stage) in stages.enumerated() {
+                // The last stage writes straight into the crop's features.
+                let target = k == stages.count - 1 ? features.baseAddress! + i * self.features : to
+                stage.convolution.run(
+                  from, height: stage.height, width: stage.width, into: target)
+                if let pool = stage.pool {
+                  let (h, w) = stage.outputSize
+                  let (ph, pw) = stage.pooledSize
+                  pixelMajorMaxPool(
+                    to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
+                    kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw,
+                    into: from)
+                } else {
+                  swap(&from, &to)
+                }
+              }
+            }
+          }
+        }
+      }
+      for (k, layer) in dense.enumerated() {
+        scratch.batchA.withUnsafeBufferPointer { x in
+          scratch.batchB.withUnsafeMutableBufferPointer { y in
+            layer.apply(x.baseAddress!, count: n, into: y.baseAddress!)
+            if k == dense.count - 1 {
+              for i in 0..<n {
+                for o in 0..<layer.outputs {
+                  output[o * stride + start + i] = y[i * layer.outputs + o]
+                }
+              }
+            }
+          }
+        }
+        swap(&scratch.batchA, &scratch.batchB)
+      }
+      start += n
+    }
+  }
+}

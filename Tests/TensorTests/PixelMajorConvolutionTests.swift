@@ -1,0 +1,105 @@
+import Tensor
+import Testing
+
+/// `PixelMajorConvolution` and `pixelMajorMaxPool` under every instruction set this CPU runs,
+/// against a double-precision convolution and a plain maximum of the same values: output counts
+/// that fill 1 to 8 vectors (groups of 1–4 vectors, tiles of 6–12 pixels spanning rows, a
+/// partial last tile), stored input channels past the real ones (which must meet zero weights),
+/// and the zero channels past the real outputs.
+@Suite(.enabled(if: PlanarInstructions.best != nil, "this CPU has neither AVX2 nor AVX-512"))
+struct PixelMajorConvolutionTests {
+  struct Case: Sendable, CustomTestStringConvertible {
+    var inputs: Int, stored: Int, outputs: Int, kernel: Int, height: Int, width: Int
+    var prelu: Bool
+    var testDescription: String {
+      "\(inputs)(\(stored))→\(outputs) k\(kernel) \(height)×\(width)"
+    }
+  }
+
+  /// R-Net's and O-Net's convolutions (inputs stored as the previous layer's 16-multiples),
+  /// and a few odd shapes.
+  static let cases = [
+    Case(inputs: 3, stored: 3, outputs: 28, kernel: 3, height: 24, width: 24, prelu: true),
+    Case(inputs: 28, stored: 32, outputs: 48, kernel: 3, height: 11, width: 11, prelu: true),
+    Case(inputs: 48, stored: 48, outputs: 64, kernel: 2, height: 4, width: 4, prelu: true),
+    Case(inputs: 64, stored: 64, outputs: 128, kernel: 2, height: 4, width: 4, prelu: true),
+    Case(inputs: 32, stored: 32, outputs: 64, kernel: 3, height: 23, width: 23, prelu: true),
+    Case(inputs: 5, stored: 16, outputs: 1, kernel: 1, height: 3, width: 5, prelu: false),
+    Case(inputs: 7, stored: 9, outputs: 80, kernel: 3, height: 5, width: 9, prelu: false),
+  ]
+
+  @Test(arguments: cases)
+  func convolutionMatchesDoublePrecision(_ c: Case) {
+    let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
+    let weights = ConvolutionReference.values(
+      c.outputs * c.inputs * c.kernel * c.kernel, seed: 11)
+    let bias = ConvolutionReference.values(c.outputs, seed: 12)
+    let slopes = c.prelu ? ConvolutionReference.values(c.outputs, seed: 13, scale: 0.5) : nil
+    let input = ConvolutionReference.values(c.inputs * c.height * c.width, seed: 14, scale: 2)
+    let expected = ConvolutionReference.convolution(
+      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
+      slopes: slopes, kernel: c.kernel)
+    // Pixel-major, with large values in the stored channels past the real ones.
+    var pixels = [Float](repeating: 1e6, count: c.height * c.width * c.stored)
+    for i in 0..<c.inputs {
+      for p in 0..<(c.height * c.width) {
+        pixels[p * c.stored + i] = input[i * c.height * c.width + p]
+      }
+    }
+    for instructions in PlanarInstructions.supported {
+      let conv = PixelMajorConvolution(
+        weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
+        inputChannels: c.inputs, storedInputChannels: c.stored, kernel: c.kernel,
+        instructions: instructions)
+      let stored = conv.storedOutputChannels
+      #expect(stored % 16 == 0 && stored >= c.outputs && stored < c.outputs + 16)
+      var output = [Float](repeating: .nan, count: outH * outW * stored)
+      pixels.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+          conv.run(input.baseAddress!, height: c.height, width: c.width, into: output.baseAddress!)
+        }
+      }
+      var worst = 0.0
+      var padding: Float = 0
+      for p in 0..<(outH * outW) {
+        for o in 0..<stored {
+          let got = output[p * stored + o]
+          if o < c.outputs {
+            worst = max(worst, abs(Double(got) - expected[o * outH * outW + p]))
+          } else {
+            padding = max(padding, abs(got))
+          }
+        }
+      }
+      #expect(worst < 1e-4, "\(instructions): largest difference \(worst)")
+      #expect(padding == 0, "\(instructions): the padding channels hold \(padding)")
+    }
+  }
+
+  /// R-Net's and O-Net's pools (3×3 every 2, 2×2 every 2) on even and odd sides.
+  @Test(arguments: [(22, 3, 2, 11), (9, 3, 2, 4), (8, 2, 2, 4), (21, 3, 2, 10), (5, 2, 2, 3)])
+  func poolingTakesEachClippedWindowsMaximum(side: Int, kernel: Int, stride: Int, out: Int) {
+    let channels = 32
+    let input = ConvolutionReference.values(channels * side * side, seed: 15)
+    var pixels = [Float](repeating: 0, count: input.count)
+    for c in 0..<channels {
+      for p in 0..<(side * side) { pixels[p * channels + c] = input[c * side * side + p] }
+    }
+    var output = [Float](repeating: .nan, count: out * out * channels)
+    pixels.withUnsafeBufferPointer { input in
+      output.withUnsafeMutableBufferPointer { output in
+        pixelMajorMaxPool(
+          input.baseAddress!, height: side, width: side, channels: channels, kernel: kernel,
+          stride: stride, outHeight: out, outWidth: out, into: output.baseAddress!)
+      }
+    }
+    let expected = ConvolutionReference.maxPool(
+      input, channels: channels, height: side, width: side, kernel: kernel, stride: stride,
+      outHeight: out, outWidth: out)
+    for c in 0..<channels {
+      for p in 0..<(out * out) {
+        #expect(output[p * channels + c] == expected[c * out * out + p], "channel \(c) pixel \(p)")
+      }
+    }
+  }
+}
