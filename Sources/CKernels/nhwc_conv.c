@@ -21,6 +21,11 @@ void emocl_nhwc_pack(const float *weights, int outChannels, int inChannels, int 
                         : 0.0f;
 }
 
+#if defined(__x86_64__)
+// Compiled three times (AVX-512, AVX2, baseline), the CPU's best chosen when the program loads:
+// the channel loops vectorise to its widest registers.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
 void emocl_nhwc_max_pool_ceil(const float *in, int height, int width, int channels, int kernel,
                               int stride, int outHeight, int outWidth, float *out) {
   for (int y = 0; y < outHeight; y++) {

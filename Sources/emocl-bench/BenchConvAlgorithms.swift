@@ -71,7 +71,81 @@ struct BenchConvAlgorithms: ParsableCommand {
       for (name, algorithm) in algorithms {
         line += String(format: " %@ %.3f ms", name, time(algorithm, shape))
       }
+      // The detector's own kernels: planar for P-Net's bands, pixel-major for R- and O-Net's
+      // crops (one at a time, `batch` of them), on each instruction set this CPU runs.
+      for instructions in PlanarInstructions.supported where shape.padding == 0 {
+        if shape.name.hasPrefix("pnet"), shape.kernel == 1 || shape.kernel == 3 {
+          line += String(
+            format: " planar-%@ %.3f ms", "\(instructions)", planarTime(shape, instructions))
+        } else if !shape.name.hasPrefix("pnet") {
+          line += String(
+            format: " pixel-major-%@ %.3f ms", "\(instructions)",
+            pixelMajorTime(shape, instructions))
+        }
+      }
       print(line)
+    }
+  }
+
+  /// Mean thread-CPU milliseconds of `reps` calls of `body` after a warm-up call.
+  func timed(_ body: () -> Void) -> Double {
+    body()
+    let start = threadCPUSeconds()
+    for _ in 0..<reps { body() }
+    return (threadCPUSeconds() - start) / Double(reps) * 1000
+  }
+
+  /// ``PlanarConvolution`` (with PReLU) on `shape` (batch 1) laid out as P-Net's bands are.
+  func planarTime(_ shape: Shape, _ instructions: PlanarInstructions) -> Double {
+    let conv = PlanarConvolution(
+      weights: [Float](
+        repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
+      bias: [Float](repeating: 0, count: shape.outputs),
+      slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
+      inputChannels: shape.channels, kernel: shape.kernel, instructions: instructions)
+    let (outH, outW) = (shape.height - shape.kernel + 1, shape.width - shape.kernel + 1)
+    let (inStride, outStride) = (
+      PlanarLayout.rowStride(width: shape.width), PlanarLayout.rowStride(width: outW)
+    )
+    let x = [Float](
+      repeating: 0.5, count: shape.channels * shape.height * inStride + PlanarLayout.slack)
+    var y = [Float](repeating: 0, count: shape.outputs * outH * outStride + PlanarLayout.slack)
+    return timed {
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeMutableBufferPointer { y in
+          conv.run(
+            x.baseAddress!, rowStride: inStride, planeStride: shape.height * inStride,
+            outputHeight: outH, outputWidth: outW, into: y.baseAddress!,
+            outputRowStride: outStride, outputPlaneStride: outH * outStride)
+        }
+      }
+    }
+  }
+
+  /// ``PixelMajorConvolution`` (with PReLU) on `shape`'s `batch` crops, one at a time.
+  func pixelMajorTime(_ shape: Shape, _ instructions: PlanarInstructions) -> Double {
+    let conv = PixelMajorConvolution(
+      weights: [Float](
+        repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
+      bias: [Float](repeating: 0, count: shape.outputs),
+      slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
+      inputChannels: shape.channels, storedInputChannels: shape.channels, kernel: shape.kernel,
+      instructions: instructions)
+    let (outH, outW) = conv.outputSize(height: shape.height, width: shape.width)
+    let x = [Float](
+      repeating: 0.5, count: shape.batch * shape.height * shape.width * shape.channels)
+    var y = [Float](repeating: 0, count: outH * outW * conv.storedOutputChannels)
+    let crop = shape.height * shape.width * shape.channels
+    return timed {
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeMutableBufferPointer { y in
+          for i in 0..<shape.batch {
+            conv.run(
+              x.baseAddress! + i * crop, height: shape.height, width: shape.width,
+              into: y.baseAddress!)
+          }
+        }
+      }
     }
   }
 

@@ -26,7 +26,8 @@ void emocl_nhwc_conv(int isa, const float *in, int height, int width, int channe
 
 /// Max pooling of `[height][width][channels]` floats with a `kernel × kernel` window every
 /// `stride` pixels into `[outHeight][outWidth][channels]`, windows past the bottom or right edge
-/// clipped to the map (PyTorch's `ceil_mode=True`; the caller gives the output size). Plain C.
+/// clipped to the map (PyTorch's `ceil_mode=True`; the caller gives the output size). Plain C,
+/// vectorised for the CPU's widest registers.
 void emocl_nhwc_max_pool_ceil(const float *in, int height, int width, int channels, int kernel,
                               int stride, int outHeight, int outWidth, float *out);
 
