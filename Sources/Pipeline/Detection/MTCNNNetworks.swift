@@ -28,7 +28,8 @@ final class MTCNNNetworks {
 
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
-  /// P-Net on CKernels' planar kernels, which float bands run on when set: the card's P-Net is
+  /// P-Net on CKernels' planar kernels, which bands run on when set (all of a float band, the
+  /// float head of an 8-bit one): the card's P-Net is
   /// facenet-pytorch's and the detector asked for kernels this CPU runs.
   let pnetPlanar: PNetPlanar?
   /// Instances of P-Net's float head (its first ``PNetInt8/headLayers`` layers), for the bands
@@ -273,8 +274,8 @@ final class MTCNNNetworks {
   /// With `int8` (and ``pnetInt8`` loaded) the bands run through ``PNetInt8``.
   func pnet(_ levels: [PyramidLevel], workers: Int, int8: Bool = false) throws -> [PNetMaps] {
     let quantized = int8 ? pnetInt8 : nil
-    // Float bands run on the planar kernels where there are some.
-    let planar = quantized == nil ? pnetPlanar : nil
+    let planar = pnetPlanar
+    // Bands run on the planar kernels where there are some (the 8-bit half after their head).
     guard !levels.isEmpty else { return [] }
     // The instances each band runs (the int8 half takes 2 off the head's output).
     let (bandNetworks, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
@@ -344,9 +345,18 @@ final class MTCNNNetworks {
             rows: top..<(top + rows), into: band,
             rowStride: PlanarLayout.rowStride(width: width))
           let (height, outWidth) = PNetPlanar.outputSize(rows: rows, width: width)
-          planar.run(
-            band: band, rows: rows, width: width, scratch: planarScratch, into: outputs,
-            plane: height * outWidth)
+          if let quantized {
+            planar.withHead(band: band, rows: rows, width: width, scratch: planarScratch) {
+              head, headHeight, headWidth, rowStride in
+              quantized.run(
+                head: head, height: headHeight, width: headWidth, rowStride: rowStride,
+                scratch: scratch, into: outputs, plane: height * outWidth)
+            }
+          } else {
+            planar.run(
+              band: band, rows: rows, width: width, scratch: planarScratch, into: outputs,
+              plane: height * outWidth)
+          }
           Self.store(
             outputs, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
             into: sinks[index].pointer)

@@ -54,16 +54,17 @@ struct PNetInt8: Sendable {
     }
   }
 
-  /// The rest of P-Net on the head's output `head` (`[16, height, width]` floats) into
-  /// `output`: six planes of `(height − 2) × (width − 2)`, `plane` floats apart (2 face logits,
-  /// 4 box offsets).
+  /// The rest of P-Net on the head's output `head` (`[16, height, width]` floats, rows
+  /// `rowStride` apart, default `width`) into `output`: six planes of `(height − 2) × (width −
+  /// 2)`, `plane` floats apart (2 face logits, 4 box offsets).
   func run(
-    head: UnsafePointer<Float>, height: Int, width: Int, scratch: Scratch,
-    into output: UnsafeMutablePointer<Float>, plane: Int
+    head: UnsafePointer<Float>, height: Int, width: Int, rowStride: Int? = nil,
+    scratch: Scratch, into output: UnsafeMutablePointer<Float>, plane: Int
   ) {
     let (a, b) = scratch.reserve(max(height * width * 32, 1))
+    let stride = rowStride ?? width
     ByteActivations.quantize(
-      height: height, width: width, from: head, rowStride: width, planeStride: height * width,
+      height: height, width: width, from: head, rowStride: stride, planeStride: height * stride,
       quantization: activations[0], channels: 16, into: a)
     conv3.bytes(
       a, height: height, width: width, quantization: activations[1], storedOutputChannels: 32,

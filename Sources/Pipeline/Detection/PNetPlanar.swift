@@ -76,49 +76,86 @@ struct PNetPlanar: Sendable {
     band: UnsafeMutablePointer<Float>, rows: Int, width: Int, scratch: Scratch,
     into output: UnsafeMutablePointer<Float>, plane: Int
   ) {
-    let (h1, w1) = (rows - 2, width - 2)
-    let (h2, w2) = ((h1 + 1) / 2, (w1 + 1) / 2)
-    let (h3, w3) = (h2 - 2, w2 - 2)
-    let (h4, w4) = (h3 - 2, w3 - 2)
-    guard h4 > 0, w4 > 0 else { return }
-    let inStride = PlanarLayout.rowStride(width: width)
-    let s1 = PlanarLayout.rowStride(width: w1 + 1)
-    let (s2, s3, s4) = (
-      PlanarLayout.rowStride(width: w2), PlanarLayout.rowStride(width: w3),
-      PlanarLayout.rowStride(width: w4)
-    )
-    let sizes = [10 * h1 * s1, 10 * h2 * s2, 16 * h3 * s3, 32 * h4 * s4, 6 * h4 * s4]
-    let slack = PlanarLayout.slack
-    let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
-    var offsets: [Int] = []
-    var at = 0
-    for size in sizes {
-      offsets.append(at)
-      at += size + slack
-    }
-    let (m1, m2, m3, m4, m5) = (
-      base + offsets[0], base + offsets[1], base + offsets[2], base + offsets[3],
-      base + offsets[4]
-    )
-    conv1.run(
-      band, rowStride: inStride, planeStride: rows * inStride, outputHeight: h1, outputWidth: w1,
-      into: m1, outputRowStride: s1, outputPlaneStride: h1 * s1)
-    planarMaxPool2Ceil(
-      m1, channels: 10, height: h1, width: w1, rowStride: s1, planeStride: h1 * s1, into: m2,
-      outputRowStride: s2, outputPlaneStride: h2 * s2, instructions: instructions)
-    conv2.run(
-      m2, rowStride: s2, planeStride: h2 * s2, outputHeight: h3, outputWidth: w3, into: m3,
-      outputRowStride: s3, outputPlaneStride: h3 * s3)
+    let maps = Maps(rows: rows, width: width, scratch: scratch)
+    guard maps.h4 > 0, maps.w4 > 0 else { return }
+    head(band, maps)
+    let (h4, w4, s3, s4) = (maps.h4, maps.w4, maps.s3, maps.s4)
     conv3.run(
-      m3, rowStride: s3, planeStride: h3 * s3, outputHeight: h4, outputWidth: w4, into: m4,
-      outputRowStride: s4, outputPlaneStride: h4 * s4)
+      maps.m3, rowStride: s3, planeStride: maps.h3 * s3, outputHeight: h4, outputWidth: w4,
+      into: maps.m4, outputRowStride: s4, outputPlaneStride: h4 * s4)
     conv4.run(
-      m4, rowStride: s4, planeStride: h4 * s4, outputHeight: h4, outputWidth: w4, into: m5,
-      outputRowStride: s4, outputPlaneStride: h4 * s4)
+      maps.m4, rowStride: s4, planeStride: h4 * s4, outputHeight: h4, outputWidth: w4,
+      into: maps.m5, outputRowStride: s4, outputPlaneStride: h4 * s4)
     for k in 0..<6 {
       for y in 0..<h4 {
-        (output + k * plane + y * w4).update(from: m5 + k * h4 * s4 + y * s4, count: w4)
+        (output + k * plane + y * w4).update(from: maps.m5 + k * h4 * s4 + y * s4, count: w4)
       }
     }
+  }
+
+  /// P-Net's first half (conv1 + PReLU, pool, conv2 + PReLU) on `band`, laid out as for
+  /// ``run(band:rows:width:scratch:into:plane:)``: for ``PNetInt8``, which runs the rest in 8
+  /// bits. `body` gets the 16 planes of `height × width` (rows `rowStride` floats apart, planes
+  /// `height · rowStride`), in `scratch`.
+  func withHead<T>(
+    band: UnsafeMutablePointer<Float>, rows: Int, width: Int, scratch: Scratch,
+    _ body: (_ head: UnsafePointer<Float>, _ height: Int, _ width: Int, _ rowStride: Int) -> T
+  ) -> T {
+    let maps = Maps(rows: rows, width: width, scratch: scratch)
+    head(band, maps)
+    return body(maps.m3, maps.h3, maps.w3, maps.s3)
+  }
+
+  /// The sizes, row strides and places in the scratch of a band's maps.
+  private struct Maps {
+    let h1: Int, w1: Int, h2: Int, w2: Int, h3: Int, w3: Int, h4: Int, w4: Int
+    let s1: Int, s2: Int, s3: Int, s4: Int
+    let m1: UnsafeMutablePointer<Float>, m2: UnsafeMutablePointer<Float>
+    let m3: UnsafeMutablePointer<Float>, m4: UnsafeMutablePointer<Float>
+    let m5: UnsafeMutablePointer<Float>
+    let inStride: Int
+    let rows: Int
+
+    init(rows: Int, width: Int, scratch: Scratch) {
+      self.rows = rows
+      (h1, w1) = (rows - 2, width - 2)
+      (h2, w2) = ((h1 + 1) / 2, (w1 + 1) / 2)
+      (h3, w3) = (h2 - 2, w2 - 2)
+      (h4, w4) = (h3 - 2, w3 - 2)
+      inStride = PlanarLayout.rowStride(width: width)
+      s1 = PlanarLayout.rowStride(width: w1 + 1)
+      (s2, s3, s4) = (
+        PlanarLayout.rowStride(width: w2), PlanarLayout.rowStride(width: max(w3, 1)),
+        PlanarLayout.rowStride(width: max(w4, 1))
+      )
+      let sizes = [
+        10 * h1 * s1, 10 * h2 * s2, 16 * max(h3, 0) * s3, 32 * max(h4, 0) * s4,
+        6 * max(h4, 0) * s4,
+      ]
+      let slack = PlanarLayout.slack
+      let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
+      var pointers: [UnsafeMutablePointer<Float>] = []
+      var at = 0
+      for size in sizes {
+        pointers.append(base + at)
+        at += size + slack
+      }
+      (m1, m2, m3, m4, m5) = (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4])
+    }
+  }
+
+  /// conv1 + PReLU, pool, conv2 + PReLU of `band` into `maps.m3`.
+  private func head(_ band: UnsafeMutablePointer<Float>, _ maps: Maps) {
+    let (h1, w1, h2, w2, h3, w3) = (maps.h1, maps.w1, maps.h2, maps.w2, maps.h3, maps.w3)
+    let (s1, s2, s3) = (maps.s1, maps.s2, maps.s3)
+    conv1.run(
+      band, rowStride: maps.inStride, planeStride: maps.rows * maps.inStride, outputHeight: h1,
+      outputWidth: w1, into: maps.m1, outputRowStride: s1, outputPlaneStride: h1 * s1)
+    planarMaxPool2Ceil(
+      maps.m1, channels: 10, height: h1, width: w1, rowStride: s1, planeStride: h1 * s1,
+      into: maps.m2, outputRowStride: s2, outputPlaneStride: h2 * s2, instructions: instructions)
+    conv2.run(
+      maps.m2, rowStride: s2, planeStride: h2 * s2, outputHeight: h3, outputWidth: w3,
+      into: maps.m3, outputRowStride: s3, outputPlaneStride: h3 * s3)
   }
 }
