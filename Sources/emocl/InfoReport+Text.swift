@@ -30,6 +30,11 @@ extension InfoReport {
           + "with --int8-pnet, its R- and O-Net with --int8-refine)"
         : "int8 convolutions: not on this CPU (no AVX-512 VNNI); float everywhere")
     add(
+      "",
+      detectorKernels.map {
+        "face detector (MTCNN): \($0) planar and pixel-major float kernels"
+      } ?? "face detector (MTCNN): the networks' generic layers (no AVX2 with FMA)")
+    add(
       "threads",
       "\(system.cores) cores; OpenBLAS \(system.blasThreads) thread\(system.blasThreads == 1 ? "" : "s")"
     )

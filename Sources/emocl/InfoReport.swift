@@ -21,6 +21,9 @@ struct InfoReport: Codable, Equatable {
   /// The model files among ``models`` whose card holds a CNN's 8-bit ranges
   /// (`architecture.int8`): they run in 8 bits where ``SystemReport`` shows AVX-512 VNNI.
   var int8Models: [String] = []
+  /// The instruction set of the face detector's float kernels (`AVX-512`, `AVX2+FMA`), or nil
+  /// where MTCNN runs on the networks' generic layers.
+  var detectorKernels: String? = PlanarInstructions.best?.description
   /// The database URL with its password masked, and where it came from.
   var database: String
   var databaseSource: String

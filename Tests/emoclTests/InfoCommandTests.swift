@@ -164,4 +164,20 @@ import Testing
     #expect(run.output.contains("GFLOP/s on 1 thread"))
     #expect(run.output.contains("self-test passed"))
   }
+
+  /// The face detector's kernels are named, as the CPU allows (what `emocl-bench cnn-faces
+  /// --pnet-kernels best` runs).
+  @Test func detectorKernelsAreNamed() throws {
+    let (report, _) = try Self.json()
+    let features =
+      try #require(
+        (report["system"] as? [String: Any])?["cpu"] as? [String: Any])["features"] as? [String]
+    let expected: String? =
+      features?.contains("AVX-512F") == true
+      ? "AVX-512"
+      : features?.contains("AVX2") == true && features?.contains("FMA") == true ? "AVX2+FMA" : nil
+    #expect(report["detectorKernels"] as? String == expected)
+    let text = try Self.info(["--speed-seconds", "0"])
+    #expect(text.output.contains("face detector (MTCNN): "), "\(text.output)")
+  }
 }
