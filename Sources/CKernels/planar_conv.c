@@ -107,6 +107,9 @@ void emocl_planar_pack(const float *weights, int outChannels, int inChannels, in
     }                                                                                            \
   }
 
+// A list of lanes passed whole through a macro argument.
+#define EMOCL_LANES(...) __VA_ARGS__
+
 typedef float v16 __attribute__((vector_size(64)));
 typedef float v8 __attribute__((vector_size(32)));
 
@@ -172,49 +175,34 @@ void emocl_planar_conv(int isa, const float *in, long inRowStride, long inPlaneS
 }
 
 // Pooling: each output vector of L columns comes from 2L input columns of two rows, their
-// maximum taken row-wise, then between the even and the odd lanes.
-__attribute__((target("avx512f"))) static void pool_avx512(const float *in, long irs, long ips,
-                                                          int channels, int inH, int inW,
-                                                          float *out, long ors, long ops) {
-  int outH = (inH + 1) / 2, outW = (inW + 1) / 2;
-  for (int c = 0; c < channels; c++) {
-    for (int y = 0; y < outH; y++) {
-      const float *r0 = in + c * ips + (2 * y) * irs;
-      const float *r1 = 2 * y + 1 < inH ? r0 + irs : r0;
-      float *o = out + c * ops + y * ors;
-      for (int x = 0; x < outW; x += 16) {
-        v16 a = (v16)_mm512_max_ps(_mm512_loadu_ps(r0 + 2 * x), _mm512_loadu_ps(r1 + 2 * x));
-        v16 b = (v16)_mm512_max_ps(_mm512_loadu_ps(r0 + 2 * x + 16),
-                                   _mm512_loadu_ps(r1 + 2 * x + 16));
-        v16 even = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24,
-                                           26, 28, 30);
-        v16 odd = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25,
-                                          27, 29, 31);
-        _mm512_storeu_ps(o + x, _mm512_max_ps((__m512)even, (__m512)odd));
-      }
-    }
+// maximum taken row-wise, then between the even and the odd lanes (`EVEN` and `ODD` list the
+// lanes of the pair of vectors).
+#define EMOCL_DEFINE_POOL(SFX, TGT, VT, L, VMAX, EVEN, ODD)                                       \
+  __attribute__((target(TGT))) static void pool_##SFX(const float *in, long irs, long ips,        \
+                                                       int channels, int inH, int inW,           \
+                                                       float *out, long ors, long ops) {         \
+    int outH = (inH + 1) / 2, outW = (inW + 1) / 2;                                              \
+    for (int c = 0; c < channels; c++) {                                                         \
+      for (int y = 0; y < outH; y++) {                                                           \
+        const float *r0 = in + c * ips + (2 * y) * irs;                                          \
+        const float *r1 = 2 * y + 1 < inH ? r0 + irs : r0;                                       \
+        float *o = out + c * ops + y * ors;                                                      \
+        for (int x = 0; x < outW; x += L) {                                                      \
+          VT a = (VT)VMAX(load_##SFX(r0 + 2 * x), load_##SFX(r1 + 2 * x));                       \
+          VT b = (VT)VMAX(load_##SFX(r0 + 2 * x + L), load_##SFX(r1 + 2 * x + L));               \
+          VT even = __builtin_shufflevector(a, b, EVEN);                                         \
+          VT odd = __builtin_shufflevector(a, b, ODD);                                           \
+          store_##SFX(o + x, (VT)VMAX(even, odd));                                               \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
   }
-}
 
-__attribute__((target("avx2"))) static void pool_avx2(const float *in, long irs, long ips,
-                                                     int channels, int inH, int inW, float *out,
-                                                     long ors, long ops) {
-  int outH = (inH + 1) / 2, outW = (inW + 1) / 2;
-  for (int c = 0; c < channels; c++) {
-    for (int y = 0; y < outH; y++) {
-      const float *r0 = in + c * ips + (2 * y) * irs;
-      const float *r1 = 2 * y + 1 < inH ? r0 + irs : r0;
-      float *o = out + c * ops + y * ors;
-      for (int x = 0; x < outW; x += 8) {
-        v8 a = (v8)_mm256_max_ps(_mm256_loadu_ps(r0 + 2 * x), _mm256_loadu_ps(r1 + 2 * x));
-        v8 b = (v8)_mm256_max_ps(_mm256_loadu_ps(r0 + 2 * x + 8), _mm256_loadu_ps(r1 + 2 * x + 8));
-        v8 even = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
-        v8 odd = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
-        _mm256_storeu_ps(o + x, _mm256_max_ps((__m256)even, (__m256)odd));
-      }
-    }
-  }
-}
+EMOCL_DEFINE_POOL(avx512, "avx512f,fma", v16, 16, _mm512_max_ps,
+                  EMOCL_LANES(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
+                  EMOCL_LANES(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31))
+EMOCL_DEFINE_POOL(avx2, "avx2,fma", v8, 8, _mm256_max_ps, EMOCL_LANES(0, 2, 4, 6, 8, 10, 12, 14),
+                  EMOCL_LANES(1, 3, 5, 7, 9, 11, 13, 15))
 
 void emocl_planar_max_pool2_ceil(int isa, float *in, long inRowStride, long inPlaneStride,
                                  int channels, int inHeight, int inWidth, float *out,

@@ -42,6 +42,21 @@ import Vision
       planarKernels: planarKernels)
   }
 
+  /// The shared JPEG photos in RGB, by name; nil without the shared data.
+  static func sharedPhotos() throws -> [(String, Image)]? {
+    guard let photos = try SharedData.path("datasets/photos") else { return nil }
+    return try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted()
+      .filter { $0.hasSuffix(".jpg") }
+      .map { file in
+        (
+          file,
+          try Image(
+            contentsOfFile: photos.appendingPathComponent(file).path,
+            options: DecodeOptions(colour: .rgb))
+        )
+      }
+  }
+
   /// What float P-Net can run on here: the generic layers and each planar instruction set.
   static let pnetKernels: [PlanarInstructions?] = [nil] + PlanarInstructions.supported
 
@@ -105,16 +120,12 @@ import Vision
   /// the sums, on every pyramid level of the shared photos (narrow small levels included).
   @Test(arguments: PlanarInstructions.supported)
   func planarPNetGivesTheGenericProbabilities(kernels: PlanarInstructions) throws {
-    guard let photos = try SharedData.path("datasets/photos") else { return }
+    guard let photos = try Self.sharedPhotos() else { return }
     let generic = try Self.detector(planarKernels: nil)
     let planar = try Self.detector(planarKernels: kernels)
     var worst: Float = 0
     var windows = 0
-    for file in try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted()
-    where file.hasSuffix(".jpg") {
-      let image = try Image(
-        contentsOfFile: photos.appendingPathComponent(file).path,
-        options: DecodeOptions(colour: .rgb))
+    for (file, image) in photos {
       let a = try generic.pnetProbabilities(in: image, quantized: false)
       let b = try planar.pnetProbabilities(in: image, quantized: false)
       #expect(a.map(\.count) == b.map(\.count), "\(file)")
@@ -133,16 +144,12 @@ import Vision
   /// differ in order can truncate to crops a pixel apart.)
   @Test(arguments: PlanarInstructions.supported)
   func pixelMajorCropNetsGiveTheGenericProbabilities(kernels: PlanarInstructions) throws {
-    guard let photos = try SharedData.path("datasets/photos") else { return }
+    guard let photos = try Self.sharedPhotos() else { return }
     let fast = try Self.detector(planarKernels: kernels)
     for side in [24, 48] {
       var worst: Float = 0
       var crops = 0
-      for file in try FileManager.default.contentsOfDirectory(atPath: photos.path).sorted()
-      where file.hasSuffix(".jpg") {
-        let image = try Image(
-          contentsOfFile: photos.appendingPathComponent(file).path,
-          options: DecodeOptions(colour: .rgb))
+      for (file, image) in photos {
         // The same crops (this detector's proposals) through both.
         let a = try fast.cropNetProbabilities(
           in: image, side: side, quantized: false, generic: true)

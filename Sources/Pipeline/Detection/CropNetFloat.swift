@@ -11,23 +11,12 @@ import Tensor
 /// its weights' columns are reordered from the float network's flatten order (`[channels][h][w]`)
 /// once, when the network is made.
 struct CropNetFloat: Sendable {
+  /// One convolution with its PReLU; the size it reads and its pool through ``shape``.
+  @dynamicMemberLookup
   struct Stage: Sendable {
     var convolution: PixelMajorConvolution
-    /// The size the convolution reads.
-    var height: Int
-    var width: Int
-    var pool: (kernel: Int, stride: Int)?
-    var outputSize: (height: Int, width: Int) {
-      convolution.outputSize(height: height, width: width)
-    }
-    var pooledSize: (height: Int, width: Int) {
-      let (h, w) = outputSize
-      guard let pool else { return (h, w) }
-      return (
-        CeilPooling.outputSide(h, kernel: pool.kernel, stride: pool.stride),
-        CeilPooling.outputSide(w, kernel: pool.kernel, stride: pool.stride)
-      )
-    }
+    var shape: CropNetShape.Stage
+    subscript<T>(dynamicMember path: KeyPath<CropNetShape.Stage, T>) -> T { shape[keyPath: path] }
   }
 
   /// The crop's side (24 for R-Net, 48 for O-Net).
@@ -57,7 +46,7 @@ struct CropNetFloat: Sendable {
         instructions: instructions)
       stored = convolution.storedOutputChannels
       stages.append(
-        Stage(convolution: convolution, height: stage.height, width: stage.width, pool: stage.pool))
+        Stage(convolution: convolution, shape: stage))
     }
     var dense = try shape.dense.map { try CropNetDense(shape: $0, parameter: parameter) }
     // Feature (y, x, c) of the stored map is the flatten order's c·h·w + y·w + x.

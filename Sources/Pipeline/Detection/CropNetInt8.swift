@@ -15,29 +15,16 @@ import Tensor
 ///
 /// A crop's maps are at most 46×46×32 bytes: they stay in cache, so crops run one by one.
 struct CropNetInt8: Sendable {
-  /// One convolution with its PReLU, the size it reads, and its pool.
+  /// One convolution with its PReLU; its place in the spec (the size it reads, its pool, its
+  /// PReLU's index: the float network cut there gives the activation this stage stores, which
+  /// calibration measures) is read through ``shape``.
+  @dynamicMemberLookup
   struct Stage: Sendable {
     var convolution: Int8Convolution
-    /// The spec index of its PReLU: the float network cut after it gives the activation this
-    /// stage stores (calibration measures it there).
-    var preluIndex: Int
-    var height: Int
-    var width: Int
-    var pool: (kernel: Int, stride: Int)?
+    var shape: CropNetShape.Stage
     /// Output channels, as stored (a multiple of 4 for all but the last stage).
     var channels: Int { convolution.outputChannels }
-    var outputSize: (height: Int, width: Int) {
-      convolution.outputSize(height: height, width: width)
-    }
-    /// The size after the pool.
-    var pooledSize: (height: Int, width: Int) {
-      let (h, w) = outputSize
-      guard let pool else { return (h, w) }
-      return (
-        CeilPooling.outputSide(h, kernel: pool.kernel, stride: pool.stride),
-        CeilPooling.outputSide(w, kernel: pool.kernel, stride: pool.stride)
-      )
-    }
+    subscript<T>(dynamicMember path: KeyPath<CropNetShape.Stage, T>) -> T { shape[keyPath: path] }
   }
 
   /// The crop's side (24 for R-Net, 48 for O-Net).
@@ -88,8 +75,7 @@ struct CropNetInt8: Sendable {
             bias: try parameter("\(stage.index).bias"), outputChannels: stage.outputs,
             inputChannels: stage.inputChannels, kernel: stage.kernel, input: quantization,
             slopes: try parameter("\(stage.preluIndex).weight")),
-          preluIndex: stage.preluIndex, height: stage.height, width: stage.width,
-          pool: stage.pool))
+          shape: stage))
     }
     if let activations, activations.count != stages.count - 1 {
       throw NetworkError.unsupported(

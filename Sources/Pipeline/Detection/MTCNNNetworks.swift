@@ -510,47 +510,50 @@ final class MTCNNNetworks {
     return Array(UnsafeBufferPointer(start: result, count: rows * count))
   }
 
-  /// ``refine(_:count:side:workers:int8:)`` with the 8-bit `net`, crop by crop, the crops
-  /// shared among up to `workers` threads (each with buffers of its own).
+  /// ``refine(_:count:side:workers:int8:generic:)`` with the 8-bit `net`, crop by crop.
   private func refineInt8(_ crops: [Float], count: Int, net: CropNetInt8, workers: Int) -> [Float] {
-    let slices = ParallelSlices(
-      count: count, workers: workers, minimum: Self.cropsPerWorker(side: net.side))
-    var made = cropNetScratch[net.side, default: []]
-    while made.count < slices.slices { made.append(CropNetInt8.Scratch(for: net)) }
-    cropNetScratch[net.side] = made
-    let scratches = UnsafeSendableScratch(made)
     let size = 3 * net.side * net.side
-    var result = [Float](repeating: 0, count: net.outputs * count)
-    crops.withUnsafeBufferPointer { input in
-      result.withUnsafeMutableBufferPointer { output in
-        let (from, to) = (
-          UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!)),
-          UnsafeSendable(output.baseAddress!)
-        )
-        slices.run { slice, range in
-          for i in range {
-            net.run(
-              from.pointer + i * size, scratch: scratches.items[slice], into: to.pointer + i,
-              stride: count)
-          }
-        }
+    return runSlices(
+      crops, count: count, side: net.side, outputs: net.outputs, workers: workers,
+      scratch: \.cropNetScratch, make: { CropNetInt8.Scratch(for: net) }
+    ) { crops, range, scratch, output in
+      for i in range {
+        net.run(crops + i * size, scratch: scratch, into: output + i, stride: count)
       }
     }
-    return result
   }
 
-  /// ``refine(_:count:side:workers:int8:)`` with the pixel-major float `net`, the crops shared
-  /// among up to `workers` threads (each with buffers of its own).
+  /// ``refine(_:count:side:workers:int8:generic:)`` with the pixel-major float `net`.
   private func refineFloat(_ crops: [Float], count: Int, net: CropNetFloat, workers: Int)
     -> [Float]
   {
+    runSlices(
+      crops, count: count, side: net.side, outputs: net.outputs, workers: workers,
+      scratch: \.cropNetFloatScratch, make: { CropNetFloat.Scratch(for: net) }
+    ) { crops, range, scratch, output in
+      net.run(crops, range: range, scratch: scratch, into: output, stride: count)
+    }
+  }
+
+  /// `count` crops of `side` shared among up to `workers` threads (at least
+  /// ``cropsPerWorker(side:)`` each), each slice run by `body` with buffers of its own (kept by
+  /// side in `scratch`, made by `make` when first needed), writing `outputs` rows of `count`.
+  private func runSlices<Scratch>(
+    _ crops: [Float], count: Int, side: Int, outputs: Int, workers: Int,
+    scratch: ReferenceWritableKeyPath<MTCNNNetworks, [Int: [Scratch]]>, make: () -> Scratch,
+    _ body:
+      @escaping @Sendable (
+        _ crops: UnsafePointer<Float>, _ range: Range<Int>, _ scratch: Scratch,
+        _ output: UnsafeMutablePointer<Float>
+      ) -> Void
+  ) -> [Float] {
     let slices = ParallelSlices(
-      count: count, workers: workers, minimum: Self.cropsPerWorker(side: net.side))
-    var made = cropNetFloatScratch[net.side, default: []]
-    while made.count < slices.slices { made.append(CropNetFloat.Scratch(for: net)) }
-    cropNetFloatScratch[net.side] = made
+      count: count, workers: workers, minimum: Self.cropsPerWorker(side: side))
+    var made = self[keyPath: scratch][side, default: []]
+    while made.count < slices.slices { made.append(make()) }
+    self[keyPath: scratch][side] = made
     let scratches = UnsafeSendableScratch(made)
-    var result = [Float](repeating: 0, count: net.outputs * count)
+    var result = [Float](repeating: 0, count: outputs * count)
     crops.withUnsafeBufferPointer { input in
       result.withUnsafeMutableBufferPointer { output in
         let (from, to) = (
@@ -558,9 +561,7 @@ final class MTCNNNetworks {
           UnsafeSendable(output.baseAddress!)
         )
         slices.run { slice, range in
-          net.run(
-            from.pointer, range: range, scratch: scratches.items[slice], into: to.pointer,
-            stride: count)
+          body(from.pointer, range, scratches.items[slice], to.pointer)
         }
       }
     }
