@@ -57,6 +57,8 @@ final class MTCNNNetworks {
   let cropNetsFloat: (rnet: CropNetFloat?, onet: CropNetFloat?)
   /// Their buffers by crop side, one per worker, made when first needed.
   private var cropNetFloatScratch: [Int: [CropNetFloat.Scratch]] = [:]
+  /// P-Net's workers' buffers, one set per worker, made when first needed.
+  private var pnetWorkers: [PNetWorkerBuffers] = []
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -324,18 +326,14 @@ final class MTCNNNetworks {
     let (queue, largestBand) = (jobList, bandFloats)
     let sinks = results.map(UnsafeSendable.init)
     let planes = maps.map { $0.height * $0.width }
-    DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobList.count))) { _ in
-      let band = UnsafeMutablePointer<Float>.allocate(capacity: largestBand)
-      // Zeroed: the planar kernels read the slack after a band's rows.
-      band.initialize(repeating: 0, count: largestBand)
-      defer { band.deallocate() }
-      let scratch = PNetInt8.Scratch()
-      let planarScratch = PNetPlanar.Scratch()
-      // The int8 or planar P-Net's six output planes: each under a quarter of the band's pixels, which
-      // are a third of `largestBand`.
-      let outputs = UnsafeMutablePointer<Float>.allocate(
-        capacity: quantized == nil && planar == nil ? 0 : 6 * largestBand / 12)
-      defer { outputs.deallocate() }
+    let threads = max(1, min(workers, jobList.count))
+    while pnetWorkers.count < threads { pnetWorkers.append(PNetWorkerBuffers()) }
+    let buffers = UnsafeSendableScratch(Array(pnetWorkers.prefix(threads)))
+    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+      let mine = buffers.items[worker]
+      mine.reserve(largestBand)
+      let (band, outputs) = (mine.band, mine.outputs)
+      let (scratch, planarScratch) = (mine.int8, mine.planar)
       while let job = jobs.next() {
         let (index, top, rows) = queue[job]
         let level = levels[index]
