@@ -20,7 +20,7 @@ public struct PlanarConvolution: Sendable {
   public let outputChannels: Int
   public let instructions: PlanarInstructions
   /// Whether it runs Winograd F(2×2, 3×3) (CKernels' `emocl_planar_conv_winograd`) rather than
-  /// direct sums; same results up to rounding (about 1e-7 relative to the outputs' scale).
+  /// direct sums; same results up to rounding (up to a few 1e-7 of the outputs' scale).
   public let winograd: Bool
   /// The weights packed for ``instructions``: `emocl_planar_pack`'s layout, or the 4×4
   /// Winograd-transformed kernels of `emocl_planar_pack_winograd` (16 floats per input and
