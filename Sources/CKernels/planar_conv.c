@@ -6,6 +6,7 @@
 #include "emocl_planar.h"
 
 #include <float.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -174,6 +175,263 @@ void emocl_planar_conv(int isa, const float *in, long inRowStride, long inPlaneS
               outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride);
 }
 
+// Winograd F(2×2, 3×3) (emocl_planar_conv_winograd). Each lane of a vector holds one 2×2 output
+// tile: lane j covers output columns 2j, 2j+1 of rows y, y+1, from input columns 2j…2j+3 of rows
+// y…y+3, so a vector of L lanes covers 2L output columns × 2 rows. With Bᵀ, G and Aᵀ the usual
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1],
+// an output tile is Aᵀ [Σ_ci U ⊙ V] A with U = G g Gᵀ (packed at init) and V = Bᵀ d B: 16
+// multiply-adds per input channel and output channel for 4 outputs, against 36 direct.
+// A chunk (2 vectors, 4L columns, or 1 at a row's end) goes through three steps:
+//   1. every input channel's V (16 vectors a lane group) into a scratch `[16][cin][2][L]`;
+//   2. per block of output channels and per element k of the 16, the sums over input channels
+//      (the direct kernel's register tile: up to 2 vectors × CB channels, one broadcast weight
+//      per multiply-add) into `M[16][CBMAX][2][L]`;
+//   3. per output channel of the block, Aᵀ M A + bias, PReLU, columns interleaved back, stored.
+// Garbage past the valid columns stays out of valid outputs exactly: an output tile's first
+// column (row) uses only V's first three columns (rows), which never read the tile's last
+// input column (row).
+
+/// U = G g Gᵀ of one 3×3 kernel `g` (row-major), in double before the single rounding.
+static void winograd_kernel(const float *g, float u[16]) {
+  double t[4][3];
+  for (int c = 0; c < 3; c++) {
+    double g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
+    t[0][c] = g0;
+    t[1][c] = (g0 + g1 + g2) / 2;
+    t[2][c] = (g0 - g1 + g2) / 2;
+    t[3][c] = g2;
+  }
+  for (int r = 0; r < 4; r++) {
+    double a = t[r][0], b = t[r][1], c = t[r][2];
+    u[r * 4 + 0] = (float)a;
+    u[r * 4 + 1] = (float)((a + b + c) / 2);
+    u[r * 4 + 2] = (float)((a - b + c) / 2);
+    u[r * 4 + 3] = (float)c;
+  }
+}
+
+void emocl_planar_pack_winograd(const float *weights, int outChannels, int inChannels, int isa,
+                                float *packed) {
+  int first = 0;
+  for (int b = 0; b < block_count(outChannels, isa); b++) {
+    int size = block_size(outChannels, isa, b);
+    for (int k = 0; k < 16; k++)
+      for (int ci = 0; ci < inChannels; ci++)
+        for (int c = 0; c < size; c++) {
+          float u[16];
+          winograd_kernel(weights + ((long)(first + c) * inChannels + ci) * 9, u);
+          *packed++ = u[k];
+        }
+    first += size;
+  }
+}
+
+// Lane shuffles: the even and odd lanes of two vectors (a's first), and two vectors' lanes
+// interleaved (first halves, second halves).
+__attribute__((target("avx512f"))) EMOCL_INLINE v16 even_avx512(v16 a, v16 b) {
+  return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28,
+                                 30);
+}
+__attribute__((target("avx512f"))) EMOCL_INLINE v16 odd_avx512(v16 a, v16 b) {
+  return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29,
+                                 31);
+}
+__attribute__((target("avx512f"))) EMOCL_INLINE v16 zip1_avx512(v16 a, v16 b) {
+  return __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+}
+__attribute__((target("avx512f"))) EMOCL_INLINE v16 zip2_avx512(v16 a, v16 b) {
+  return __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15,
+                                 31);
+}
+__attribute__((target("avx2"))) EMOCL_INLINE v8 even_avx2(v8 a, v8 b) {
+  return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+}
+__attribute__((target("avx2"))) EMOCL_INLINE v8 odd_avx2(v8 a, v8 b) {
+  return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+}
+__attribute__((target("avx2"))) EMOCL_INLINE v8 zip1_avx2(v8 a, v8 b) {
+  return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+__attribute__((target("avx2"))) EMOCL_INLINE v8 zip2_avx2(v8 a, v8 b) {
+  return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
+// Output channels a Winograd block keeps in registers (as the direct kernel: 2 vectors each).
+#define EMOCL_WINO_CBMAX 12
+
+#define EMOCL_DEFINE_WINOGRAD(SFX, TGT, VT, L, CBMAX, VMAX, VMIN)                                \
+  /* V of one lane group (2L output columns) of one input channel: rows r0…r3 at the group's */ \
+  /* first input column; V's element k goes to v + k·ks. */                                    \
+  __attribute__((target(TGT))) EMOCL_INLINE void wino_in_##SFX(                                  \
+      const float *r0, const float *r1, const float *r2, const float *r3, float *v, long ks) {   \
+    const float *rows[4] = {r0, r1, r2, r3};                                                     \
+    VT d[4][4];                                                                                  \
+    _Pragma("unroll") for (int r = 0; r < 4; r++) {                                              \
+      VT a = load_##SFX(rows[r]), b = load_##SFX(rows[r] + L);                                   \
+      VT a2 = load_##SFX(rows[r] + 2), b2 = load_##SFX(rows[r] + L + 2);                         \
+      d[r][0] = even_##SFX(a, b);                                                                \
+      d[r][1] = odd_##SFX(a, b);                                                                 \
+      d[r][2] = even_##SFX(a2, b2);                                                              \
+      d[r][3] = odd_##SFX(a2, b2);                                                               \
+    }                                                                                            \
+    _Pragma("unroll") for (int c = 0; c < 4; c++) {                                              \
+      VT t0 = d[0][c] - d[2][c], t1 = d[1][c] + d[2][c];                                         \
+      VT t2 = d[2][c] - d[1][c], t3 = d[1][c] - d[3][c];                                         \
+      d[0][c] = t0;                                                                              \
+      d[1][c] = t1;                                                                              \
+      d[2][c] = t2;                                                                              \
+      d[3][c] = t3;                                                                              \
+    }                                                                                            \
+    _Pragma("unroll") for (int r = 0; r < 4; r++) {                                              \
+      store_##SFX(v + (r * 4 + 0) * ks, d[r][0] - d[r][2]);                                      \
+      store_##SFX(v + (r * 4 + 1) * ks, d[r][1] + d[r][2]);                                      \
+      store_##SFX(v + (r * 4 + 2) * ks, d[r][2] - d[r][1]);                                      \
+      store_##SFX(v + (r * 4 + 3) * ks, d[r][1] - d[r][3]);                                      \
+    }                                                                                            \
+  }                                                                                              \
+  /* One element of M for a block of CB output channels and NV vectors: v at V's element */     \
+  /* (`[cin][2][L]`), u at the block's packed U for the element (`[cin][CB]`), m at M's */        \
+  /* element (`[CBMAX][2][L]`). */                                                               \
+  __attribute__((target(TGT))) EMOCL_INLINE void wino_mul_##SFX(                                 \
+      const float *v, int cin, const float *u, const int CB, const int NV, float *m) {           \
+    VT acc[2][CBMAX];                                                                            \
+    _Pragma("unroll") for (int c = 0; c < CB; c++) {                                             \
+      _Pragma("unroll") for (int n = 0; n < NV; n++) acc[n][c] = (VT){0};                        \
+    }                                                                                            \
+    for (int ci = 0; ci < cin; ci++) {                                                           \
+      VT x[2];                                                                                   \
+      _Pragma("unroll") for (int n = 0; n < NV; n++) x[n] = load_##SFX(v + ci * 2 * L + n * L);  \
+      _Pragma("unroll") for (int c = 0; c < CB; c++) {                                           \
+        float s = u[c];                                                                          \
+        _Pragma("unroll") for (int n = 0; n < NV; n++) acc[n][c] += x[n] * s;                    \
+      }                                                                                          \
+      u += CB;                                                                                   \
+    }                                                                                            \
+    _Pragma("unroll") for (int c = 0; c < CB; c++) {                                             \
+      _Pragma("unroll") for (int n = 0; n < NV; n++) store_##SFX(m + (c * 2 + n) * L, acc[n][c]); \
+    }                                                                                            \
+  }                                                                                              \
+  /* Aᵀ M A + bias, PReLU, for `cb` output channels and `nv` vectors of M (`[16][CBMAX][2][L]`) */ \
+  /* into `out` at the block's first channel, the row pair's first row and the chunk's first */  \
+  /* column; the second row only when `two`. */                                                  \
+  __attribute__((target(TGT))) static void wino_out_##SFX(                                       \
+      const float *m, int cb, int nv, const float *bias, const float *slope, float *out,         \
+      long ors, long ops, int two) {                                                             \
+    const long ks = CBMAX * 2 * L;                                                               \
+    for (int c = 0; c < cb; c++) {                                                               \
+      for (int n = 0; n < nv; n++) {                                                             \
+        const float *p = m + (c * 2 + n) * L;                                                    \
+        VT s0[4], s1[4];                                                                         \
+        _Pragma("unroll") for (int j = 0; j < 4; j++) {                                          \
+          VT m0 = load_##SFX(p + j * ks), m1 = load_##SFX(p + (4 + j) * ks);                     \
+          VT m2 = load_##SFX(p + (8 + j) * ks), m3 = load_##SFX(p + (12 + j) * ks);              \
+          s0[j] = m0 + m1 + m2;                                                                  \
+          s1[j] = m1 - m2 - m3;                                                                  \
+        }                                                                                        \
+        VT y[4] = {s0[0] + s0[1] + s0[2], s0[1] - s0[2] - s0[3], s1[0] + s1[1] + s1[2],          \
+                   s1[1] - s1[2] - s1[3]};                                                       \
+        _Pragma("unroll") for (int i = 0; i < 4; i++) {                                          \
+          VT a = y[i] + bias[c];                                                                 \
+          if (slope) {                                                                           \
+            VT zero = (VT){0};                                                                   \
+            a = (VT)VMAX(a, zero) + (VT)VMIN(a, zero) * slope[c];                                \
+          }                                                                                      \
+          y[i] = a;                                                                              \
+        }                                                                                        \
+        float *o = out + c * ops + n * 2 * L;                                                    \
+        store_##SFX(o, zip1_##SFX(y[0], y[1]));                                                  \
+        store_##SFX(o + L, zip2_##SFX(y[0], y[1]));                                              \
+        if (two) {                                                                               \
+          store_##SFX(o + ors, zip1_##SFX(y[2], y[3]));                                          \
+          store_##SFX(o + ors + L, zip2_##SFX(y[2], y[3]));                                      \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+  }
+
+EMOCL_DEFINE_WINOGRAD(avx512, "avx512f,fma", v16, 16, EMOCL_WINO_CBMAX, _mm512_max_ps,
+                      _mm512_min_ps)
+EMOCL_DEFINE_WINOGRAD(avx2, "avx2,fma", v8, 8, EMOCL_WINO_CBMAX / 2, _mm256_max_ps,
+                      _mm256_min_ps)
+
+#define EMOCL_WCASE(SFX, NV, CB)                                                                 \
+  case (NV) * 16 + (CB):                                                                         \
+    wino_mul_##SFX(v, cin, u, CB, NV, m);                                                        \
+    break;
+#define EMOCL_WCASES6(SFX, NV)                                                                   \
+  EMOCL_WCASE(SFX, NV, 1)                                                                        \
+  EMOCL_WCASE(SFX, NV, 2)                                                                        \
+  EMOCL_WCASE(SFX, NV, 3)                                                                        \
+  EMOCL_WCASE(SFX, NV, 4) EMOCL_WCASE(SFX, NV, 5) EMOCL_WCASE(SFX, NV, 6)
+#define EMOCL_WCASES12(SFX, NV)                                                                  \
+  EMOCL_WCASES6(SFX, NV)                                                                         \
+  EMOCL_WCASE(SFX, NV, 7)                                                                        \
+  EMOCL_WCASE(SFX, NV, 8)                                                                        \
+  EMOCL_WCASE(SFX, NV, 9) EMOCL_WCASE(SFX, NV, 10) EMOCL_WCASE(SFX, NV, 11)                      \
+  EMOCL_WCASE(SFX, NV, 12)
+
+// The whole convolution: pairs of rows, then chunks of 2 vectors (4L columns; the row's last
+// chunk 1 vector when that covers it, so that writes stay within the width rounded up to 32),
+// then blocks of output channels.
+#define EMOCL_DEFINE_WINOGRAD_CONV(SFX, TGT, L, CBMAX, CASES)                                    \
+  __attribute__((target(TGT))) static void conv_winograd_##SFX(                                  \
+      const float *in, long irs, long ips, int cin, const float *packed, const float *bias,      \
+      const float *slope, int cout, int outH, int outW, float *out, long ors, long ops) {        \
+    const int isa = (L) == 16 ? 2 : 1;                                                           \
+    int blocks = block_count(cout, isa);                                                         \
+    long ks = (long)cin * 2 * L; /* V's elements apart */                                        \
+    float *V = aligned_alloc(64, (size_t)(16 * ks) * sizeof(float));                             \
+    if (!V) abort();                                                                             \
+    float M[16 * CBMAX * 2 * L] __attribute__((aligned(64)));                                   \
+    for (int y = 0; y < outH; y += 2) {                                                          \
+      int two = y + 1 < outH;                                                                    \
+      /* The last pair of an odd height reads row y + 2 again for the row it does not store. */ \
+      const float *r0 = in + y * irs, *r1 = r0 + irs, *r2 = r1 + irs, *r3 = two ? r2 + irs : r2; \
+      for (int x = 0; x < outW; x += 4 * L) {                                                    \
+        int nv = outW - x > 2 * L ? 2 : 1;                                                       \
+        for (int ci = 0; ci < cin; ci++) {                                                       \
+          long at = ci * ips + x;                                                                \
+          for (int n = 0; n < nv; n++)                                                           \
+            wino_in_##SFX(r0 + at + n * 2 * L, r1 + at + n * 2 * L, r2 + at + n * 2 * L,         \
+                          r3 + at + n * 2 * L, V + ci * 2 * L + n * L, ks);                      \
+        }                                                                                        \
+        const float *w = packed;                                                                 \
+        int first = 0;                                                                           \
+        for (int b = 0; b < blocks; b++) {                                                       \
+          int size = block_size(cout, isa, b);                                                   \
+          for (int k = 0; k < 16; k++) {                                                         \
+            const float *v = V + k * ks, *u = w + k * cin * size;                                \
+            float *m = M + k * (CBMAX * 2 * L);                                                  \
+            switch (nv * 16 + size) { CASES(SFX, 1) CASES(SFX, 2) default : break; }             \
+          }                                                                                      \
+          wino_out_##SFX(M, size, nv, bias + first, slope ? slope + first : 0,                   \
+                         out + first * ops + y * ors + x, ors, ops, two);                        \
+          w += 16 * cin * size;                                                                  \
+          first += size;                                                                         \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+    free(V);                                                                                     \
+  }
+
+EMOCL_DEFINE_WINOGRAD_CONV(avx512, "avx512f,fma", 16, EMOCL_WINO_CBMAX, EMOCL_WCASES12)
+EMOCL_DEFINE_WINOGRAD_CONV(avx2, "avx2,fma", 8, EMOCL_WINO_CBMAX / 2, EMOCL_WCASES6)
+
+void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long inPlaneStride,
+                                int inChannels, const float *packed, const float *bias,
+                                const float *slope, int outChannels, int outHeight,
+                                int outWidth, float *out, long outRowStride,
+                                long outPlaneStride) {
+  if (outHeight <= 0 || outWidth <= 0) return;
+  if (isa == 2)
+    conv_winograd_avx512(in, inRowStride, inPlaneStride, inChannels, packed, bias, slope,
+                         outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride);
+  else if (isa == 1)
+    conv_winograd_avx2(in, inRowStride, inPlaneStride, inChannels, packed, bias, slope,
+                       outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride);
+}
+
 // Pooling: each output vector of L columns comes from 2L input columns of two rows, their
 // maximum taken row-wise, then between the even and the odd lanes (`EVEN` and `ODD` list the
 // lanes of the pair of vectors).
@@ -230,5 +488,12 @@ void emocl_planar_conv(int isa, const float *in, long inRowStride, long inPlaneS
 void emocl_planar_max_pool2_ceil(int isa, float *in, long inRowStride, long inPlaneStride,
                                  int channels, int inHeight, int inWidth, float *out,
                                  long outRowStride, long outPlaneStride) {}
+void emocl_planar_pack_winograd(const float *weights, int outChannels, int inChannels, int isa,
+                                float *packed) {}
+void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long inPlaneStride,
+                                int inChannels, const float *packed, const float *bias,
+                                const float *slope, int outChannels, int outHeight,
+                                int outWidth, float *out, long outRowStride,
+                                long outPlaneStride) {}
 
 #endif

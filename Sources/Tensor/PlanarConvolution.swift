@@ -9,23 +9,35 @@ import CKernels
 /// Maps it reads and writes follow ``PlanarLayout``: row strides of at least the width rounded up
 /// to ``PlanarLayout/tile`` and ``PlanarLayout/slack`` floats after the last plane, memory
 /// initialised (columns past a map's width hold finite values nobody reads).
+///
+/// A 3×3 convolution can run as Winograd F(2×2, 3×3) instead (``winograd``): each vector lane
+/// computes a 2×2 block of outputs with 16 multiply-adds per input and output channel instead of
+/// 36, plus transforms of the input (per input channel) and of the sums (per output channel)
+/// that only pay off with several channels on both sides (P-Net's conv2 10→16 and conv3 16→32).
 public struct PlanarConvolution: Sendable {
   public let kernel: Int
   public let inputChannels: Int
   public let outputChannels: Int
   public let instructions: PlanarInstructions
-  /// The weights packed for ``instructions`` (CKernels' `emocl_planar_pack`).
+  /// Whether it runs Winograd F(2×2, 3×3) (CKernels' `emocl_planar_conv_winograd`) rather than
+  /// direct sums; same results up to rounding (up to a few 1e-7 of the outputs' scale).
+  public let winograd: Bool
+  /// The weights packed for ``instructions``: `emocl_planar_pack`'s layout, or the 4×4
+  /// Winograd-transformed kernels of `emocl_planar_pack_winograd` (16 floats per input and
+  /// output channel).
   private let packed: [Float]
   private let bias: [Float]
   private let slopes: [Float]?
 
   /// `weights` (`[outputChannels, inputChannels, kernel, kernel]`, PyTorch's order) and `bias`;
   /// `slopes` (one per output channel) adds a PReLU. `instructions` must be supported here.
+  /// `winograd` (3×3 kernels only) chooses Winograd F(2×2, 3×3).
   public init(
     weights: [Float], bias: [Float], slopes: [Float]? = nil, outputChannels: Int,
-    inputChannels: Int, kernel: Int, instructions: PlanarInstructions
+    inputChannels: Int, kernel: Int, instructions: PlanarInstructions, winograd: Bool = false
   ) {
     precondition(kernel == 1 || kernel == 3)
+    precondition(!winograd || kernel == 3, "Winograd F(2×2, 3×3) needs a 3×3 kernel")
     precondition(weights.count == outputChannels * inputChannels * kernel * kernel)
     precondition(bias.count == outputChannels && outputChannels >= 1 && inputChannels >= 1)
     precondition(slopes.map { $0.count == outputChannels } ?? true)
@@ -36,18 +48,27 @@ public struct PlanarConvolution: Sendable {
     self.instructions = instructions
     self.bias = bias
     self.slopes = slopes
-    var packed = [Float](repeating: 0, count: weights.count)
+    self.winograd = winograd
+    var packed = [Float](
+      repeating: 0, count: winograd ? 16 * outputChannels * inputChannels : weights.count)
     packed.withUnsafeMutableBufferPointer { packed in
-      emocl_planar_pack(
-        weights, Int32(outputChannels), Int32(inputChannels), Int32(kernel),
-        instructions.rawValue, packed.baseAddress!)
+      if winograd {
+        emocl_planar_pack_winograd(
+          weights, Int32(outputChannels), Int32(inputChannels), instructions.rawValue,
+          packed.baseAddress!)
+      } else {
+        emocl_planar_pack(
+          weights, Int32(outputChannels), Int32(inputChannels), Int32(kernel),
+          instructions.rawValue, packed.baseAddress!)
+      }
     }
     self.packed = packed
   }
 
   /// The convolution of `input`'s ``inputChannels`` planes into ``outputChannels`` planes of
   /// `outputHeight × outputWidth` at `output` (input rows `outputHeight + kernel − 1`, columns
-  /// `outputWidth + kernel − 1`).
+  /// `outputWidth + kernel − 1`). With ``winograd`` and an odd `outputHeight`, the last row pair's
+  /// second row is computed from a repeated input row and not stored: the maps need no extra row.
   public func run(
     _ input: UnsafePointer<Float>, rowStride: Int, planeStride: Int, outputHeight: Int,
     outputWidth: Int, into output: UnsafeMutablePointer<Float>, outputRowStride: Int,
@@ -60,6 +81,14 @@ public struct PlanarConvolution: Sendable {
     packed.withUnsafeBufferPointer { packed in
       bias.withUnsafeBufferPointer { bias in
         let call = { (slopes: UnsafePointer<Float>?) in
+          if winograd {
+            emocl_planar_conv_winograd(
+              instructions.rawValue, input, rowStride, planeStride, Int32(inputChannels),
+              packed.baseAddress!, bias.baseAddress!, slopes, Int32(outputChannels),
+              Int32(outputHeight), Int32(outputWidth), output, outputRowStride,
+              outputPlaneStride)
+            return
+          }
           emocl_planar_conv(
             instructions.rawValue, input, rowStride, planeStride, Int32(inputChannels),
             Int32(kernel), packed.baseAddress!, bias.baseAddress!, slopes,

@@ -77,6 +77,11 @@ struct BenchConvAlgorithms: ParsableCommand {
         if shape.name.hasPrefix("pnet"), shape.kernel == 1 || shape.kernel == 3 {
           line += String(
             format: " planar-%@ %.3f ms", "\(instructions)", planarTime(shape, instructions))
+          if shape.kernel == 3 {
+            line += String(
+              format: " planar-winograd-%@ %.3f ms", "\(instructions)",
+              planarTime(shape, instructions, winograd: true))
+          }
         } else if !shape.name.hasPrefix("pnet") {
           line += String(
             format: " pixel-major-%@ %.3f ms", "\(instructions)",
@@ -95,14 +100,18 @@ struct BenchConvAlgorithms: ParsableCommand {
     return (threadCPUSeconds() - start) / Double(reps) * 1000
   }
 
-  /// ``PlanarConvolution`` (with PReLU) on `shape` (batch 1) laid out as P-Net's bands are.
-  func planarTime(_ shape: Shape, _ instructions: PlanarInstructions) -> Double {
+  /// ``PlanarConvolution`` (with PReLU; direct or Winograd F(2×2, 3×3)) on `shape` (batch 1)
+  /// laid out as P-Net's bands are.
+  func planarTime(_ shape: Shape, _ instructions: PlanarInstructions, winograd: Bool = false)
+    -> Double
+  {
     let conv = PlanarConvolution(
       weights: [Float](
         repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
       bias: [Float](repeating: 0, count: shape.outputs),
       slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
-      inputChannels: shape.channels, kernel: shape.kernel, instructions: instructions)
+      inputChannels: shape.channels, kernel: shape.kernel, instructions: instructions,
+      winograd: winograd)
     let (outH, outW) = (shape.height - shape.kernel + 1, shape.width - shape.kernel + 1)
     let (inStride, outStride) = (
       PlanarLayout.rowStride(width: shape.width), PlanarLayout.rowStride(width: outW)

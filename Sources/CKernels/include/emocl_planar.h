@@ -41,6 +41,28 @@ void emocl_planar_conv(int isa, const float *in, long inRowStride, long inPlaneS
                        const float *slope, int outChannels, int outHeight, int outWidth,
                        float *out, long outRowStride, long outPlaneStride);
 
+/// The floats `emocl_planar_pack_winograd` writes: 16 · outChannels · inChannels.
+/// 3×3 weights `[outChannels][inChannels][3][3]` transformed for Winograd F(2×2, 3×3)
+/// (U = G g Gᵀ, 4×4 per kernel, computed in double) and packed for `isa`: per block of output
+/// channels, `[16][inChannels][block]`.
+void emocl_planar_pack_winograd(const float *weights, int outChannels, int inChannels, int isa,
+                                float *packed);
+
+/// The same valid 3×3 convolution + bias (+ PReLU) as `emocl_planar_conv` with `kernel` 3, by
+/// Winograd F(2×2, 3×3): 16 multiply-adds per input and output channel for each 2×2 block of
+/// outputs instead of 36, at the price of transforms that only pay off with several channels in
+/// and out (rounding errors measured up to 2.4e-7 of the outputs' largest magnitude). `packed`
+/// comes from `emocl_planar_pack_winograd` with the same `isa`. Same layout contract as the
+/// direct kernel (tiles of 32 columns, row strides, slack). Rows go in pairs: with an odd
+/// `outHeight`, the last pair's second row is computed from a repeated input row and not
+/// stored, so neither the input nor the output needs a row more. Allocates `32 · 16 ·
+/// inChannels` floats (AVX-512; half with AVX2) of scratch per call, and aborts if it cannot.
+void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long inPlaneStride,
+                                int inChannels, const float *packed, const float *bias,
+                                const float *slope, int outChannels, int outHeight,
+                                int outWidth, float *out, long outRowStride,
+                                long outPlaneStride);
+
 /// 2×2 max pooling, stride 2, with windows that run past the bottom or right edge clipped to
 /// the map (PyTorch's `ceil_mode=True`): `(inHeight + 1) / 2 × (inWidth + 1) / 2` outputs per
 /// plane. When `inWidth` is odd, column `inWidth` of every row of `in` is overwritten with the

@@ -4,8 +4,9 @@ import Tensor
 /// facenet-pytorch's P-Net in floats on planar bands, layer after layer with CKernels' planar
 /// kernels (``PlanarConvolution``, ``planarMaxPool2Ceil(_:channels:height:width:rowStride:planeStride:into:outputRowStride:outputPlaneStride:instructions:)``):
 /// conv 3×3 3→10 + PReLU, 2×2 max pool (ceil), conv 3×3 10→16 + PReLU, conv 3×3 16→32 + PReLU,
-/// conv 1×1 32→6. The same numbers as the network's generic layers up to the order of the
-/// sums, in about a third of the time on the machine measured (README, "Face detection").
+/// conv 1×1 32→6 (conv2 and conv3 by Winograd F(2×2, 3×3)). The same numbers as the network's
+/// generic layers up to rounding (the order of the sums, Winograd's transforms), in about a
+/// third of the time on the machine measured (README, "Face detection").
 ///
 /// Bands and every map in between are laid out as ``PlanarLayout`` says (rows padded to 32
 /// columns); a band of `rows × width` gives six planes of `((rows − 1)/2 − 4) × ((width −
@@ -28,17 +29,22 @@ struct PNetPlanar: Sendable {
   /// first PReLU's slopes, …, `7.bias`).
   init(parameter: (String) throws -> [Float], instructions: PlanarInstructions) throws {
     self.instructions = instructions
-    func conv(_ index: Int, _ inputs: Int, _ outputs: Int, _ kernel: Int, prelu: Bool) throws
-      -> PlanarConvolution
-    {
+    func conv(
+      _ index: Int, _ inputs: Int, _ outputs: Int, _ kernel: Int, prelu: Bool,
+      winograd: Bool = false
+    ) throws -> PlanarConvolution {
       PlanarConvolution(
         weights: try parameter("\(index).weight"), bias: try parameter("\(index).bias"),
         slopes: prelu ? try parameter("\(index + 1).weight") : nil, outputChannels: outputs,
-        inputChannels: inputs, kernel: kernel, instructions: instructions)
+        inputChannels: inputs, kernel: kernel, instructions: instructions, winograd: winograd)
     }
+    // Winograd F(2×2, 3×3) where it is faster (emocl-bench conv-algorithms, one thread, Ice
+    // Lake): conv2 on a band 0.21 ms against 0.28 direct (AVX-512; AVX2 0.28 against 0.33),
+    // conv3 0.52 against 0.73 (AVX2 0.69 against 0.98); not conv1, whose 3 input channels
+    // leave the input transform too few multiply-adds to pay for (0.35 against 0.32).
     conv1 = try conv(0, 3, 10, 3, prelu: true)
-    conv2 = try conv(3, 10, 16, 3, prelu: true)
-    conv3 = try conv(5, 16, 32, 3, prelu: true)
+    conv2 = try conv(3, 10, 16, 3, prelu: true, winograd: true)
+    conv3 = try conv(5, 16, 32, 3, prelu: true, winograd: true)
     conv4 = try conv(7, 32, 6, 1, prelu: false)
   }
 
