@@ -6,7 +6,6 @@
 #include "emocl_planar.h"
 
 #include <float.h>
-#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -377,12 +376,11 @@ EMOCL_DEFINE_WINOGRAD(avx2, "avx2,fma", v8, 8, EMOCL_WINO_CBMAX / 2, _mm256_max_
 #define EMOCL_DEFINE_WINOGRAD_CONV(SFX, TGT, L, CBMAX, CASES)                                    \
   __attribute__((target(TGT))) static void conv_winograd_##SFX(                                  \
       const float *in, long irs, long ips, int cin, const float *packed, const float *bias,      \
-      const float *slope, int cout, int outH, int outW, float *out, long ors, long ops) {        \
+      const float *slope, int cout, int outH, int outW, float *out, long ors, long ops,          \
+      float *V) {                                                                                \
     const int isa = (L) == 16 ? 2 : 1;                                                           \
     int blocks = block_count(cout, isa);                                                         \
     long ks = (long)cin * 2 * L; /* V's elements apart */                                        \
-    float *V = aligned_alloc(64, (size_t)(16 * ks) * sizeof(float));                             \
-    if (!V) abort();                                                                             \
     float M[16 * CBMAX * 2 * L] __attribute__((aligned(64)));                                   \
     for (int y = 0; y < outH; y += 2) {                                                          \
       int two = y + 1 < outH;                                                                    \
@@ -412,7 +410,6 @@ EMOCL_DEFINE_WINOGRAD(avx2, "avx2,fma", v8, 8, EMOCL_WINO_CBMAX / 2, _mm256_max_
         }                                                                                        \
       }                                                                                          \
     }                                                                                            \
-    free(V);                                                                                     \
   }
 
 EMOCL_DEFINE_WINOGRAD_CONV(avx512, "avx512f,fma", 16, EMOCL_WINO_CBMAX, EMOCL_WCASES12)
@@ -422,15 +419,19 @@ void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long
                                 int inChannels, const float *packed, const float *bias,
                                 const float *slope, int outChannels, int outHeight,
                                 int outWidth, float *out, long outRowStride,
-                                long outPlaneStride) {
+                                long outPlaneStride, float *scratch) {
   if (outHeight <= 0 || outWidth <= 0) return;
   if (isa == 2)
     conv_winograd_avx512(in, inRowStride, inPlaneStride, inChannels, packed, bias, slope,
-                         outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride);
+                         outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride,
+                         scratch);
   else if (isa == 1)
     conv_winograd_avx2(in, inRowStride, inPlaneStride, inChannels, packed, bias, slope,
-                       outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride);
+                       outChannels, outHeight, outWidth, out, outRowStride, outPlaneStride,
+                       scratch);
 }
+
+long emocl_planar_winograd_scratch(int inChannels) { return 16L * inChannels * 2 * 16; }
 
 // Pooling: each output vector of L columns comes from 2L input columns of two rows, their
 // maximum taken row-wise, then between the even and the odd lanes (`EVEN` and `ODD` list the
@@ -494,6 +495,7 @@ void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long
                                 int inChannels, const float *packed, const float *bias,
                                 const float *slope, int outChannels, int outHeight,
                                 int outWidth, float *out, long outRowStride,
-                                long outPlaneStride) {}
+                                long outPlaneStride, float *scratch) {}
+long emocl_planar_winograd_scratch(int inChannels) { return 0; }
 
 #endif

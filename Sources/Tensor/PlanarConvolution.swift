@@ -82,11 +82,16 @@ public struct PlanarConvolution: Sendable {
       bias.withUnsafeBufferPointer { bias in
         let call = { (slopes: UnsafePointer<Float>?) in
           if winograd {
-            emocl_planar_conv_winograd(
-              instructions.rawValue, input, rowStride, planeStride, Int32(inputChannels),
-              packed.baseAddress!, bias.baseAddress!, slopes, Int32(outputChannels),
-              Int32(outputHeight), Int32(outputWidth), output, outputRowStride,
-              outputPlaneStride)
+            // The transformed input of one chunk: 32 KB for 16 channels, on the stack.
+            withUnsafeTemporaryAllocation(
+              of: Float.self, capacity: emocl_planar_winograd_scratch(Int32(inputChannels))
+            ) { scratch in
+              emocl_planar_conv_winograd(
+                instructions.rawValue, input, rowStride, planeStride, Int32(inputChannels),
+                packed.baseAddress!, bias.baseAddress!, slopes, Int32(outputChannels),
+                Int32(outputHeight), Int32(outputWidth), output, outputRowStride,
+                outputPlaneStride, scratch.baseAddress!)
+            }
             return
           }
           emocl_planar_conv(

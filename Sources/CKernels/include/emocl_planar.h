@@ -55,13 +55,17 @@ void emocl_planar_pack_winograd(const float *weights, int outChannels, int inCha
 /// comes from `emocl_planar_pack_winograd` with the same `isa`. Same layout contract as the
 /// direct kernel (tiles of 32 columns, row strides, slack). Rows go in pairs: with an odd
 /// `outHeight`, the last pair's second row is computed from a repeated input row and not
-/// stored, so neither the input nor the output needs a row more. Allocates `32 · 16 ·
-/// inChannels` floats (AVX-512; half with AVX2) of scratch per call, and aborts if it cannot.
+/// stored, so neither the input nor the output needs a row more. `scratch` holds
+/// `emocl_planar_winograd_scratch(inChannels)` floats (the transformed input of one chunk).
 void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long inPlaneStride,
                                 int inChannels, const float *packed, const float *bias,
                                 const float *slope, int outChannels, int outHeight,
                                 int outWidth, float *out, long outRowStride,
-                                long outPlaneStride);
+                                long outPlaneStride, float *scratch);
+
+/// Floats of scratch `emocl_planar_conv_winograd` needs for `inChannels` (either instruction
+/// set): 16 transformed elements × channels × 32 columns.
+long emocl_planar_winograd_scratch(int inChannels);
 
 /// 2×2 max pooling, stride 2, with windows that run past the bottom or right edge clipped to
 /// the map (PyTorch's `ceil_mode=True`): `(inHeight + 1) / 2 × (inWidth + 1) / 2` outputs per
