@@ -120,16 +120,13 @@ EMOCL_DEFINE_TILE(avx2, "avx2,fma", v8, 8, 2, 6, _mm256_max_ps, _mm256_min_ps)
   case (K) * 16 + (CB):                                                                          \
     tile_##SFX(ip, irs, ips, cin, K, w, b, s, CB, op, ors, ops);                                 \
     break;
-#define EMOCL_CASES6(SFX, K)                                                                     \
-  EMOCL_CASE(SFX, K, 1)                                                                          \
-  EMOCL_CASE(SFX, K, 2)                                                                          \
-  EMOCL_CASE(SFX, K, 3)                                                                          \
-  EMOCL_CASE(SFX, K, 4) EMOCL_CASE(SFX, K, 5) EMOCL_CASE(SFX, K, 6)
-#define EMOCL_CASES12(SFX, K)                                                                    \
-  EMOCL_CASES6(SFX, K)                                                                           \
-  EMOCL_CASE(SFX, K, 7)                                                                          \
-  EMOCL_CASE(SFX, K, 8)                                                                          \
-  EMOCL_CASE(SFX, K, 9) EMOCL_CASE(SFX, K, 10) EMOCL_CASE(SFX, K, 11) EMOCL_CASE(SFX, K, 12)
+// `M(A, B, CB)` for every block size CB of an instruction set: 1…6 (AVX2) or 1…12 (AVX-512).
+#define EMOCL_FOR_BLOCKS6(M, A, B) M(A, B, 1) M(A, B, 2) M(A, B, 3) M(A, B, 4) M(A, B, 5) M(A, B, 6)
+#define EMOCL_FOR_BLOCKS12(M, A, B)                                                              \
+  EMOCL_FOR_BLOCKS6(M, A, B)                                                                     \
+  M(A, B, 7) M(A, B, 8) M(A, B, 9) M(A, B, 10) M(A, B, 11) M(A, B, 12)
+#define EMOCL_CASES6(SFX, K) EMOCL_FOR_BLOCKS6(EMOCL_CASE, SFX, K)
+#define EMOCL_CASES12(SFX, K) EMOCL_FOR_BLOCKS12(EMOCL_CASE, SFX, K)
 
 // The whole convolution: rows, then tiles of 32 columns (`HALVES` sub-tiles of NV·L columns),
 // then blocks of output channels (the tile's input rows stay in L1 across the blocks).
@@ -358,17 +355,8 @@ EMOCL_DEFINE_WINOGRAD(avx2, "avx2,fma", v8, 8, EMOCL_WINO_CBMAX / 2, _mm256_max_
   case (NV) * 16 + (CB):                                                                         \
     wino_mul_##SFX(v, cin, u, CB, NV, m);                                                        \
     break;
-#define EMOCL_WCASES6(SFX, NV)                                                                   \
-  EMOCL_WCASE(SFX, NV, 1)                                                                        \
-  EMOCL_WCASE(SFX, NV, 2)                                                                        \
-  EMOCL_WCASE(SFX, NV, 3)                                                                        \
-  EMOCL_WCASE(SFX, NV, 4) EMOCL_WCASE(SFX, NV, 5) EMOCL_WCASE(SFX, NV, 6)
-#define EMOCL_WCASES12(SFX, NV)                                                                  \
-  EMOCL_WCASES6(SFX, NV)                                                                         \
-  EMOCL_WCASE(SFX, NV, 7)                                                                        \
-  EMOCL_WCASE(SFX, NV, 8)                                                                        \
-  EMOCL_WCASE(SFX, NV, 9) EMOCL_WCASE(SFX, NV, 10) EMOCL_WCASE(SFX, NV, 11)                      \
-  EMOCL_WCASE(SFX, NV, 12)
+#define EMOCL_WCASES6(SFX, NV) EMOCL_FOR_BLOCKS6(EMOCL_WCASE, SFX, NV)
+#define EMOCL_WCASES12(SFX, NV) EMOCL_FOR_BLOCKS12(EMOCL_WCASE, SFX, NV)
 
 // The whole convolution: pairs of rows, then chunks of 2 vectors (4L columns; the row's last
 // chunk 1 vector when that covers it, so that writes stay within the width rounded up to 32),
