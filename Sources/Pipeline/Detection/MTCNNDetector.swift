@@ -48,15 +48,17 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   /// Whether P-Net's second half runs in 8 bits (``PNetInt8``) where it can: the model card holds
   /// its activations' ranges and the CPU has AVX-512 VNNI. False (the default) runs the float
   /// network everywhere (facenet-pytorch's numbers). ``runsQuantizedPNet`` says what happens on
-  /// this machine. Not the default: on the machine measured it saves about a tenth of a
-  /// detection, while on generated scenes it finds 0.4–0.5 points fewer faces and it loses one
-  /// of the two people of `03_two_people.jpg` turned by −40° (README, "The detector in 8 bits").
+  /// this machine. Not the default: on the machine measured it saved about a tenth of a
+  /// detection on the generic layers and a few percent at most on the planar kernels, while on
+  /// generated scenes it finds 0.4–0.5 points fewer faces and it loses one of the two people of
+  /// `03_two_people.jpg` turned by −40° (README, "The detector in 8 bits").
   public let quantizedPNet: Bool
   /// Whether R- and O-Net run in 8 bits (``CropNetInt8``) where they can: the model card holds
   /// their activations' ranges (`architecture.rnetInt8`, `onetInt8`) and the CPU has AVX-512
   /// VNNI. False (the default) runs the float networks everywhere. ``runsQuantizedRefinement``
-  /// says what happens on this machine. Not the default: on the machine measured it saves about
-  /// a fifth of a detection, but borderline R-Net decisions move (one face of the shared group
+  /// says what happens on this machine. Not the default: on the machine measured it saved about
+  /// a fifth of a detection against the generic layers and a few percent at most against the
+  /// pixel-major kernels, but borderline R-Net decisions move (one face of the shared group
   /// selfie is lost; README, "The detector in 8 bits").
   public let quantizedRefinement: Bool
   /// The kernels float P-Net runs on: CKernels' planar convolutions for this instruction set,
