@@ -5,8 +5,8 @@ import Tensor
 /// kernels (``PlanarConvolution``, ``planarMaxPool2Ceil(_:channels:height:width:rowStride:planeStride:into:outputRowStride:outputPlaneStride:instructions:)``):
 /// conv 3×3 3→10 + PReLU, 2×2 max pool (ceil), conv 3×3 10→16 + PReLU, conv 3×3 16→32 + PReLU,
 /// conv 1×1 32→6 (conv2 and conv3 by Winograd F(2×2, 3×3)). The same numbers as the network's
-/// generic layers up to rounding (the order of the sums, Winograd's transforms), in well under
-/// half their time on the machine measured (README, "The detector's own kernels").
+/// generic layers up to rounding (the order of the sums, Winograd's transforms), in about half
+/// their time on the machine measured (README, "The detector's own kernels").
 ///
 /// Bands and every map in between are laid out as ``PlanarLayout`` says (rows padded to 32
 /// columns); a band of `rows × width` gives six planes of `((rows − 1)/2 − 4) × ((width −
