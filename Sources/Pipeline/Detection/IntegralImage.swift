@@ -26,8 +26,7 @@ struct IntegralImage {
     self.width = width
     self.height = height
     let stride = (width + 1) * 3
-    // One cell more: a corner's three sums are read as four (``resample``).
-    let count = (height + 1) * stride + 1
+    let count = (height + 1) * stride
     var table = consume storage
     if table.count < count {
       table = [UInt32](repeating: 0, count: count)
@@ -86,51 +85,24 @@ struct IntegralImage {
     let stride = (self.width + 1) * 3
     var columnStart = [Int](repeating: 0, count: outWidth)
     var columnEnd = [Int](repeating: 0, count: outWidth)
-    var columnCount = [Float](repeating: 0, count: outWidth)
     for ox in 0..<outWidth {
       columnStart[ox] = 3 * (x + ox * width / outWidth)
       columnEnd[ox] = 3 * (x + ((ox + 1) * width + outWidth - 1) / outWidth)
-      columnCount[ox] = Float((columnEnd[ox] - columnStart[ox]) / 3)
     }
-    // A row's sums first (four look-ups a value), then one pass that divides and normalises them
-    // with vector instructions (the same operations, so the same values).
-    let window = (width / outWidth + 2) * (height / outHeight + 2)
-    let smallWindows = window < Int(Int32.max) / 255
-    var sums = [Float](repeating: 0, count: 3 * outWidth)
-    var counts = [Float](repeating: 0, count: outWidth)
     table.withUnsafeBufferPointer { t in
-      sums.withUnsafeMutableBufferPointer { sums in
-        counts.withUnsafeMutableBufferPointer { counts in
-          let (sum, count) = (sums.baseAddress!, counts.baseAddress!)
-          for oy in rows {
-            let r0 = y + oy * height / outHeight
-            let r1 = y + ((oy + 1) * height + outHeight - 1) / outHeight
-            let top = t.baseAddress! + r0 * stride
-            let bottom = t.baseAddress! + r1 * stride
-            let rowCount = Float(r1 - r0)
-            for ox in 0..<outWidth {
-              let (c0, c1) = (columnStart[ox], columnEnd[ox])
-              // The three channels' corners as one vector each (the fourth lane is unused).
-              func corner(_ row: UnsafePointer<UInt32>, _ at: Int) -> SIMD4<UInt32> {
-                UnsafeRawPointer(row + at).loadUnaligned(as: SIMD4<UInt32>.self)
-              }
-              let sums =
-                corner(bottom, c1) &- corner(bottom, c0) &- corner(top, c1) &+ corner(top, c0)
-              // Signed conversion (one instruction) where every window's sum is below 2³¹.
-              let total =
-                smallWindows
-                ? SIMD4<Float>(SIMD4<Int32>(truncatingIfNeeded: sums))
-                : SIMD4<Float>(Float(sums[0]), Float(sums[1]), Float(sums[2]), 0)
-              sum[ox] = total[0]
-              sum[outWidth + ox] = total[1]
-              sum[2 * outWidth + ox] = total[2]
-              count[ox] = rowCount * columnCount[ox]
-            }
-            let out = destination + (oy - rows.lowerBound) * rowStride
-            for c in 0..<3 {
-              let (from, to) = (sum + c * outWidth, out + c * plane)
-              for ox in 0..<outWidth { to[ox] = (from[ox] / count[ox] - 127.5) * 0.0078125 }
-            }
+      for oy in rows {
+        let r0 = y + oy * height / outHeight
+        let r1 = y + ((oy + 1) * height + outHeight - 1) / outHeight
+        let top = t.baseAddress! + r0 * stride
+        let bottom = t.baseAddress! + r1 * stride
+        let rowCount = r1 - r0
+        let out = destination + (oy - rows.lowerBound) * rowStride
+        for ox in 0..<outWidth {
+          let (c0, c1) = (columnStart[ox], columnEnd[ox])
+          let count = Float(rowCount * (c1 - c0) / 3)
+          for c in 0..<3 {
+            let sum = bottom[c1 + c] &- bottom[c0 + c] &- top[c1 + c] &+ top[c0 + c]
+            out[c * plane + ox] = (Float(sum) / count - 127.5) * 0.0078125
           }
         }
       }
