@@ -29,8 +29,8 @@ final class MTCNNNetworks {
   /// P-Net instances, shared with every set made from this one.
   private let pnetInstances: PNetInstances
   /// P-Net on CKernels' planar kernels, which bands run on when set (all of a float band, the
-  /// float head of an 8-bit one): the card's P-Net is
-  /// facenet-pytorch's and the detector asked for kernels this CPU runs.
+  /// float head of an 8-bit one): the card's P-Net is facenet-pytorch's and the detector asked
+  /// for kernels this CPU runs.
   let pnetPlanar: PNetPlanar?
   /// Instances of P-Net's float head (its first ``PNetInt8/headLayers`` layers), for the bands
   /// whose rest runs in 8 bits.
@@ -276,8 +276,8 @@ final class MTCNNNetworks {
   /// With `int8` (and ``pnetInt8`` loaded) the bands run through ``PNetInt8``.
   func pnet(_ levels: [PyramidLevel], workers: Int, int8: Bool = false) throws -> [PNetMaps] {
     let quantized = int8 ? pnetInt8 : nil
-    let planar = pnetPlanar
     // Bands run on the planar kernels where there are some (the 8-bit half after their head).
+    let planar = pnetPlanar
     guard !levels.isEmpty else { return [] }
     // The instances each band runs (the int8 half takes 2 off the head's output).
     let (bandNetworks, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
@@ -331,8 +331,7 @@ final class MTCNNNetworks {
     let buffers = UnsafeSendableScratch(Array(pnetWorkers.prefix(threads)))
     DispatchQueue.concurrentPerform(iterations: threads) { worker in
       let mine = buffers.items[worker]
-      mine.reserve(largestBand)
-      let (band, outputs) = (mine.band, mine.outputs)
+      let (band, outputs) = (mine.band.reserve(largestBand), mine.outputs.reserve(largestBand / 2))
       let (scratch, planarScratch) = (mine.int8, mine.planar)
       while let job = jobs.next() {
         let (index, top, rows) = queue[job]

@@ -55,24 +55,7 @@ struct PNetPlanar: Sendable {
 
   /// One thread's maps between the layers, grown to the largest band it has run; zeroed when
   /// made, so that the columns past each map's width hold finite numbers.
-  final class Scratch {
-    private var buffer: UnsafeMutablePointer<Float>?
-    private var capacity = 0
-
-    init() {}
-    deinit { buffer?.deallocate() }
-
-    /// At least `floats` floats, zeroed when newly made.
-    func reserve(_ floats: Int) -> UnsafeMutablePointer<Float> {
-      if floats > capacity || buffer == nil {
-        buffer?.deallocate()
-        buffer = .allocate(capacity: floats)
-        buffer!.initialize(repeating: 0, count: floats)
-        capacity = floats
-      }
-      return buffer!
-    }
-  }
+  typealias Scratch = ZeroedFloats
 
   /// P-Net on `band` (`[3][rows][rowStride]`, `rowStride` from ``PlanarLayout`` for `width`,
   /// and ``PlanarLayout/slack`` floats after it) into `output`: six planes of
