@@ -199,10 +199,14 @@ import Vision
   }
 }
 
-/// Area resampling through the summed-area table gives exactly the direct sums.
+/// Area resampling through the summed-area table gives exactly the direct sums, whether its
+/// scalar loop or a vector kernel reads the table.
 @Suite struct AreaResamplingTests {
-  @Test(arguments: [1, 3])
-  func tableAndDirectAgree(channels: Int) {
+  /// The table's readers: the scalar loop (nil) and each vector kernel this CPU runs.
+  static let readers: [PlanarInstructions?] = [nil] + PlanarInstructions.supported.map { $0 }
+
+  @Test(arguments: [1, 3], readers)
+  func tableAndDirectAgree(channels: Int, instructions: PlanarInstructions?) {
     var state: UInt64 = 12345
     let (w, h) = (37, 23)
     let pixels = (0..<(w * h * channels)).map { _ -> UInt8 in
@@ -210,25 +214,52 @@ import Vision
       return UInt8(truncatingIfNeeded: state >> 56)
     }
     let image = Image(width: w, height: h, channels: channels, pixels: pixels)
-    // Down, up, non-dividing sizes, a sub-region.
+    // Down, up, non-dividing sizes, a sub-region; widths below, at and past a vector (8, 16)
+    // and past two.
     for (x, y, rw, rh, ow, oh) in [
       (0, 0, 37, 23, 12, 7), (0, 0, 37, 23, 24, 24), (3, 5, 17, 11, 48, 48), (10, 2, 5, 9, 3, 2),
-      (0, 0, 37, 23, 37, 23),
+      (0, 0, 37, 23, 37, 23), (1, 1, 36, 22, 8, 5), (0, 0, 37, 23, 16, 3), (2, 0, 35, 23, 17, 9),
+      (0, 3, 37, 20, 33, 1), (36, 22, 1, 1, 1, 1),
     ] {
       let direct = AreaResampler.resampled(
         image, x: x, y: y, width: rw, height: rh, outWidth: ow, outHeight: oh,
         summedAreaTable: false)
       let table = AreaResampler.resampled(
         image, x: x, y: y, width: rw, height: rh, outWidth: ow, outHeight: oh,
-        summedAreaTable: true)
+        summedAreaTable: true, instructions: instructions)
       #expect(direct == table, "\(x) \(y) \(rw)x\(rh) → \(ow)x\(oh)")
+    }
+  }
+
+  /// Windows whose sums pass 2³¹ (AVX2 converts only signed integers to floats) and 2²⁴ (where
+  /// floats round): every vector kernel gives the scalar loop's values. (The direct sums, in floats like PyTorch's, round differently there.)
+  @Test(arguments: PlanarInstructions.supported)
+  func largeWindowsMatchTheScalarLoop(instructions: PlanarInstructions) {
+    let (w, h) = (3000, 2900)
+    var state: UInt64 = 7
+    var pixels = [UInt8](repeating: 255, count: w * h * 3)
+    for i in stride(from: 0, to: pixels.count, by: 97) {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      pixels[i] = UInt8(truncatingIfNeeded: state >> 56)
+    }
+    let image = Image(width: w, height: h, channels: 3, pixels: pixels)
+    for (ow, oh) in [(1, 1), (3, 2), (17, 1)] {
+      let scalar = AreaResampler.resampled(
+        image, x: 0, y: 0, width: w, height: h, outWidth: ow, outHeight: oh,
+        summedAreaTable: true)
+      let vector = AreaResampler.resampled(
+        image, x: 0, y: 0, width: w, height: h, outWidth: ow, outHeight: oh,
+        summedAreaTable: true, instructions: instructions)
+      #expect(scalar == vector, "\(ow)x\(oh)")
+      // The whole photo's mean is just under 255: normalised, just under 127.5/128.
+      #expect(scalar[0] > 0.97 && scalar[0] < 127.5 / 128)
     }
   }
 
   /// P-Net's bands resample their own rows: any split of the output rows, placed with a row
   /// and plane stride, gives exactly the whole resampling's rows (both ways of summing).
-  @Test(arguments: [false, true])
-  func rowRangesGiveTheWholeRows(summedAreaTable: Bool) {
+  @Test(arguments: [false, true], readers)
+  func rowRangesGiveTheWholeRows(summedAreaTable: Bool, instructions: PlanarInstructions?) {
     var state: UInt64 = 99
     let (w, h) = (29, 31)
     let pixels = (0..<(w * h * 3)).map { _ -> UInt8 in
@@ -239,11 +270,11 @@ import Vision
     let (ow, oh) = (17, 19)
     let whole = AreaResampler.resampled(
       image, x: 0, y: 0, width: w, height: h, outWidth: ow, outHeight: oh,
-      summedAreaTable: summedAreaTable)
+      summedAreaTable: summedAreaTable, instructions: instructions)
     for rows in [0..<1, 0..<7, 5..<12, 12..<19, 18..<19, 0..<19] {
       let part = AreaResampler.resampled(
         image, x: 0, y: 0, width: w, height: h, outWidth: ow, outHeight: oh,
-        summedAreaTable: summedAreaTable, rows: rows)
+        summedAreaTable: summedAreaTable, rows: rows, instructions: instructions)
       for c in 0..<3 {
         let expected = whole[(c * oh + rows.lowerBound) * ow..<(c * oh + rows.upperBound) * ow]
         let got = part[(c * rows.count * ow)..<((c + 1) * rows.count * ow)]

@@ -1,3 +1,4 @@
+import Tensor
 import Vision
 
 /// Area resampling of an image region to planar, normalised floats: what facenet-pytorch's MTCNN
@@ -65,17 +66,18 @@ public enum AreaResampler {
   }
 
   /// The `[3, outHeight, outWidth]` normalised floats of a region, resampled directly or
-  /// through a summed-area table (``IntegralImage``); both must agree exactly. With `rows`, only
-  /// those output rows: `[3, rows.count, outWidth]`.
+  /// through a summed-area table (``IntegralImage``) read by the vector kernels of
+  /// `instructions` (nil: a scalar loop); all must agree exactly. With `rows`, only those output
+  /// rows: `[3, rows.count, outWidth]`.
   public static func resampled(
     _ image: Image, x: Int, y: Int, width: Int, height: Int, outWidth: Int, outHeight: Int,
-    summedAreaTable: Bool, rows: Range<Int>? = nil
+    summedAreaTable: Bool, rows: Range<Int>? = nil, instructions: PlanarInstructions? = nil
   ) -> [Float] {
     let rows = rows ?? 0..<outHeight
     var out = [Float](repeating: 0, count: 3 * outWidth * rows.count)
     out.withUnsafeMutableBufferPointer {
       if summedAreaTable {
-        IntegralImage(image).resample(
+        IntegralImage(image, instructions: instructions).resample(
           x: x, y: y, width: width, height: height, outWidth: outWidth, outHeight: outHeight,
           rows: rows, into: $0.baseAddress!, planeStride: outWidth * rows.count)
       } else {

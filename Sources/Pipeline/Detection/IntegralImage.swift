@@ -1,3 +1,4 @@
+import Tensor
 import Vision
 
 /// Summed-area table of an 8-bit image, per channel: `table[(y·(W+1) + x)·3 + c]` is the sum of
@@ -12,6 +13,9 @@ struct IntegralImage {
   let width: Int
   let height: Int
   private var table: [UInt32]
+  /// The vector kernels ``resample(x:y:width:height:outWidth:outHeight:rows:into:rowStride:planeStride:)``
+  /// runs (``AreaResamplingKernel``), or nil for its scalar loop; the same values either way.
+  let instructions: PlanarInstructions?
 
   /// Images with more pixels than this are resampled directly instead (the table takes 12
   /// bytes per pixel).
@@ -21,8 +25,12 @@ struct IntegralImage {
   /// reuses one table's memory from photo to photo, ``takeStorage()``: a fresh 12-byte-per-pixel
   /// table per photo is the largest of a detection's temporaries, and the allocator kept their
   /// freed memory).
-  init(_ image: Image, reusing storage: consuming [UInt32] = []) {
+  init(
+    _ image: Image, reusing storage: consuming [UInt32] = [],
+    instructions: PlanarInstructions? = nil
+  ) {
     let (width, height) = (image.width, image.height)
+    self.instructions = instructions
     self.width = width
     self.height = height
     let stride = (width + 1) * 3
@@ -83,22 +91,33 @@ struct IntegralImage {
     let rowStride = rowStride ?? outWidth
     let plane = planeStride ?? outWidth * outHeight
     let stride = (self.width + 1) * 3
-    var columnStart = [Int](repeating: 0, count: outWidth)
-    var columnEnd = [Int](repeating: 0, count: outWidth)
+    // Offsets in a table row of each output column's first window column and one past its
+    // last (3 values a column).
+    var columnStart = [Int32](repeating: 0, count: outWidth)
+    var columnEnd = [Int32](repeating: 0, count: outWidth)
     for ox in 0..<outWidth {
-      columnStart[ox] = 3 * (x + ox * width / outWidth)
-      columnEnd[ox] = 3 * (x + ((ox + 1) * width + outWidth - 1) / outWidth)
+      columnStart[ox] = Int32(3 * (x + ox * width / outWidth))
+      columnEnd[ox] = Int32(3 * (x + ((ox + 1) * width + outWidth - 1) / outWidth))
     }
+    // Table rows each output row's window starts and ends at.
+    let rowStart = rows.map { Int32(y + $0 * height / outHeight) }
+    let rowEnd = rows.map { Int32(y + (($0 + 1) * height + outHeight - 1) / outHeight) }
     table.withUnsafeBufferPointer { t in
-      for oy in rows {
-        let r0 = y + oy * height / outHeight
-        let r1 = y + ((oy + 1) * height + outHeight - 1) / outHeight
+      if let instructions {
+        AreaResamplingKernel.resample(
+          table: t.baseAddress!, tableStride: stride, rowStarts: rowStart, rowEnds: rowEnd,
+          columnStarts: columnStart, columnEnds: columnEnd, into: destination,
+          rowStride: rowStride, planeStride: plane, instructions: instructions)
+        return
+      }
+      for (k, oy) in rows.enumerated() {
+        let (r0, r1) = (Int(rowStart[k]), Int(rowEnd[k]))
         let top = t.baseAddress! + r0 * stride
         let bottom = t.baseAddress! + r1 * stride
         let rowCount = r1 - r0
         let out = destination + (oy - rows.lowerBound) * rowStride
         for ox in 0..<outWidth {
-          let (c0, c1) = (columnStart[ox], columnEnd[ox])
+          let (c0, c1) = (Int(columnStart[ox]), Int(columnEnd[ox]))
           let count = Float(rowCount * (c1 - c0) / 3)
           for c in 0..<3 {
             let sum = bottom[c1 + c] &- bottom[c0 + c] &- top[c1 + c] &+ top[c0 + c]

@@ -256,7 +256,8 @@ final class MTCNNNetworks {
   func withSource<T>(of image: Image, _ body: (ResamplingSource) throws -> T) rethrows -> T {
     var storage: [UInt32] = []
     swap(&storage, &summedAreaStorage)
-    let source = ResamplingSource(image, reusing: consume storage)
+    let source = ResamplingSource(
+      image, reusing: consume storage, instructions: pnetPlanar?.instructions)
     defer { summedAreaStorage = source.takeStorage() }
     return try body(source)
   }

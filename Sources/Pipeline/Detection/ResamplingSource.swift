@@ -1,3 +1,4 @@
+import Tensor
 import Vision
 
 /// The photo to resample from: through its summed-area table when that fits in memory, else
@@ -7,12 +8,16 @@ struct ResamplingSource {
   let integral: IntegralImage?
 
   /// The source of `image`; its summed-area table is built in `storage`'s memory when that is
-  /// large enough (see ``IntegralImage/init(_:reusing:)``).
-  init(_ image: Image, reusing storage: consuming [UInt32] = []) {
+  /// large enough (see ``IntegralImage/init(_:reusing:instructions:)``), and read by the vector
+  /// kernels of `instructions` (nil: by a scalar loop).
+  init(
+    _ image: Image, reusing storage: consuming [UInt32] = [],
+    instructions: PlanarInstructions? = nil
+  ) {
     self.image = image
     integral =
       image.width * image.height <= IntegralImage.maxPixels
-      ? IntegralImage(image, reusing: consume storage) : nil
+      ? IntegralImage(image, reusing: consume storage, instructions: instructions) : nil
   }
 
   /// The summed-area table's memory, for the next source to reuse (empty without a table).
