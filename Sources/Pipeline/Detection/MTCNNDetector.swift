@@ -455,29 +455,36 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// R- or O-Net's output column for each box seen turned by `degrees[i]` (nil when the box
-  /// has no part inside the photo): the boxes of one turn are cropped and run together.
+  /// has no part inside the photo): the boxes of each turn are cropped together, and all the
+  /// crops run through the network in one call, so that its threads share them all (one call per
+  /// turn left a thread idle whenever a turn had too few crops to split).
   private func outputs(
     _ boxes: [CandidateBox], degrees: [Float], side: Int, in source: ResamplingSource,
     _ networks: MTCNNNetworks, workers: Int
   ) throws -> [[Float]?] {
     var result = [[Float]?](repeating: nil, count: boxes.count)
+    var crops: [Float] = []
+    // The box each crop is of.
+    var owners: [Int] = []
     for turn in Set(degrees).sorted() {
       let members = degrees.indices.filter { degrees[$0] == turn }
       let group = members.map { boxes[$0] }
-      let (crops, indices) =
+      let (groupCrops, indices) =
         turn == 0
         ? Self.crops(of: group, in: source, side: side, padded: padsBorders, workers: workers)
         : TurnedCrops.crops(
           of: group, in: source, side: side, degrees: turn, padded: padsBorders,
           workers: workers)
-      guard !indices.isEmpty else { continue }
-      let n = indices.count
-      let out = try networks.refine(
-        crops, count: n, side: side, workers: workers, int8: quantizedRefinement)
-      let rows = out.count / n
-      for (k, index) in indices.enumerated() {
-        result[members[index]] = (0..<rows).map { out[$0 * n + k] }
-      }
+      crops += groupCrops
+      owners += indices.map { members[$0] }
+    }
+    let n = owners.count
+    guard n > 0 else { return result }
+    let out = try networks.refine(
+      crops, count: n, side: side, workers: workers, int8: quantizedRefinement)
+    let rows = out.count / n
+    for (k, box) in owners.enumerated() {
+      result[box] = (0..<rows).map { out[$0 * n + k] }
     }
     return result
   }
