@@ -92,3 +92,53 @@ void emocl_area_resample(int isa, const uint32_t *table, long tableStride, const
   }
 #endif
 }
+
+void emocl_row_sums(const uint8_t *pixels, long pixelStride, int channels, int rows, int columns,
+                    uint32_t *sums) {
+  for (int y = 0; y < rows; y++) {
+    const uint8_t *p = pixels + y * pixelStride;
+    uint32_t s[3] = {0, 0, 0};
+    if (channels == 3) {
+      for (int x = 0; x < columns; x++) {
+        s[0] += p[3 * x];
+        s[1] += p[3 * x + 1];
+        s[2] += p[3 * x + 2];
+      }
+    } else {
+      for (int x = 0; x < columns; x++) s[0] += p[x];
+      s[1] = s[2] = s[0];
+    }
+    sums[3 * y] = s[0];
+    sums[3 * y + 1] = s[1];
+    sums[3 * y + 2] = s[2];
+  }
+}
+
+void emocl_summed_area_rows(const uint8_t *pixels, long pixelStride, int channels, int rows,
+                            int x0, int x1, const uint32_t *left, uint32_t *table,
+                            long tableStride) {
+  for (int y = 0; y < rows; y++) {
+    const uint8_t *p = pixels + y * pixelStride;
+    uint32_t *here = table + (y + 1) * tableStride, *above = here - tableStride;
+    uint32_t s0 = left ? left[3 * y] : 0, s1 = left ? left[3 * y + 1] : 0,
+             s2 = left ? left[3 * y + 2] : 0;
+    // The running sums along the row: three independent chains, one add each a pixel.
+    if (channels == 3) {
+      for (int x = x0; x < x1; x++) {
+        s0 += p[3 * x];
+        s1 += p[3 * x + 1];
+        s2 += p[3 * x + 2];
+        here[3 * x + 3] = s0;
+        here[3 * x + 4] = s1;
+        here[3 * x + 5] = s2;
+      }
+    } else {
+      for (int x = x0; x < x1; x++) {
+        s0 += p[x];
+        here[3 * x + 3] = here[3 * x + 4] = here[3 * x + 5] = s0;
+      }
+    }
+    // Plus the row above: contiguous, so vectorised.
+    for (long i = 3L * x0 + 3; i < 3L * x1 + 3; i++) here[i] += above[i];
+  }
+}

@@ -1,4 +1,5 @@
 import CKernels
+import Dispatch
 
 /// Area resampling of an 8-bit RGB image to normalised floats from its summed-area table,
 /// vectorised (CKernels' `emocl_area_resample`): each output value is the mean of a window of
@@ -26,6 +27,48 @@ public enum AreaResamplingKernel {
       emocl_area_resample(
         instructions.rawValue, table, tableStride, rowStarts, rowEnds, Int32(rowStarts.count),
         starts, ends, width, destination, rowStride, planeStride, scratch)
+    }
+  }
+
+  /// Fills the summed-area table of an 8-bit image (`pixels`, `[height][width][channels]`,
+  /// `channels` 1 or 3; a grey image fills the three channels alike) into `table`
+  /// (`[height + 1][width + 1][3]`, row 0 and column 0 already 0): cell `(y, x, c)` is the sum of
+  /// channel `c` over rows `0 ..< y` and columns `0 ..< x`, modulo 2³². With `workers` above 1
+  /// and a large enough image, bands of columns are built on threads of their own (each band
+  /// starts its rows from the sums of the columns left of it).
+  public static func summedAreaTable(
+    pixels: UnsafePointer<UInt8>, width: Int, height: Int, channels: Int,
+    into table: UnsafeMutablePointer<UInt32>, workers: Int = 1
+  ) {
+    precondition(channels == 1 || channels == 3)
+    let stride = 3 * (width + 1)
+    // Below this many pixels a thread's hand-over costs more than its share of the table.
+    let bands = width * height >= 1 << 18 ? max(1, min(workers, width / 64)) : 1
+    guard bands > 1 else {
+      emocl_summed_area_rows(
+        pixels, width * channels, Int32(channels), Int32(height), 0, Int32(width), nil, table,
+        stride)
+      return
+    }
+    let (source, sink) = (
+      SendablePointer(UnsafeMutablePointer(mutating: pixels)), SendablePointer(table)
+    )
+    DispatchQueue.concurrentPerform(iterations: bands) { band in
+      let (x0, x1) = (band * width / bands, (band + 1) * width / bands)
+      guard band > 0 else {
+        emocl_summed_area_rows(
+          source.pointer, width * channels, Int32(channels), Int32(height), 0, Int32(x1), nil,
+          sink.pointer, stride)
+        return
+      }
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 3 * height) { left in
+        emocl_row_sums(
+          source.pointer, width * channels, Int32(channels), Int32(height), Int32(x0),
+          left.baseAddress!)
+        emocl_summed_area_rows(
+          source.pointer, width * channels, Int32(channels), Int32(height), Int32(x0),
+          Int32(x1), left.baseAddress!, sink.pointer, stride)
+      }
     }
   }
 

@@ -32,4 +32,20 @@ void emocl_area_resample(int isa, const uint32_t *table, long tableStride, const
 /// of a row they span, plus 3 per output column.
 long emocl_area_scratch(const int32_t *colStart, const int32_t *colEnd, int outWidth);
 
+/// The sums of each of rows `0 ..< rows` of an 8-bit image (`pixels`, `pixelStride` bytes a row,
+/// `channels` 1 or 3 bytes a pixel) over its pixel columns `0 ..< columns`: 3 values a row
+/// into `sums` (a grey image's three alike), for `emocl_summed_area_rows` to start a band of
+/// columns from.
+void emocl_row_sums(const uint8_t *pixels, long pixelStride, int channels, int rows, int columns,
+                    uint32_t *sums);
+
+/// Builds the summed-area table's cells for pixel columns `x0 ..< x1` of every row (table
+/// columns `x0 + 1 ... x1`), top to bottom: per row, the running sums along it (starting from
+/// `left[3·y ...]`, the row's sums over columns `0 ..< x0`, or from 0 when `left` is NULL),
+/// then the row above added in contiguous vectors. Row 0 and column 0 of the table must hold 0;
+/// bands of columns can be built at once on different threads. Sums wrap modulo 2³².
+void emocl_summed_area_rows(const uint8_t *pixels, long pixelStride, int channels, int rows,
+                            int x0, int x1, const uint32_t *left, uint32_t *table,
+                            long tableStride);
+
 #endif

@@ -25,9 +25,10 @@ struct IntegralImage {
   /// reuses one table's memory from photo to photo, ``takeStorage()``: a fresh 12-byte-per-pixel
   /// table per photo is the largest of a detection's temporaries, and the allocator kept their
   /// freed memory).
+  /// With `workers` above 1, bands of its columns are built on threads of their own.
   init(
     _ image: Image, reusing storage: consuming [UInt32] = [],
-    instructions: PlanarInstructions? = nil
+    instructions: PlanarInstructions? = nil, workers: Int = 1
   ) {
     let (width, height) = (image.width, image.height)
     self.instructions = instructions
@@ -39,7 +40,7 @@ struct IntegralImage {
     if table.count < count {
       table = [UInt32](repeating: 0, count: count)
     } else {
-      // Row 0 and column 0 are the only cells the loop below does not write.
+      // Row 0 and column 0 are the only cells the build does not write.
       table.withUnsafeMutableBufferPointer { t in
         t.baseAddress!.update(repeating: 0, count: stride)
         for y in 1...height {
@@ -47,26 +48,11 @@ struct IntegralImage {
         }
       }
     }
-    let channels = image.channels
     table.withUnsafeMutableBufferPointer { t in
       image.pixels.withUnsafeBufferPointer { p in
-        for y in 0..<height {
-          var row = SIMD3<UInt32>()
-          let above = t.baseAddress! + y * stride
-          let here = above + stride
-          let source = p.baseAddress! + y * width * channels
-          for x in 0..<width {
-            let value: SIMD3<UInt32> =
-              channels == 3
-              ? SIMD3(UInt32(source[3 * x]), UInt32(source[3 * x + 1]), UInt32(source[3 * x + 2]))
-              : SIMD3(repeating: UInt32(source[x]))
-            row &+= value
-            let o = 3 * (x + 1)
-            here[o] = above[o] &+ row.x
-            here[o + 1] = above[o + 1] &+ row.y
-            here[o + 2] = above[o + 2] &+ row.z
-          }
-        }
+        AreaResamplingKernel.summedAreaTable(
+          pixels: p.baseAddress!, width: width, height: height, channels: image.channels,
+          into: t.baseAddress!, workers: workers)
       }
     }
     self.table = table

@@ -182,12 +182,12 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     // `threads` workers; the executable runs OpenBLAS single-threaded (ThreadPolicy.workers),
     // as more threads inside their small GEMMs would oversubscribe the cores.
     let faces = try pool.withNetworks { networks, alone -> [DetectedFace] in
-      try networks.withSource(of: image) { source -> [DetectedFace] in
-        // A call shares itself among `threads` only while no other runs: concurrent calls
-        // already keep the cores busy, and more threads would only take turns on them
-        // (measured in the service: 1 MP photos at 8 connections 18.6 requests/s with every
-        // call on 2 threads, 20.3–21.7 with this rule; at 1 connection p50 65 ms, was 87).
-        let workers = alone ? threads : 1
+      // A call shares itself among `threads` only while no other runs: concurrent calls
+      // already keep the cores busy, and more threads would only take turns on them
+      // (measured in the service: 1 MP photos at 8 connections 18.6 requests/s with every
+      // call on 2 threads, 20.3–21.7 with this rule; at 1 connection p50 65 ms, was 87).
+      let workers = alone ? threads : 1
+      return try networks.withSource(of: image, workers: workers) { source -> [DetectedFace] in
         let boxes = try proposals(source, networks, workers: workers)
         let refined = try refine(boxes, in: source, networks, workers: workers)
         return try output(refined, in: source, networks, workers: workers)
@@ -561,7 +561,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     let boxPlans = plans
     crops.withUnsafeMutableBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return }
-      let out = UnsafeSendable(base)
+      let out = SendablePointer(base)
       // A crop is a few thousand look-ups: slices of fewer than 16 are not worth a thread.
       ParallelSlices(count: boxPlans.count, workers: workers, minimum: 16).run { _, range in
         var part: [Float] = []

@@ -253,11 +253,14 @@ final class MTCNNNetworks {
   /// `body` run on `image` as a ``ResamplingSource`` whose summed-area table is built in the
   /// memory of this set's last one, and left there for the next call: a fresh table (12 bytes a
   /// pixel, a detection's largest temporary) per photo is memory the allocator keeps.
-  func withSource<T>(of image: Image, _ body: (ResamplingSource) throws -> T) rethrows -> T {
+  /// The table is built on `workers` threads.
+  func withSource<T>(
+    of image: Image, workers: Int = 1, _ body: (ResamplingSource) throws -> T
+  ) rethrows -> T {
     var storage: [UInt32] = []
     swap(&storage, &summedAreaStorage)
     let source = ResamplingSource(
-      image, reusing: consume storage, instructions: pnetPlanar?.instructions)
+      image, reusing: consume storage, instructions: pnetPlanar?.instructions, workers: workers)
     defer { summedAreaStorage = source.takeStorage() }
     return try body(source)
   }
@@ -325,7 +328,7 @@ final class MTCNNNetworks {
     }
     let jobs = JobCounter(count: jobList.count)
     let (queue, largestBand) = (jobList, bandFloats)
-    let sinks = results.map(UnsafeSendable.init)
+    let sinks = results.map(SendablePointer.init)
     let planes = maps.map { $0.height * $0.width }
     let threads = max(1, min(workers, jobList.count))
     while pnetWorkers.count < threads { pnetWorkers.append(PNetWorkerBuffers()) }
@@ -473,11 +476,11 @@ final class MTCNNNetworks {
       }
     let result = UnsafeMutablePointer<Float>.allocate(capacity: rows * count)
     defer { result.deallocate() }
-    let sink = UnsafeSendable(result)
+    let sink = SendablePointer(result)
     // Slice k of the crops runs on workspace k; a failed slice stops those not yet taken.
     let jobs = JobCounter(count: threads)
     try crops.withUnsafeBufferPointer { input in
-      let source = UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!))
+      let source = SendablePointer(UnsafeMutablePointer(mutating: input.baseAddress!))
       let run: @Sendable (Int) -> Void = { _ in
         while let slice = jobs.next() {
           let workspace = spaces[slice]
@@ -555,8 +558,8 @@ final class MTCNNNetworks {
     crops.withUnsafeBufferPointer { input in
       result.withUnsafeMutableBufferPointer { output in
         let (from, to) = (
-          UnsafeSendable(UnsafeMutablePointer(mutating: input.baseAddress!)),
-          UnsafeSendable(output.baseAddress!)
+          SendablePointer(UnsafeMutablePointer(mutating: input.baseAddress!)),
+          SendablePointer(output.baseAddress!)
         )
         slices.run { slice, range in
           body(from.pointer, range, scratches.items[slice], to.pointer)

@@ -8,16 +8,17 @@ struct ResamplingSource {
   let integral: IntegralImage?
 
   /// The source of `image`; its summed-area table is built in `storage`'s memory when that is
-  /// large enough (see ``IntegralImage/init(_:reusing:instructions:)``), and read by the vector
-  /// kernels of `instructions` (nil: by a scalar loop).
+  /// large enough (see ``IntegralImage/init(_:reusing:instructions:workers:)``), and read by the vector
+  /// kernels of `instructions` (nil: by a scalar loop), on `workers` threads.
   init(
     _ image: Image, reusing storage: consuming [UInt32] = [],
-    instructions: PlanarInstructions? = nil
+    instructions: PlanarInstructions? = nil, workers: Int = 1
   ) {
     self.image = image
     integral =
       image.width * image.height <= IntegralImage.maxPixels
-      ? IntegralImage(image, reusing: consume storage, instructions: instructions) : nil
+      ? IntegralImage(
+        image, reusing: consume storage, instructions: instructions, workers: workers) : nil
   }
 
   /// The summed-area table's memory, for the next source to reuse (empty without a table).

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 import Vision
 
 /// Crops of candidate boxes turned upright: a face tilted by `degrees` in the photo comes out
@@ -36,7 +37,7 @@ package enum TurnedCrops {
       out.withUnsafeMutableBufferPointer { to in
         guard let source = from.baseAddress, let target = to.baseAddress else { return }
         let (input, output) = (
-          UnsafeSendable(UnsafeMutablePointer(mutating: source)), UnsafeSendable(target)
+          SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(target)
         )
         ParallelSlices(count: indices.count, workers: workers, minimum: 8).run { _, range in
           for k in range {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import Tensor
 
 /// The multi-scale scan of OpenCV's `CascadeClassifier::detectMultiScaleNoGrouping`: for each
 /// pyramid level, shrink the image (bilinear, as OpenCV), build the integral planes, and slide the
@@ -26,7 +27,7 @@ enum CascadeScanner {
     let workers = max(1, min(threads, levels.count, cores))
     image.pixels.withUnsafeBufferPointer { pixelBuffer in
       guard let pixels = pixelBuffer.baseAddress else { return }
-      let source = SendablePointer(pointer: pixels)
+      let source = SendablePointer(UnsafeMutablePointer(mutating: pixels))
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
         let planes = UnsafeMutablePointer<Int32>.allocate(capacity: compiled.bufferCount)
         let shrunk = UnsafeMutablePointer<UInt8>.allocate(capacity: maxWidth * maxHeight)
