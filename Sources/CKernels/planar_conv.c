@@ -479,22 +479,26 @@ void emocl_planar_max_pool2_ceil(int isa, float *in, long inRowStride, long inPl
 }
 
 // Convolution fused with the 2×2 ceil-mode max pool (emocl_planar_conv_pool2). A tile is two
-// convolution rows (a pooled row's pair) × 2 vectors of L columns × a block of output channels:
-// AVX-512 2 × 2 × up to 6 channels (24 accumulators), AVX2 2 × 2 × up to 3 (12 of 16, the
-// broadcast weight and the 2 input vectors take the rest), so a 32-column tile runs as one
-// AVX-512 tile or two AVX2 halves. The two rows share K − 1 input rows: each of the K + 1 input
-// rows is loaded once per tap column and feeds the first row's sums (its tap row i) and the
-// second's (tap row i − 1). Then per channel: PReLU on each of the 4 vectors (before any
-// maximum: with a negative slope PReLU is not monotonic), the maximum of the two rows, with an
-// odd width column `width` (paired with the last valid one) replaced by −∞, the maximum of even
-// and odd lanes: L pooled columns, stored. Only that column is clipped: the others past the
-// width pair among themselves into pooled columns past the pooled width, and hold values
-// computed from the input's extra columns (finite, as the plain kernels' extra columns), never
-// −∞. With an odd height the last pooled row is one convolution row (`TWO` 0): it reads K input
-// rows, as the plain convolution of that row does.
+// convolution rows (a pooled row's pair) × 2 vectors of L columns × a block of up to 6 output
+// channels, so a 32-column tile runs as one AVX-512 tile or two AVX2 halves. AVX-512 keeps both
+// rows' sums in registers (2 × 2 × 6 = 24 accumulators): for each tap, the 2 vectors of each
+// row are loaded and each channel's weight is broadcast once into 4 multiply-adds (the plain
+// kernel's 2), which makes the fused layer faster than the plain convolution alone. AVX2 has
+// room for one row's sums only (2 × 6 = 12 of 16 registers), so its tile runs the plain
+// kernel's loop for each row in turn, the first row's PReLU outputs waiting on the stack.
+// Either way each row's sums are added in the plain kernel's order (same floats). Then per
+// channel: PReLU on each of the 4 vectors (before any maximum: with a negative slope PReLU is
+// not monotonic), the maximum of the two rows, with an odd width column `width` (paired with
+// the last valid one) replaced by −∞, the maximum of even and odd lanes: L pooled columns,
+// stored. Only that column is clipped: the others past the width pair among themselves into
+// pooled columns past the pooled width, and hold values computed from the input's extra columns
+// (finite, as the plain kernels' extra columns), never −∞. With an odd height the last pooled
+// row is one convolution row (`TWO` 0): it reads K input rows, as the plain convolution of that
+// row does.
 
-/// Output channels one fused tile keeps in registers.
-static int pool_block_limit(int isa) { return isa == 2 ? 6 : 3; }
+/// Output channels of a fused tile (the same for both instruction sets; `isa` leaves room for
+/// them to differ, as the plain kernel's do).
+static int pool_block_limit(int isa) { return 6; }
 
 void emocl_planar_pack_conv_pool2(const float *weights, int outChannels, int inChannels,
                                   int kernel, int isa, float *packed) {
@@ -508,51 +512,92 @@ typedef int i8v __attribute__((vector_size(32)));
 // at the first row's first input column, `w` at the block's packed weights, `out` at the block's
 // first channel, the pooled row and the tile's first pooled column. `clip` is NULL or 4 vectors
 // of bits: 2 masks of the columns kept, then 2 vectors with −∞ in the lanes not kept.
-#define EMOCL_DEFINE_CONV_POOL(SFX, TGT, VT, VI, L, CBMAX, VMAX, VMIN)                           \
+// `SEQ` 0 keeps both rows' sums in registers (2 × 2 × CB): each tap's weights are broadcast
+// once for 4 vectors. `SEQ` 1 (AVX2, whose 16 registers cannot hold more than one row of 6
+// channels' sums and its inputs) computes the rows one after the other, as the plain kernel
+// does, the first row's PReLU outputs waiting on the stack (in L1) for the second's. (AVX2 with
+// both rows of 3 channels in registers measured no faster than the plain convolution and pool,
+// the compiler spilling; with 2 channels about as fast as `SEQ`, in more blocks.)
+#define EMOCL_DEFINE_CONV_POOL(SFX, TGT, VT, VI, L, CBMAX, SEQ, VMAX, VMIN)                      \
+  __attribute__((target(TGT))) EMOCL_INLINE VT prelu_##SFX(VT a, const float *slope, int c) {    \
+    if (!slope) return a;                                                                        \
+    VT zero = (VT){0};                                                                           \
+    return (VT)VMAX(a, zero) + (VT)VMIN(a, zero) * slope[c];                                     \
+  }                                                                                              \
   __attribute__((target(TGT))) EMOCL_INLINE void conv_pool_tile_##SFX(                           \
       const float *in, long irs, long ips, int cin, const int K, const float *w,                 \
       const float *bias, const float *slope, const int CB, const int TWO, const int *clip,       \
       float *out, long ops) {                                                                    \
-    VT acc[2][2][CBMAX]; /* [row][vector][channel] */                                            \
-    _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                        \
-      _Pragma("unroll") for (int c = 0; c < CB; c++) {                                           \
-        _Pragma("unroll") for (int v = 0; v < 2; v++) acc[r][v][c] = (VT){0} + bias[c];          \
-      }                                                                                          \
-    }                                                                                            \
-    for (int ci = 0; ci < cin; ci++) {                                                           \
-      const float *plane = in + ci * ips;                                                        \
-      const float *wc = w + ci * K * K * CB;                                                     \
-      _Pragma("unroll") for (int i = 0; i < K + TWO; i++) {                                      \
-        _Pragma("unroll") for (int kx = 0; kx < K; kx++) {                                       \
-          VT x[2];                                                                               \
-          _Pragma("unroll") for (int v = 0; v < 2; v++) x[v] =                                   \
-              load_##SFX(plane + i * irs + kx + v * L);                                          \
-          _Pragma("unroll") for (int c = 0; c < CB; c++) {                                       \
-            if (i < K) {                                                                         \
-              float s = wc[(i * K + kx) * CB + c];                                               \
-              _Pragma("unroll") for (int v = 0; v < 2; v++) acc[0][v][c] += x[v] * s;            \
-            }                                                                                    \
-            if (TWO && i >= 1) {                                                                 \
-              float s = wc[((i - 1) * K + kx) * CB + c];                                         \
-              _Pragma("unroll") for (int v = 0; v < 2; v++) acc[1][v][c] += x[v] * s;            \
+    VT rows[2][2][CBMAX]; /* PReLU outputs, [row][vector][channel] */                            \
+    if (SEQ) {                                                                                   \
+      _Pragma("nounroll") for (int r = 0; r < 1 + TWO; r++) {                                    \
+        VT acc[2][CBMAX];                                                                        \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) acc[v][c] = (VT){0} + bias[c];           \
+        }                                                                                        \
+        const float *wc = w;                                                                     \
+        for (int ci = 0; ci < cin; ci++) {                                                       \
+          const float *plane = in + ci * ips + r * irs;                                          \
+          _Pragma("unroll") for (int ky = 0; ky < K; ky++) {                                     \
+            _Pragma("unroll") for (int kx = 0; kx < K; kx++) {                                   \
+              VT x[2];                                                                           \
+              _Pragma("unroll") for (int v = 0; v < 2; v++) x[v] =                               \
+                  load_##SFX(plane + ky * irs + kx + v * L);                                     \
+              _Pragma("unroll") for (int c = 0; c < CB; c++) {                                   \
+                float s = wc[c];                                                                 \
+                _Pragma("unroll") for (int v = 0; v < 2; v++) acc[v][c] += x[v] * s;             \
+              }                                                                                  \
+              wc += CB;                                                                          \
             }                                                                                    \
           }                                                                                      \
+        }                                                                                        \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) rows[r][v][c] =                          \
+              prelu_##SFX(acc[v][c], slope, c);                                                  \
+        }                                                                                        \
+      }                                                                                          \
+    } else {                                                                                     \
+      VT acc[2][2][CBMAX];                                                                       \
+      _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                      \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) acc[r][v][c] = (VT){0} + bias[c];        \
+        }                                                                                        \
+      }                                                                                          \
+      const float *wc = w;                                                                       \
+      for (int ci = 0; ci < cin; ci++) {                                                         \
+        const float *plane = in + ci * ips;                                                      \
+        _Pragma("unroll") for (int ky = 0; ky < K; ky++) {                                       \
+          /* Hidden from the compiler, which would otherwise keep (and spill) the second */      \
+          /* row's vectors for the next tap row's first instead of loading them again. */        \
+          const float *row = plane + ky * irs;                                                   \
+          __asm__ volatile("" : "+r"(row));                                                      \
+          _Pragma("unroll") for (int kx = 0; kx < K; kx++) {                                     \
+            VT x[2][2];                                                                          \
+            _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                \
+              _Pragma("unroll") for (int v = 0; v < 2; v++) x[r][v] =                            \
+                  load_##SFX(row + r * irs + kx + v * L);                                        \
+            }                                                                                    \
+            _Pragma("unroll") for (int c = 0; c < CB; c++) {                                     \
+              float s = wc[c];                                                                   \
+              _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                              \
+                _Pragma("unroll") for (int v = 0; v < 2; v++) acc[r][v][c] += x[r][v] * s;       \
+              }                                                                                  \
+            }                                                                                    \
+            wc += CB;                                                                            \
+          }                                                                                      \
+        }                                                                                        \
+      }                                                                                          \
+      _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                      \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) rows[r][v][c] =                          \
+              prelu_##SFX(acc[r][v][c], slope, c);                                               \
         }                                                                                        \
       }                                                                                          \
     }                                                                                            \
     _Pragma("unroll") for (int c = 0; c < CB; c++) {                                             \
       VT p[2];                                                                                   \
       _Pragma("unroll") for (int v = 0; v < 2; v++) {                                            \
-        VT rows[2];                                                                              \
-        _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                    \
-          VT a = acc[r][v][c];                                                                   \
-          if (slope) {                                                                           \
-            VT zero = (VT){0};                                                                   \
-            a = (VT)VMAX(a, zero) + (VT)VMIN(a, zero) * slope[c];                                \
-          }                                                                                      \
-          rows[r] = a;                                                                           \
-        }                                                                                        \
-        VT m = TWO ? (VT)VMAX(rows[0], rows[1]) : rows[0];                                       \
+        VT m = TWO ? (VT)VMAX(rows[0][v][c], rows[1][v][c]) : rows[0][v][c];                     \
         if (clip) {                                                                              \
           VI keep, fill;                                                                         \
           memcpy(&keep, clip + v * L, sizeof keep);                                              \
@@ -565,16 +610,14 @@ typedef int i8v __attribute__((vector_size(32)));
     }                                                                                            \
   }
 
-EMOCL_DEFINE_CONV_POOL(avx512, "avx512f,fma", v16, i16v, 16, 6, _mm512_max_ps, _mm512_min_ps)
-EMOCL_DEFINE_CONV_POOL(avx2, "avx2,fma", v8, i8v, 8, 3, _mm256_max_ps, _mm256_min_ps)
+EMOCL_DEFINE_CONV_POOL(avx512, "avx512f,fma", v16, i16v, 16, 6, 0, _mm512_max_ps, _mm512_min_ps)
+EMOCL_DEFINE_CONV_POOL(avx2, "avx2,fma", v8, i8v, 8, 6, 1, _mm256_max_ps, _mm256_min_ps)
 
 // Cases by kernel, row count and block size: `KT` is K · 2 + TWO.
 #define EMOCL_PCASE(SFX, KT, CB)                                                                 \
   case (KT) * 16 + (CB):                                                                         \
     conv_pool_tile_##SFX(ip, irs, ips, cin, (KT) / 2, w, b, s, CB, (KT) % 2, clip, op, ops);     \
     break;
-#define EMOCL_FOR_BLOCKS3(M, A, B) M(A, B, 1) M(A, B, 2) M(A, B, 3)
-#define EMOCL_PCASES3(SFX, KT) EMOCL_FOR_BLOCKS3(EMOCL_PCASE, SFX, KT)
 #define EMOCL_PCASES6(SFX, KT) EMOCL_FOR_BLOCKS6(EMOCL_PCASE, SFX, KT)
 
 // The whole fused layer: pooled rows (pairs of convolution rows), then tiles of 2L convolution
@@ -620,7 +663,7 @@ EMOCL_DEFINE_CONV_POOL(avx2, "avx2,fma", v8, i8v, 8, 3, _mm256_max_ps, _mm256_mi
   }
 
 EMOCL_DEFINE_CONV_POOL_LAYER(avx512, "avx512f,fma", 16, EMOCL_PCASES6)
-EMOCL_DEFINE_CONV_POOL_LAYER(avx2, "avx2,fma", 8, EMOCL_PCASES3)
+EMOCL_DEFINE_CONV_POOL_LAYER(avx2, "avx2,fma", 8, EMOCL_PCASES6)
 
 void emocl_planar_conv_pool2(int isa, const float *in, long inRowStride, long inPlaneStride,
                              int inChannels, int kernel, const float *packed, const float *bias,

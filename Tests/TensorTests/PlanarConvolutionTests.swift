@@ -122,8 +122,8 @@ struct PlanarConvolutionTests {
 
   /// Convolution output sizes (input minus 2, or minus 0 for 1×1 kernels) with odd and even
   /// heights (1 to 11) and widths below a tile (1, 2, 31), at one (32), past one and at several
-  /// (33, 63, 64, 65, 573); one or two fused blocks with AVX-512 (3, 5, 6 channels; 7, 10, 12),
-  /// one to four with AVX2; PReLU with slopes of both signs, and none.
+  /// (33, 63, 64, 65, 573); one fused block of up to 6 channels (3, 5, 6) or two (7, 10, 12);
+  /// PReLU with slopes of both signs, and none.
   static let pooledCases = [
     Case(inputs: 3, outputs: 10, kernel: 3, height: 3, width: 3, prelu: true),
     Case(inputs: 3, outputs: 10, kernel: 3, height: 4, width: 4, prelu: true),
@@ -213,7 +213,58 @@ struct PlanarConvolutionTests {
         strays += output[(c.outputs * outPlane)...].filter { !$0.isNaN }.count
         #expect(worst < 1e-4, "\(instructions), fill \(fill): largest difference \(worst)")
         #expect(strays == 0, "\(instructions), fill \(fill): \(strays) floats written outside")
+        // The plain convolution and pool add the same floats in the same order.
+        let separate = Self.convolutionThenPool(
+          c, weights: weights, bias: bias, slopes: slopes, instructions: instructions,
+          input: padded, rowStride: inStride, planeStride: inPlane)
+        var equal = true
+        for o in 0..<c.outputs {
+          for y in 0..<poolH {
+            for x in 0..<poolW {
+              equal =
+                equal
+                && output[o * outPlane + y * outStride + x] == separate[(o * poolH + y) * poolW + x]
+            }
+          }
+        }
+        #expect(equal, "\(instructions), fill \(fill): not the plain convolution and pool's floats")
       }
+    }
+  }
+
+  /// `PlanarConvolution.run` and `planarMaxPool2Ceil` of `c` on `input` (laid out as given):
+  /// `[outputs][pooled rows][pooled columns]`.
+  static func convolutionThenPool(
+    _ c: Case, weights: [Float], bias: [Float], slopes: [Float]?,
+    instructions: PlanarInstructions, input: [Float], rowStride: Int, planeStride: Int
+  ) -> [Float] {
+    let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
+    let (poolH, poolW) = ((outH + 1) / 2, (outW + 1) / 2)
+    let conv = PlanarConvolution(
+      weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
+      inputChannels: c.inputs, kernel: c.kernel, instructions: instructions)
+    let mapStride = PlanarLayout.rowStride(width: outW + 1)
+    var map = [Float](repeating: 0, count: c.outputs * outH * mapStride + PlanarLayout.slack)
+    let poolStride = PlanarLayout.rowStride(width: poolW)
+    var pooled = [Float](repeating: 0, count: c.outputs * poolH * poolStride + PlanarLayout.slack)
+    input.withUnsafeBufferPointer { input in
+      map.withUnsafeMutableBufferPointer { map in
+        pooled.withUnsafeMutableBufferPointer { pooled in
+          conv.run(
+            input.baseAddress!, rowStride: rowStride, planeStride: planeStride,
+            outputHeight: outH, outputWidth: outW, into: map.baseAddress!,
+            outputRowStride: mapStride, outputPlaneStride: outH * mapStride)
+          planarMaxPool2Ceil(
+            map.baseAddress!, channels: c.outputs, height: outH, width: outW,
+            rowStride: mapStride, planeStride: outH * mapStride, into: pooled.baseAddress!,
+            outputRowStride: poolStride, outputPlaneStride: poolH * poolStride,
+            instructions: instructions)
+        }
+      }
+    }
+    return (0..<c.outputs * poolH * poolW).map { i in
+      let (o, y, x) = (i / (poolH * poolW), i / poolW % poolH, i % poolW)
+      return pooled[(o * poolH + y) * poolStride + x]
     }
   }
 
