@@ -34,30 +34,43 @@ int emocl_planar_isa(void) {
 static int block_limit(int isa) { return isa == 2 ? 12 : 6; }
 
 /// The size of block `b` when `channels` are shared as evenly as possible among the fewest
-/// blocks of at most `block_limit(isa)`.
-static int block_size(int channels, int isa, int b) {
-  int limit = block_limit(isa);
+/// blocks of at most `limit`.
+static int limited_block_size(int channels, int limit, int b) {
   int blocks = (channels + limit - 1) / limit;
   return channels / blocks + (b < channels % blocks ? 1 : 0);
 }
 
-static int block_count(int channels, int isa) {
-  int limit = block_limit(isa);
-  return (channels + limit - 1) / limit;
+static int limited_block_count(int channels, int limit) { return (channels + limit - 1) / limit; }
+
+/// The size of block `b` when `channels` are shared as evenly as possible among the fewest
+/// blocks of at most `block_limit(isa)`.
+static int block_size(int channels, int isa, int b) {
+  return limited_block_size(channels, block_limit(isa), b);
 }
 
-void emocl_planar_pack(const float *weights, int outChannels, int inChannels, int kernel, int isa,
-                       float *packed) {
+static int block_count(int channels, int isa) {
+  return limited_block_count(channels, block_limit(isa));
+}
+
+/// `[outChannels][inChannels][kernel][kernel]` into blocks of at most `limit` output channels,
+/// each `[inChannels][kernel·kernel][block]`.
+static void pack_blocks(const float *weights, int outChannels, int inChannels, int kernel,
+                        int limit, float *packed) {
   int taps = kernel * kernel;
   int first = 0;
-  for (int b = 0; b < block_count(outChannels, isa); b++) {
-    int size = block_size(outChannels, isa, b);
+  for (int b = 0; b < limited_block_count(outChannels, limit); b++) {
+    int size = limited_block_size(outChannels, limit, b);
     for (int ci = 0; ci < inChannels; ci++)
       for (int t = 0; t < taps; t++)
         for (int c = 0; c < size; c++)
           *packed++ = weights[((long)(first + c) * inChannels + ci) * taps + t];
     first += size;
   }
+}
+
+void emocl_planar_pack(const float *weights, int outChannels, int inChannels, int kernel, int isa,
+                       float *packed) {
+  pack_blocks(weights, outChannels, inChannels, kernel, block_limit(isa), packed);
 }
 
 // One tile (`NV` vectors of `VT`, `L` lanes each, from `in`/`out` at the tile's first column)
@@ -465,6 +478,206 @@ void emocl_planar_max_pool2_ceil(int isa, float *in, long inRowStride, long inPl
               outPlaneStride);
 }
 
+// Convolution fused with the 2×2 ceil-mode max pool (emocl_planar_conv_pool2). A tile is two
+// convolution rows (a pooled row's pair) × 2 vectors of L columns × a block of up to 6 output
+// channels, so a 32-column tile runs as one AVX-512 tile or two AVX2 halves. AVX-512 keeps both
+// rows' sums in registers (2 × 2 × 6 = 24 accumulators): for each tap, the 2 vectors of each
+// row are loaded and each channel's weight is broadcast once into 4 multiply-adds (the plain
+// kernel's 2), which makes the fused layer faster than the plain convolution alone. AVX2 has
+// room for one row's sums only (2 × 6 = 12 of 16 registers), so its tile runs the plain
+// kernel's loop for each row in turn, the first row's PReLU outputs waiting on the stack.
+// Either way each row's sums are added in the plain kernel's order (same floats). Then per
+// channel: PReLU on each of the 4 vectors (before any maximum: with a negative slope PReLU is
+// not monotonic), the maximum of the two rows, with an odd width column `width` (paired with
+// the last valid one) replaced by −∞, the maximum of even and odd lanes: L pooled columns,
+// stored. Only that column is clipped: the others past the width pair among themselves into
+// pooled columns past the pooled width, and hold values computed from the input's extra columns
+// (finite, as the plain kernels' extra columns), never −∞. With an odd height the last pooled
+// row is one convolution row (`TWO` 0): it reads K input rows, as the plain convolution of that
+// row does.
+
+/// Output channels of a fused tile (the same for both instruction sets; `isa` leaves room for
+/// them to differ, as the plain kernel's do).
+static int pool_block_limit(int isa) { return 6; }
+
+void emocl_planar_pack_conv_pool2(const float *weights, int outChannels, int inChannels,
+                                  int kernel, int isa, float *packed) {
+  pack_blocks(weights, outChannels, inChannels, kernel, pool_block_limit(isa), packed);
+}
+
+typedef int i16v __attribute__((vector_size(64)));
+typedef int i8v __attribute__((vector_size(32)));
+
+// One tile for a block of `CB` channels, `K × K` kernel, `TWO` convolution rows (1 or 2): `in`
+// at the first row's first input column, `w` at the block's packed weights, `out` at the block's
+// first channel, the pooled row and the tile's first pooled column. `clip` is NULL or 4 vectors
+// of bits: 2 masks of the columns kept, then 2 vectors with −∞ in the lanes not kept.
+// `SEQ` 0 keeps both rows' sums in registers (2 × 2 × CB): each tap's weights are broadcast
+// once for 4 vectors. `SEQ` 1 (AVX2, whose 16 registers cannot hold more than one row of 6
+// channels' sums and its inputs) computes the rows one after the other, as the plain kernel
+// does, the first row's PReLU outputs waiting on the stack (in L1) for the second's. (AVX2 with
+// both rows of 3 channels in registers measured no faster than the plain convolution and pool,
+// the compiler spilling; with 2 channels about as fast as `SEQ`, in more blocks.)
+#define EMOCL_DEFINE_CONV_POOL(SFX, TGT, VT, VI, L, CBMAX, SEQ, VMAX, VMIN)                      \
+  __attribute__((target(TGT))) EMOCL_INLINE VT prelu_##SFX(VT a, const float *slope, int c) {    \
+    if (!slope) return a;                                                                        \
+    VT zero = (VT){0};                                                                           \
+    return (VT)VMAX(a, zero) + (VT)VMIN(a, zero) * slope[c];                                     \
+  }                                                                                              \
+  __attribute__((target(TGT))) EMOCL_INLINE void conv_pool_tile_##SFX(                           \
+      const float *in, long irs, long ips, int cin, const int K, const float *w,                 \
+      const float *bias, const float *slope, const int CB, const int TWO, const int *clip,       \
+      float *out, long ops) {                                                                    \
+    VT rows[2][2][CBMAX]; /* PReLU outputs, [row][vector][channel] */                            \
+    if (SEQ) {                                                                                   \
+      _Pragma("nounroll") for (int r = 0; r < 1 + TWO; r++) {                                    \
+        VT acc[2][CBMAX];                                                                        \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) acc[v][c] = (VT){0} + bias[c];           \
+        }                                                                                        \
+        const float *wc = w;                                                                     \
+        for (int ci = 0; ci < cin; ci++) {                                                       \
+          const float *plane = in + ci * ips + r * irs;                                          \
+          _Pragma("unroll") for (int ky = 0; ky < K; ky++) {                                     \
+            _Pragma("unroll") for (int kx = 0; kx < K; kx++) {                                   \
+              VT x[2];                                                                           \
+              _Pragma("unroll") for (int v = 0; v < 2; v++) x[v] =                               \
+                  load_##SFX(plane + ky * irs + kx + v * L);                                     \
+              _Pragma("unroll") for (int c = 0; c < CB; c++) {                                   \
+                float s = wc[c];                                                                 \
+                _Pragma("unroll") for (int v = 0; v < 2; v++) acc[v][c] += x[v] * s;             \
+              }                                                                                  \
+              wc += CB;                                                                          \
+            }                                                                                    \
+          }                                                                                      \
+        }                                                                                        \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) rows[r][v][c] =                          \
+              prelu_##SFX(acc[v][c], slope, c);                                                  \
+        }                                                                                        \
+      }                                                                                          \
+    } else {                                                                                     \
+      VT acc[2][2][CBMAX];                                                                       \
+      _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                      \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) acc[r][v][c] = (VT){0} + bias[c];        \
+        }                                                                                        \
+      }                                                                                          \
+      const float *wc = w;                                                                       \
+      for (int ci = 0; ci < cin; ci++) {                                                         \
+        const float *plane = in + ci * ips;                                                      \
+        _Pragma("unroll") for (int ky = 0; ky < K; ky++) {                                       \
+          /* Hidden from the compiler, which would otherwise keep (and spill) the second */      \
+          /* row's vectors for the next tap row's first instead of loading them again. */        \
+          const float *row = plane + ky * irs;                                                   \
+          __asm__ volatile("" : "+r"(row));                                                      \
+          _Pragma("unroll") for (int kx = 0; kx < K; kx++) {                                     \
+            VT x[2][2];                                                                          \
+            _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                \
+              _Pragma("unroll") for (int v = 0; v < 2; v++) x[r][v] =                            \
+                  load_##SFX(row + r * irs + kx + v * L);                                        \
+            }                                                                                    \
+            _Pragma("unroll") for (int c = 0; c < CB; c++) {                                     \
+              float s = wc[c];                                                                   \
+              _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                              \
+                _Pragma("unroll") for (int v = 0; v < 2; v++) acc[r][v][c] += x[r][v] * s;       \
+              }                                                                                  \
+            }                                                                                    \
+            wc += CB;                                                                            \
+          }                                                                                      \
+        }                                                                                        \
+      }                                                                                          \
+      _Pragma("unroll") for (int r = 0; r < 1 + TWO; r++) {                                      \
+        _Pragma("unroll") for (int c = 0; c < CB; c++) {                                         \
+          _Pragma("unroll") for (int v = 0; v < 2; v++) rows[r][v][c] =                          \
+              prelu_##SFX(acc[r][v][c], slope, c);                                               \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+    _Pragma("unroll") for (int c = 0; c < CB; c++) {                                             \
+      VT p[2];                                                                                   \
+      _Pragma("unroll") for (int v = 0; v < 2; v++) {                                            \
+        VT m = TWO ? (VT)VMAX(rows[0][v][c], rows[1][v][c]) : rows[0][v][c];                     \
+        if (clip) {                                                                              \
+          VI keep, fill;                                                                         \
+          memcpy(&keep, clip + v * L, sizeof keep);                                              \
+          memcpy(&fill, clip + (2 + v) * L, sizeof fill);                                        \
+          m = (VT)(((VI)m & keep) | fill);                                                       \
+        }                                                                                        \
+        p[v] = m;                                                                                \
+      }                                                                                          \
+      store_##SFX(out + c * ops, (VT)VMAX(even_##SFX(p[0], p[1]), odd_##SFX(p[0], p[1])));       \
+    }                                                                                            \
+  }
+
+EMOCL_DEFINE_CONV_POOL(avx512, "avx512f,fma", v16, i16v, 16, 6, 0, _mm512_max_ps, _mm512_min_ps)
+EMOCL_DEFINE_CONV_POOL(avx2, "avx2,fma", v8, i8v, 8, 6, 1, _mm256_max_ps, _mm256_min_ps)
+
+// Cases by kernel, row count and block size: `KT` is K · 2 + TWO.
+#define EMOCL_PCASE(SFX, KT, CB)                                                                 \
+  case (KT) * 16 + (CB):                                                                         \
+    conv_pool_tile_##SFX(ip, irs, ips, cin, (KT) / 2, w, b, s, CB, (KT) % 2, clip, op, ops);     \
+    break;
+#define EMOCL_PCASES6(SFX, KT) EMOCL_FOR_BLOCKS6(EMOCL_PCASE, SFX, KT)
+
+// The whole fused layer: pooled rows (pairs of convolution rows), then tiles of 2L convolution
+// columns (L pooled ones), then blocks of output channels.
+#define EMOCL_DEFINE_CONV_POOL_LAYER(SFX, TGT, L, CASES)                                         \
+  __attribute__((target(TGT))) static void conv_pool_##SFX(                                      \
+      const float *in, long irs, long ips, int cin, int kernel, const float *packed,             \
+      const float *bias, const float *slope, int cout, int convH, int convW, float *out,         \
+      long ors, long ops) {                                                                      \
+    const int isa = (L) == 16 ? 2 : 1;                                                           \
+    int limit = pool_block_limit(isa), blocks = limited_block_count(cout, limit);                \
+    long taps = (long)kernel * kernel;                                                           \
+    /* An odd width's last window: column convW (in the last tile, from `last` on) to −∞. */     \
+    int last = (convW - 1) / (2 * (L)) * (2 * (L));                                              \
+    int lastClip[4 * (L)];                                                                       \
+    float lowest = -__builtin_inff();                                                            \
+    for (int j = 0; j < 2 * (L); j++) {                                                          \
+      int past = last + j == convW;                                                              \
+      lastClip[j] = past ? 0 : -1;                                                               \
+      lastClip[2 * (L) + j] = 0;                                                                 \
+      if (past) memcpy(&lastClip[2 * (L) + j], &lowest, sizeof lowest);                          \
+    }                                                                                            \
+    for (int py = 0; py < (convH + 1) / 2; py++) {                                               \
+      int two = 2 * py + 1 < convH;                                                              \
+      for (int x = 0; x < convW; x += 2 * (L)) {                                                 \
+        const float *ip = in + 2 * py * irs + x;                                                 \
+        const int *clip = x == last && convW % 2 ? lastClip : 0;                                 \
+        const float *w = packed;                                                                 \
+        int first = 0;                                                                           \
+        for (int k = 0; k < blocks; k++) {                                                       \
+          int size = limited_block_size(cout, limit, k);                                         \
+          float *op = out + first * ops + py * ors + x / 2;                                      \
+          const float *b = bias + first;                                                         \
+          const float *s = slope ? slope + first : 0;                                            \
+          switch ((kernel * 2 + two) * 16 + size) {                                              \
+            CASES(SFX, 2) CASES(SFX, 3) CASES(SFX, 6) CASES(SFX, 7) default : break;             \
+          }                                                                                      \
+          w += cin * taps * size;                                                                \
+          first += size;                                                                         \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+  }
+
+EMOCL_DEFINE_CONV_POOL_LAYER(avx512, "avx512f,fma", 16, EMOCL_PCASES6)
+EMOCL_DEFINE_CONV_POOL_LAYER(avx2, "avx2,fma", 8, EMOCL_PCASES6)
+
+void emocl_planar_conv_pool2(int isa, const float *in, long inRowStride, long inPlaneStride,
+                             int inChannels, int kernel, const float *packed, const float *bias,
+                             const float *slope, int outChannels, int convHeight, int convWidth,
+                             float *out, long outRowStride, long outPlaneStride) {
+  if (convHeight <= 0 || convWidth <= 0) return;
+  if (isa == 2)
+    conv_pool_avx512(in, inRowStride, inPlaneStride, inChannels, kernel, packed, bias, slope,
+                     outChannels, convHeight, convWidth, out, outRowStride, outPlaneStride);
+  else if (isa == 1)
+    conv_pool_avx2(in, inRowStride, inPlaneStride, inChannels, kernel, packed, bias, slope,
+                   outChannels, convHeight, convWidth, out, outRowStride, outPlaneStride);
+}
+
 #else
 
 int emocl_planar_isa(void) { return 0; }
@@ -485,5 +698,11 @@ void emocl_planar_conv_winograd(int isa, const float *in, long inRowStride, long
                                 int outWidth, float *out, long outRowStride,
                                 long outPlaneStride, float *scratch) {}
 long emocl_planar_winograd_scratch(int inChannels) { return 0; }
+void emocl_planar_pack_conv_pool2(const float *weights, int outChannels, int inChannels,
+                                  int kernel, int isa, float *packed) {}
+void emocl_planar_conv_pool2(int isa, const float *in, long inRowStride, long inPlaneStride,
+                             int inChannels, int kernel, const float *packed, const float *bias,
+                             const float *slope, int outChannels, int convHeight, int convWidth,
+                             float *out, long outRowStride, long outPlaneStride) {}
 
 #endif

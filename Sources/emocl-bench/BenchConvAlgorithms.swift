@@ -82,6 +82,13 @@ struct BenchConvAlgorithms: ParsableCommand {
               format: " planar-winograd-%@ %.3f ms", "\(instructions)",
               planarTime(shape, instructions, winograd: true))
           }
+          // P-Net's first layer and its pool: one after the other, and fused.
+          if shape.name.hasPrefix("pnet1") {
+            line += String(
+              format: " planar-conv+pool-%@ %.3f ms planar-fused-%@ %.3f ms", "\(instructions)",
+              planarPooledTime(shape, instructions, fused: false), "\(instructions)",
+              planarPooledTime(shape, instructions, fused: true))
+          }
         } else if !shape.name.hasPrefix("pnet") {
           line += String(
             format: " pixel-major-%@ %.3f ms", "\(instructions)",
@@ -126,6 +133,57 @@ struct BenchConvAlgorithms: ParsableCommand {
             x.baseAddress!, rowStride: inStride, planeStride: shape.height * inStride,
             outputHeight: outH, outputWidth: outW, into: y.baseAddress!,
             outputRowStride: outStride, outputPlaneStride: outH * outStride)
+        }
+      }
+    }
+  }
+
+  /// ``PlanarConvolution`` (direct, with PReLU) and a 2×2 ceil-mode max pool on `shape` (batch
+  /// 1), as P-Net's first layer runs: the convolution into a full-size map and then
+  /// ``planarMaxPool2Ceil(_:channels:height:width:rowStride:planeStride:into:outputRowStride:outputPlaneStride:instructions:)``,
+  /// or (`fused`) ``PlanarConvolution/runPooled(_:rowStride:planeStride:convolutionHeight:convolutionWidth:into:outputRowStride:outputPlaneStride:)``.
+  func planarPooledTime(_ shape: Shape, _ instructions: PlanarInstructions, fused: Bool)
+    -> Double
+  {
+    let conv = PlanarConvolution(
+      weights: [Float](
+        repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
+      bias: [Float](repeating: 0, count: shape.outputs),
+      slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
+      inputChannels: shape.channels, kernel: shape.kernel, instructions: instructions,
+      pooled: fused)
+    let (outH, outW) = (shape.height - shape.kernel + 1, shape.width - shape.kernel + 1)
+    let (poolH, poolW) = ((outH + 1) / 2, (outW + 1) / 2)
+    let (inStride, outStride, poolStride) = (
+      PlanarLayout.rowStride(width: shape.width), PlanarLayout.rowStride(width: outW + 1),
+      PlanarLayout.rowStride(width: poolW)
+    )
+    let x = [Float](
+      repeating: 0.5, count: shape.channels * shape.height * inStride + PlanarLayout.slack)
+    var y = [Float](
+      repeating: 0, count: fused ? 0 : shape.outputs * outH * outStride + PlanarLayout.slack)
+    var z = [Float](repeating: 0, count: shape.outputs * poolH * poolStride + PlanarLayout.slack)
+    return timed {
+      x.withUnsafeBufferPointer { x in
+        z.withUnsafeMutableBufferPointer { z in
+          if fused {
+            conv.runPooled(
+              x.baseAddress!, rowStride: inStride, planeStride: shape.height * inStride,
+              convolutionHeight: outH, convolutionWidth: outW, into: z.baseAddress!,
+              outputRowStride: poolStride, outputPlaneStride: poolH * poolStride)
+            return
+          }
+          y.withUnsafeMutableBufferPointer { y in
+            conv.run(
+              x.baseAddress!, rowStride: inStride, planeStride: shape.height * inStride,
+              outputHeight: outH, outputWidth: outW, into: y.baseAddress!,
+              outputRowStride: outStride, outputPlaneStride: outH * outStride)
+            planarMaxPool2Ceil(
+              y.baseAddress!, channels: shape.outputs, height: outH, width: outW,
+              rowStride: outStride, planeStride: outH * outStride, into: z.baseAddress!,
+              outputRowStride: poolStride, outputPlaneStride: poolH * poolStride,
+              instructions: instructions)
+          }
         }
       }
     }

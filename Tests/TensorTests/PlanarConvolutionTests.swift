@@ -1,10 +1,10 @@
 import Tensor
 import Testing
 
-/// `PlanarConvolution` and `planarMaxPool2Ceil` under every instruction set this CPU runs,
-/// against a double-precision convolution and a plain maximum of the same values, on maps whose
-/// widths are not multiples of the 32-column tile and whose row strides and slack hold values
-/// the kernels must not mix into valid outputs.
+/// `PlanarConvolution` (alone and fused with its pool) and `planarMaxPool2Ceil` under every
+/// instruction set this CPU runs, against a double-precision convolution and a plain maximum of
+/// the same values, on maps whose widths are not multiples of the 32-column tile and whose row
+/// strides and slack hold values the kernels must not mix into valid outputs.
 @Suite(.enabled(if: PlanarInstructions.best != nil, "this CPU has neither AVX2 nor AVX-512"))
 struct PlanarConvolutionTests {
   struct Case: Sendable, CustomTestStringConvertible {
@@ -118,6 +118,154 @@ struct PlanarConvolutionTests {
       }
     }
     return (worst, scale)
+  }
+
+  /// Convolution output sizes (input minus 2, or minus 0 for 1×1 kernels) with odd and even
+  /// heights (1 to 11) and widths below a tile (1, 2, 31), at one (32), past one and at several
+  /// (33, 63, 64, 65, 573); one fused block of up to 6 channels (3, 5, 6) or two (7, 10, 12);
+  /// PReLU with slopes of both signs, and none.
+  static let pooledCases = [
+    Case(inputs: 3, outputs: 10, kernel: 3, height: 3, width: 3, prelu: true),
+    Case(inputs: 3, outputs: 10, kernel: 3, height: 4, width: 4, prelu: true),
+    Case(inputs: 3, outputs: 10, kernel: 3, height: 7, width: 33, prelu: true),
+    Case(inputs: 3, outputs: 6, kernel: 3, height: 8, width: 34, prelu: false),
+    Case(inputs: 2, outputs: 10, kernel: 3, height: 5, width: 35, prelu: true),
+    Case(inputs: 3, outputs: 10, kernel: 3, height: 6, width: 65, prelu: false),
+    Case(inputs: 1, outputs: 3, kernel: 3, height: 9, width: 66, prelu: true),
+    Case(inputs: 3, outputs: 12, kernel: 3, height: 4, width: 67, prelu: true),
+    Case(inputs: 3, outputs: 10, kernel: 3, height: 13, width: 575, prelu: true),
+    Case(inputs: 4, outputs: 7, kernel: 3, height: 12, width: 96, prelu: true),
+    Case(inputs: 3, outputs: 5, kernel: 1, height: 5, width: 33, prelu: true),
+    Case(inputs: 4, outputs: 7, kernel: 1, height: 6, width: 64, prelu: false),
+  ]
+
+  /// `runPooled` against the double-precision convolution, PReLU and then the clipped 2×2
+  /// maximum. The input's extra columns, an extra row under each plane and the slack hold ±1e6
+  /// (both signs, so that whatever the weights' signs some sums that read them come out far
+  /// above every valid one); the output is NaN outside the pooled planes and must stay so past
+  /// the pooled width rounded up to 16, under each plane and in the slack.
+  @Test(arguments: pooledCases)
+  func fusedPoolMatchesConvolutionThenPool(_ c: Case) {
+    let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
+    let (poolH, poolW) = ((outH + 1) / 2, (outW + 1) / 2)
+    let taps = c.kernel * c.kernel
+    let weights = ConvolutionReference.values(c.outputs * c.inputs * taps, seed: 11)
+    let bias = ConvolutionReference.values(c.outputs, seed: 12)
+    let slopes = c.prelu ? ConvolutionReference.values(c.outputs, seed: 13) : nil
+    let input = ConvolutionReference.values(c.inputs * c.height * c.width, seed: 14, scale: 2)
+    let conv = ConvolutionReference.convolution(
+      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
+      slopes: slopes, kernel: c.kernel)
+    var expected = [Double](repeating: -.infinity, count: c.outputs * poolH * poolW)
+    for o in 0..<c.outputs {
+      for y in 0..<outH {
+        for x in 0..<outW {
+          let at = (o * poolH + y / 2) * poolW + x / 2
+          expected[at] = max(expected[at], conv[(o * outH + y) * outW + x])
+        }
+      }
+    }
+    if let slopes {  // the reference must differ from pooling before the PReLU
+      #expect(slopes.contains { $0 < 0 } && slopes.contains { $0 > 0 })
+    }
+    let inStride = PlanarLayout.rowStride(width: c.width) + 32
+    let inPlane = (c.height + 1) * inStride
+    let outStride = PlanarLayout.rowStride(width: poolW) + 32
+    let outPlane = (poolH + 1) * outStride
+    let written = (poolW + 15) / 16 * 16
+    for instructions in PlanarInstructions.supported {
+      let fused = PlanarConvolution(
+        weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
+        inputChannels: c.inputs, kernel: c.kernel, instructions: instructions, pooled: true)
+      for fill: Float in [1e6, -1e6] {
+        var padded = [Float](repeating: fill, count: c.inputs * inPlane + PlanarLayout.slack)
+        for i in 0..<c.inputs {
+          for y in 0..<c.height {
+            for x in 0..<c.width {
+              padded[i * inPlane + y * inStride + x] = input[(i * c.height + y) * c.width + x]
+            }
+          }
+        }
+        var output = [Float](repeating: .nan, count: c.outputs * outPlane + PlanarLayout.slack)
+        padded.withUnsafeBufferPointer { input in
+          output.withUnsafeMutableBufferPointer { output in
+            fused.runPooled(
+              input.baseAddress!, rowStride: inStride, planeStride: inPlane,
+              convolutionHeight: outH, convolutionWidth: outW, into: output.baseAddress!,
+              outputRowStride: outStride, outputPlaneStride: outPlane)
+          }
+        }
+        var worst = 0.0
+        var strays = 0
+        for o in 0..<c.outputs {
+          for y in 0...poolH {
+            for x in 0..<outStride {
+              let got = output[o * outPlane + y * outStride + x]
+              if y < poolH, x < poolW {
+                let difference = abs(Double(got) - expected[(o * poolH + y) * poolW + x])
+                worst = difference <= worst ? worst : difference  // NaN counts as the worst
+              } else if y == poolH || x >= written {
+                strays += got.isNaN ? 0 : 1
+              }
+            }
+          }
+        }
+        strays += output[(c.outputs * outPlane)...].filter { !$0.isNaN }.count
+        #expect(worst < 1e-4, "\(instructions), fill \(fill): largest difference \(worst)")
+        #expect(strays == 0, "\(instructions), fill \(fill): \(strays) floats written outside")
+        // The plain convolution and pool add the same floats in the same order.
+        let separate = Self.convolutionThenPool(
+          c, weights: weights, bias: bias, slopes: slopes, instructions: instructions,
+          input: padded, rowStride: inStride, planeStride: inPlane)
+        var equal = true
+        for o in 0..<c.outputs {
+          for y in 0..<poolH {
+            for x in 0..<poolW {
+              equal =
+                equal
+                && output[o * outPlane + y * outStride + x] == separate[(o * poolH + y) * poolW + x]
+            }
+          }
+        }
+        #expect(equal, "\(instructions), fill \(fill): not the plain convolution and pool's floats")
+      }
+    }
+  }
+
+  /// `PlanarConvolution.run` and `planarMaxPool2Ceil` of `c` on `input` (laid out as given):
+  /// `[outputs][pooled rows][pooled columns]`.
+  static func convolutionThenPool(
+    _ c: Case, weights: [Float], bias: [Float], slopes: [Float]?,
+    instructions: PlanarInstructions, input: [Float], rowStride: Int, planeStride: Int
+  ) -> [Float] {
+    let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
+    let (poolH, poolW) = ((outH + 1) / 2, (outW + 1) / 2)
+    let conv = PlanarConvolution(
+      weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
+      inputChannels: c.inputs, kernel: c.kernel, instructions: instructions)
+    let mapStride = PlanarLayout.rowStride(width: outW + 1)
+    var map = [Float](repeating: 0, count: c.outputs * outH * mapStride + PlanarLayout.slack)
+    let poolStride = PlanarLayout.rowStride(width: poolW)
+    var pooled = [Float](repeating: 0, count: c.outputs * poolH * poolStride + PlanarLayout.slack)
+    input.withUnsafeBufferPointer { input in
+      map.withUnsafeMutableBufferPointer { map in
+        pooled.withUnsafeMutableBufferPointer { pooled in
+          conv.run(
+            input.baseAddress!, rowStride: rowStride, planeStride: planeStride,
+            outputHeight: outH, outputWidth: outW, into: map.baseAddress!,
+            outputRowStride: mapStride, outputPlaneStride: outH * mapStride)
+          planarMaxPool2Ceil(
+            map.baseAddress!, channels: c.outputs, height: outH, width: outW,
+            rowStride: mapStride, planeStride: outH * mapStride, into: pooled.baseAddress!,
+            outputRowStride: poolStride, outputPlaneStride: poolH * poolStride,
+            instructions: instructions)
+        }
+      }
+    }
+    return (0..<c.outputs * poolH * poolW).map { i in
+      let (o, y, x) = (i / (poolH * poolW), i / poolW % poolH, i % poolW)
+      return pooled[(o * poolH + y) * poolStride + x]
+    }
   }
 
   @Test(arguments: [(5, 9), (6, 8), (1, 1), (7, 65), (4, 64), (3, 33)])

@@ -75,4 +75,27 @@ void emocl_planar_max_pool2_ceil(int isa, float *in, long inRowStride, long inPl
                                  int channels, int inHeight, int inWidth, float *out,
                                  long outRowStride, long outPlaneStride);
 
+/// The floats `emocl_planar_pack_conv_pool2` writes: outChannels · inChannels · kernel · kernel.
+/// The same layout as `emocl_planar_pack` (per block, `[inChannels][kernel·kernel][block]`) with
+/// the fused kernel's blocks: at most 6 output channels with either instruction set (AVX-512's
+/// tiles hold two rows of sums).
+void emocl_planar_pack_conv_pool2(const float *weights, int outChannels, int inChannels,
+                                  int kernel, int isa, float *packed);
+
+/// `emocl_planar_conv` (valid `kernel × kernel`, 1 or 3, + `bias`, + PReLU unless `slope` is
+/// NULL) of `convHeight × convWidth` outputs, followed at once by `emocl_planar_max_pool2_ceil`'s
+/// pool (PReLU before the maximum): only the `(convHeight + 1) / 2 × (convWidth + 1) / 2` pooled
+/// planes are written, the convolution's go no further than a tile (registers; with AVX2, one
+/// row of the tile on the stack). The same floats as the two
+/// kernels one after the other (each sum in the same order). `packed` comes from
+/// `emocl_planar_pack_conv_pool2` with the same `isa`. Reads as the plain convolution of
+/// `convHeight` rows does (input rows `convHeight + kernel − 1`, the file's column contract, the
+/// input untouched); writes pooled columns up to the pooled width rounded up to 16 (the output's
+/// row stride must be at least the pooled width rounded up to 32, as for any map), where columns
+/// past the pooled width hold values computed from the input's extra columns.
+void emocl_planar_conv_pool2(int isa, const float *in, long inRowStride, long inPlaneStride,
+                             int inChannels, int kernel, const float *packed, const float *bias,
+                             const float *slope, int outChannels, int convHeight, int convWidth,
+                             float *out, long outRowStride, long outPlaneStride);
+
 #endif

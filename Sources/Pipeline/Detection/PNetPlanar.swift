@@ -2,11 +2,12 @@ import NeuralNet
 import Tensor
 
 /// facenet-pytorch's P-Net in floats on planar bands, layer after layer with CKernels' planar
-/// kernels (``PlanarConvolution``, ``planarMaxPool2Ceil(_:channels:height:width:rowStride:planeStride:into:outputRowStride:outputPlaneStride:instructions:)``):
+/// kernels (``PlanarConvolution``, with its pool fused in ``PlanarConvolution/runPooled(_:rowStride:planeStride:convolutionHeight:convolutionWidth:into:outputRowStride:outputPlaneStride:)``):
 /// conv 3×3 3→10 + PReLU, 2×2 max pool (ceil), conv 3×3 10→16 + PReLU, conv 3×3 16→32 + PReLU,
-/// conv 1×1 32→6 (conv2 and conv3 by Winograd F(2×2, 3×3)). The same numbers as the network's
-/// generic layers up to rounding (the order of the sums, Winograd's transforms), in about half
-/// their time on the machine measured (README, "The detector's own kernels").
+/// conv 1×1 32→6 (conv1 fused with the pool, so that its full-size output never goes to memory;
+/// conv2 and conv3 by Winograd F(2×2, 3×3)). The same numbers as the network's generic layers up
+/// to rounding (the order of the sums, Winograd's transforms), in about half their time on the
+/// machine measured (README, "The detector's own kernels").
 ///
 /// Bands and every map in between are laid out as ``PlanarLayout`` says (rows padded to 32
 /// columns); a band of `rows × width` gives six planes of `((rows − 1)/2 − 4) × ((width −
@@ -31,18 +32,22 @@ struct PNetPlanar: Sendable {
     self.instructions = instructions
     func conv(
       _ index: Int, _ inputs: Int, _ outputs: Int, _ kernel: Int, prelu: Bool,
-      winograd: Bool = false
+      winograd: Bool = false, pooled: Bool = false
     ) throws -> PlanarConvolution {
       PlanarConvolution(
         weights: try parameter("\(index).weight"), bias: try parameter("\(index).bias"),
         slopes: prelu ? try parameter("\(index + 1).weight") : nil, outputChannels: outputs,
-        inputChannels: inputs, kernel: kernel, instructions: instructions, winograd: winograd)
+        inputChannels: inputs, kernel: kernel, instructions: instructions, winograd: winograd,
+        pooled: pooled)
     }
     // Winograd F(2×2, 3×3) where it is faster (emocl-bench conv-algorithms, one thread, Ice
     // Lake): conv2 on a band 0.21 ms against 0.28 direct (AVX-512; AVX2 0.28 against 0.33),
     // conv3 0.52 against 0.73 (AVX2 0.69 against 0.98); not conv1, whose 3 input channels
     // leave the input transform too few multiply-adds to pay for (0.35 against 0.32).
-    conv1 = try conv(0, 3, 10, 3, prelu: true)
+    // conv1 fused with the pool (conv-algorithms' planar-fused against planar-conv+pool, on a
+    // band, 5 runs on a busy 2-core VM: 0.22–0.28 ms against 0.33–0.43 with AVX-512, 0.55–0.63
+    // against 0.57–0.63 with AVX2).
+    conv1 = try conv(0, 3, 10, 3, prelu: true, pooled: true)
     conv2 = try conv(3, 10, 16, 3, prelu: true, winograd: true)
     conv3 = try conv(5, 16, 32, 3, prelu: true, winograd: true)
     conv4 = try conv(7, 32, 6, 1, prelu: false)
@@ -98,10 +103,10 @@ struct PNetPlanar: Sendable {
   /// The sizes, row strides and places in the scratch of a band's maps.
   private struct Maps {
     let h1: Int, w1: Int, h2: Int, w2: Int, h3: Int, w3: Int, h4: Int, w4: Int
-    let s1: Int, s2: Int, s3: Int, s4: Int
-    let m1: UnsafeMutablePointer<Float>, m2: UnsafeMutablePointer<Float>
-    let m3: UnsafeMutablePointer<Float>, m4: UnsafeMutablePointer<Float>
-    let m5: UnsafeMutablePointer<Float>
+    let s2: Int, s3: Int, s4: Int
+    /// The pooled conv1 (conv1's own output stays in registers), conv2's, conv3's, conv4's.
+    let m2: UnsafeMutablePointer<Float>, m3: UnsafeMutablePointer<Float>
+    let m4: UnsafeMutablePointer<Float>, m5: UnsafeMutablePointer<Float>
     let inStride: Int
     let rows: Int
 
@@ -112,15 +117,11 @@ struct PNetPlanar: Sendable {
       (h3, w3) = (h2 - 2, w2 - 2)
       (h4, w4) = (h3 - 2, w3 - 2)
       inStride = PlanarLayout.rowStride(width: width)
-      s1 = PlanarLayout.rowStride(width: w1 + 1)
       (s2, s3, s4) = (
         PlanarLayout.rowStride(width: w2), PlanarLayout.rowStride(width: max(w3, 1)),
         PlanarLayout.rowStride(width: max(w4, 1))
       )
-      let sizes = [
-        10 * h1 * s1, 10 * h2 * s2, 16 * max(h3, 0) * s3, 32 * max(h4, 0) * s4,
-        6 * max(h4, 0) * s4,
-      ]
+      let sizes = [10 * h2 * s2, 16 * max(h3, 0) * s3, 32 * max(h4, 0) * s4, 6 * max(h4, 0) * s4]
       let slack = PlanarLayout.slack
       let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
       var pointers: [UnsafeMutablePointer<Float>] = []
@@ -129,20 +130,18 @@ struct PNetPlanar: Sendable {
         pointers.append(base + at)
         at += size + slack
       }
-      (m1, m2, m3, m4, m5) = (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4])
+      (m2, m3, m4, m5) = (pointers[0], pointers[1], pointers[2], pointers[3])
     }
   }
 
-  /// conv1 + PReLU, pool, conv2 + PReLU of `band` into `maps.m3`.
+  /// conv1 + PReLU and pool (fused), conv2 + PReLU of `band` into `maps.m3`.
   private func head(_ band: UnsafeMutablePointer<Float>, _ maps: Maps) {
-    let (h1, w1, h2, w2, h3, w3) = (maps.h1, maps.w1, maps.h2, maps.w2, maps.h3, maps.w3)
-    let (s1, s2, s3) = (maps.s1, maps.s2, maps.s3)
-    conv1.run(
-      band, rowStride: maps.inStride, planeStride: maps.rows * maps.inStride, outputHeight: h1,
-      outputWidth: w1, into: maps.m1, outputRowStride: s1, outputPlaneStride: h1 * s1)
-    planarMaxPool2Ceil(
-      maps.m1, channels: 10, height: h1, width: w1, rowStride: s1, planeStride: h1 * s1,
-      into: maps.m2, outputRowStride: s2, outputPlaneStride: h2 * s2, instructions: instructions)
+    let (h2, h3, w3) = (maps.h2, maps.h3, maps.w3)
+    let (s2, s3) = (maps.s2, maps.s3)
+    conv1.runPooled(
+      band, rowStride: maps.inStride, planeStride: maps.rows * maps.inStride,
+      convolutionHeight: maps.h1, convolutionWidth: maps.w1, into: maps.m2,
+      outputRowStride: s2, outputPlaneStride: h2 * s2)
     conv2.run(
       maps.m2, rowStride: s2, planeStride: h2 * s2, outputHeight: h3, outputWidth: w3,
       into: maps.m3, outputRowStride: s3, outputPlaneStride: h3 * s3)
