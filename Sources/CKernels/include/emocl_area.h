@@ -42,7 +42,7 @@ void emocl_row_sums(const uint8_t *pixels, long pixelStride, int channels, int r
 /// Builds the summed-area table's cells for pixel columns `x0 ..< x1` of every row (table
 /// columns `x0 + 1 ... x1`), top to bottom: per row, the running sums along it (starting from
 /// `left[3·y ...]`, the row's sums over columns `0 ..< x0`, or from 0 when `left` is NULL),
-/// then the row above added in contiguous vectors. Row 0 and column 0 of the table must hold 0;
+/// each plus the cell above. Row 0 and column 0 of the table must hold 0;
 /// bands of columns can be built at once on different threads. Sums wrap modulo 2³².
 void emocl_summed_area_rows(const uint8_t *pixels, long pixelStride, int channels, int rows,
                             int x0, int x1, const uint32_t *left, uint32_t *table,
