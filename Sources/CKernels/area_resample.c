@@ -55,21 +55,19 @@ EMOCL_INLINE void area_rows(const uint32_t *table, long tableStride, const int32
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void area_avx512(
-    const uint32_t *table, long tableStride, const int32_t *rowStart, const int32_t *rowEnd,
-    int rows, const int32_t *colStart, const int32_t *colEnd, int outWidth, float *out,
-    long outRowStride, long outPlaneStride, uint32_t *scratch) {
-  area_rows(table, tableStride, rowStart, rowEnd, rows, colStart, colEnd, outWidth, out,
-            outRowStride, outPlaneStride, scratch);
-}
+// `area_rows` compiled for one instruction set (the compiler vectorises its contiguous passes
+// for that set's registers).
+#define EMOCL_DEFINE_AREA(SFX, TGT)                                                              \
+  __attribute__((target(TGT))) static void area_##SFX(                                           \
+      const uint32_t *table, long tableStride, const int32_t *rowStart, const int32_t *rowEnd,   \
+      int rows, const int32_t *colStart, const int32_t *colEnd, int outWidth, float *out,        \
+      long outRowStride, long outPlaneStride, uint32_t *scratch) {                               \
+    area_rows(table, tableStride, rowStart, rowEnd, rows, colStart, colEnd, outWidth, out,       \
+              outRowStride, outPlaneStride, scratch);                                            \
+  }
 
-__attribute__((target("avx2,fma"))) static void area_avx2(
-    const uint32_t *table, long tableStride, const int32_t *rowStart, const int32_t *rowEnd,
-    int rows, const int32_t *colStart, const int32_t *colEnd, int outWidth, float *out,
-    long outRowStride, long outPlaneStride, uint32_t *scratch) {
-  area_rows(table, tableStride, rowStart, rowEnd, rows, colStart, colEnd, outWidth, out,
-            outRowStride, outPlaneStride, scratch);
-}
+EMOCL_DEFINE_AREA(avx512, "avx512f,avx512dq,avx512vl,avx2,fma")
+EMOCL_DEFINE_AREA(avx2, "avx2,fma")
 #endif
 
 long emocl_area_scratch(const int32_t *colStart, const int32_t *colEnd, int outWidth) {

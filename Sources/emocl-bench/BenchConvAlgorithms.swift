@@ -107,18 +107,26 @@ struct BenchConvAlgorithms: ParsableCommand {
     return (threadCPUSeconds() - start) / Double(reps) * 1000
   }
 
-  /// ``PlanarConvolution`` (with PReLU; direct or Winograd F(2×2, 3×3)) on `shape` (batch 1)
-  /// laid out as P-Net's bands are.
-  func planarTime(_ shape: Shape, _ instructions: PlanarInstructions, winograd: Bool = false)
-    -> Double
-  {
-    let conv = PlanarConvolution(
+  /// A ``PlanarConvolution`` of `shape` with PReLU and constant weights, for timing.
+  func planarConvolution(
+    _ shape: Shape, _ instructions: PlanarInstructions, winograd: Bool = false,
+    pooled: Bool = false
+  ) -> PlanarConvolution {
+    PlanarConvolution(
       weights: [Float](
         repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
       bias: [Float](repeating: 0, count: shape.outputs),
       slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
       inputChannels: shape.channels, kernel: shape.kernel, instructions: instructions,
-      winograd: winograd)
+      winograd: winograd, pooled: pooled)
+  }
+
+  /// ``PlanarConvolution`` (with PReLU; direct or Winograd F(2×2, 3×3)) on `shape` (batch 1)
+  /// laid out as P-Net's bands are.
+  func planarTime(_ shape: Shape, _ instructions: PlanarInstructions, winograd: Bool = false)
+    -> Double
+  {
+    let conv = planarConvolution(shape, instructions, winograd: winograd)
     let (outH, outW) = (shape.height - shape.kernel + 1, shape.width - shape.kernel + 1)
     let (inStride, outStride) = (
       PlanarLayout.rowStride(width: shape.width), PlanarLayout.rowStride(width: outW)
@@ -145,13 +153,7 @@ struct BenchConvAlgorithms: ParsableCommand {
   func planarPooledTime(_ shape: Shape, _ instructions: PlanarInstructions, fused: Bool)
     -> Double
   {
-    let conv = PlanarConvolution(
-      weights: [Float](
-        repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
-      bias: [Float](repeating: 0, count: shape.outputs),
-      slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
-      inputChannels: shape.channels, kernel: shape.kernel, instructions: instructions,
-      pooled: fused)
+    let conv = planarConvolution(shape, instructions, pooled: fused)
     let (outH, outW) = (shape.height - shape.kernel + 1, shape.width - shape.kernel + 1)
     let (poolH, poolW) = ((outH + 1) / 2, (outW + 1) / 2)
     let (inStride, outStride, poolStride) = (
