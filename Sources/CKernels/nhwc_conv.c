@@ -244,7 +244,8 @@ void emocl_nhwc_conv(int isa, const float *in, int height, int width, int channe
       }                                                                                          \
       float *v = Vs + (long)t * C;                                                               \
       long kstride = (long)T * C;                                                                \
-      for (int c = 0; c < C; c++) {                                                              \
+      /* The scratch never overlaps the input: channels in vectors. */                           \
+      _Pragma("clang loop vectorize(assume_safety)") for (int c = 0; c < C; c++) {               \
         float b[4][4];                                                                           \
         _Pragma("unroll") for (int j = 0; j < 4; j++) {                                          \
           float d0 = d[0][j][c], d1 = d[1][j][c], d2 = d[2][j][c], d3 = d[3][j][c];              \
