@@ -8,6 +8,9 @@
 
 #include <string.h>
 
+// Winograd tiles transformed, multiplied and transformed back together (emocl_nhwc_conv_winograd).
+#define EMOCL_NWINO_CHUNK 24
+
 #pragma clang fp contract(fast)
 
 void emocl_nhwc_pack(const float *weights, int outChannels, int inChannels, int storedInChannels,
@@ -19,6 +22,49 @@ void emocl_nhwc_pack(const float *weights, int outChannels, int inChannels, int 
         *packed++ = ci < inChannels && o < outChannels
                         ? weights[((long)o * inChannels + ci) * taps + t]
                         : 0.0f;
+}
+
+// Winograd F(2×2, 3×3) (emocl_nhwc_conv_winograd). With the usual
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1],
+// the 2×2 outputs at (2ty, 2tx) are Aᵀ [Σ_ci U_ci ⊙ V_ci] A + bias, with V = Bᵀ d B of the 4×4
+// input tile d at (2ty, 2tx) and U = G g Gᵀ of each 3×3 kernel g (packed once, here). In the
+// pixel-major layout each of the 16 elements k of U ⊙ V, summed over input channels, is a GEMM
+// `[tiles][Cin] × [Cin][Cout]`: 16 multiply-adds per input and output channel for 4 outputs,
+// against 36 direct.
+
+/// U = G g Gᵀ of the 3×3 kernel `g` (row-major), in double and rounded once.
+static void nhwc_winograd_kernel(const float *g, double u[16]) {
+  double t[4][3];
+  for (int c = 0; c < 3; c++) {
+    double g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
+    t[0][c] = g0;
+    t[1][c] = 0.5 * (g0 + g1 + g2);
+    t[2][c] = 0.5 * (g0 - g1 + g2);
+    t[3][c] = g2;
+  }
+  for (int r = 0; r < 4; r++) {
+    u[r * 4 + 0] = t[r][0];
+    u[r * 4 + 1] = 0.5 * (t[r][0] + t[r][1] + t[r][2]);
+    u[r * 4 + 2] = 0.5 * (t[r][0] - t[r][1] + t[r][2]);
+    u[r * 4 + 3] = t[r][2];
+  }
+}
+
+void emocl_nhwc_pack_winograd(const float *weights, int outChannels, int inChannels,
+                              int storedInChannels, float *packed) {
+  long stored = (outChannels + 15) / 16 * 16;
+  memset(packed, 0, sizeof(float) * 16 * storedInChannels * stored);
+  for (int o = 0; o < outChannels; o++)
+    for (int ci = 0; ci < inChannels; ci++) {
+      double u[16];
+      nhwc_winograd_kernel(weights + ((long)o * inChannels + ci) * 9, u);
+      for (int k = 0; k < 16; k++) packed[((long)k * storedInChannels + ci) * stored + o] = (float)u[k];
+    }
+}
+
+long emocl_nhwc_winograd_scratch(int channels, int blocks) {
+  return 16L * EMOCL_NWINO_CHUNK * (channels + blocks * 16L) + blocks * 16L;
 }
 
 typedef float pool_vector __attribute__((vector_size(64)));
@@ -169,10 +215,131 @@ void emocl_nhwc_conv(int isa, const float *in, int height, int width, int channe
     nconv_avx2(in, height, width, channels, packed, kernel, blocks, bias, slope, out);
 }
 
+// Winograd F(2×2, 3×3) on pixel-major maps, a chunk of up to EMOCL_NWINO_CHUNK tiles (counted
+// row after row of tiles) at a time, so that its transformed inputs and sums stay in cache:
+//   1. V = Bᵀ d B of every tile of the chunk and input channel into `Vs[16][T][C]` (the loop
+//      over channels vectorises);
+//   2. for each k of the 16, M_k = V_k U_k, `[T][C] × [C][blocks·16]` into `Ms[16][T][blocks·16]`,
+//      by the direct kernel as a 1×1 convolution of a 1 × T map (zero bias, no PReLU);
+//   3. per tile and vector of output channels, Aᵀ M A + bias, PReLU, the outputs inside the map
+//      stored.
+// Odd output sizes: the last row (column) of tiles has its second output row (column) past the
+// map. Its fourth input row (column) would be one past the input, so the read is clamped to the
+// last row (column): an output tile's first row (column) takes only V's first three rows
+// (columns), which never read the tile's fourth input row (column), so the clamped values reach
+// only the outputs that are not stored. Nothing is read past the input or written past the
+// output.
+#define EMOCL_DEFINE_NHWC_WINOGRAD(SFX, TGT, VT, L, VMAX, VMIN)                                    \
+  __attribute__((target(TGT))) static void nwino_input_##SFX(                                    \
+      const float *in, int H, int W, int C, int tw, int first, int T, float *Vs) {               \
+    for (int t = 0; t < T; t++) {                                                                \
+      int ty = (first + t) / tw, tx = (first + t) % tw;                                          \
+      const float *d[4][4];                                                                      \
+      for (int i = 0; i < 4; i++) {                                                              \
+        int y = 2 * ty + i < H ? 2 * ty + i : H - 1;                                             \
+        for (int j = 0; j < 4; j++) {                                                            \
+          int x = 2 * tx + j < W ? 2 * tx + j : W - 1;                                           \
+          d[i][j] = in + ((long)y * W + x) * C;                                                  \
+        }                                                                                        \
+      }                                                                                          \
+      float *v = Vs + (long)t * C;                                                               \
+      long kstride = (long)T * C;                                                                \
+      /* The scratch never overlaps the input: channels in vectors. */                           \
+      _Pragma("clang loop vectorize(assume_safety)") for (int c = 0; c < C; c++) {               \
+        float b[4][4];                                                                           \
+        _Pragma("unroll") for (int j = 0; j < 4; j++) {                                          \
+          float d0 = d[0][j][c], d1 = d[1][j][c], d2 = d[2][j][c], d3 = d[3][j][c];              \
+          b[0][j] = d0 - d2;                                                                     \
+          b[1][j] = d1 + d2;                                                                     \
+          b[2][j] = d2 - d1;                                                                     \
+          b[3][j] = d1 - d3;                                                                     \
+        }                                                                                        \
+        _Pragma("unroll") for (int i = 0; i < 4; i++) {                                          \
+          v[(i * 4 + 0) * kstride + c] = b[i][0] - b[i][2];                                      \
+          v[(i * 4 + 1) * kstride + c] = b[i][1] + b[i][2];                                      \
+          v[(i * 4 + 2) * kstride + c] = b[i][2] - b[i][1];                                      \
+          v[(i * 4 + 3) * kstride + c] = b[i][1] - b[i][3];                                      \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+  }                                                                                              \
+  __attribute__((target(TGT))) static void nwino_output_##SFX(                                   \
+      const float *Ms, int T, int first, int tw, int oh, int ow, int blocks, const float *bias,  \
+      const float *slope, float *out) {                                                          \
+    long cs = (long)blocks * 16, kstride = (long)T * cs;                                         \
+    for (int t = 0; t < T; t++) {                                                                \
+      int ty = (first + t) / tw, tx = (first + t) % tw;                                          \
+      int rows = oh - 2 * ty < 2 ? 1 : 2, cols = ow - 2 * tx < 2 ? 1 : 2;                        \
+      float *o = out + ((long)(2 * ty) * ow + 2 * tx) * cs;                                      \
+      for (long c = 0; c < cs; c += L) {                                                         \
+        const float *m = Ms + t * cs + c;                                                        \
+        VT r[2][4];                                                                              \
+        _Pragma("unroll") for (int j = 0; j < 4; j++) {                                          \
+          VT m0 = nload_##SFX(m + (0 * 4 + j) * kstride);                                        \
+          VT m1 = nload_##SFX(m + (1 * 4 + j) * kstride);                                        \
+          VT m2 = nload_##SFX(m + (2 * 4 + j) * kstride);                                        \
+          VT m3 = nload_##SFX(m + (3 * 4 + j) * kstride);                                        \
+          r[0][j] = m0 + m1 + m2;                                                                \
+          r[1][j] = m1 - m2 - m3;                                                                \
+        }                                                                                        \
+        VT b = nload_##SFX(bias + c);                                                            \
+        VT s = slope ? nload_##SFX(slope + c) : (VT){0};                                         \
+        _Pragma("unroll") for (int i = 0; i < 2; i++) {                                          \
+          VT y[2] = {r[i][0] + r[i][1] + r[i][2] + b, r[i][1] - r[i][2] - r[i][3] + b};          \
+          _Pragma("unroll") for (int j = 0; j < 2; j++) {                                        \
+            if (i < rows && j < cols) {                                                          \
+              VT a = y[j];                                                                       \
+              if (slope) {                                                                       \
+                VT zero = (VT){0};                                                               \
+                a = (VT)VMAX(a, zero) + (VT)VMIN(a, zero) * s;                                   \
+              }                                                                                  \
+              memcpy(o + ((long)i * ow + j) * cs + c, &a, sizeof a);                             \
+            }                                                                                    \
+          }                                                                                      \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+  }                                                                                              \
+  __attribute__((target(TGT))) static void nwino_##SFX(                                          \
+      const float *in, int H, int W, int C, const float *packed, int blocks, const float *bias,  \
+      const float *slope, float *out, float *scratch) {                                          \
+    int oh = H - 2, ow = W - 2, th = (oh + 1) / 2, tw = (ow + 1) / 2, n = th * tw;               \
+    long cs = (long)blocks * 16;                                                                 \
+    int chunks = (n + EMOCL_NWINO_CHUNK - 1) / EMOCL_NWINO_CHUNK;                                \
+    int per = (n + chunks - 1) / chunks;                                                         \
+    float *Vs = scratch, *Ms = Vs + 16L * EMOCL_NWINO_CHUNK * C;                                 \
+    float *zeros = Ms + 16L * EMOCL_NWINO_CHUNK * cs;                                            \
+    memset(zeros, 0, sizeof(float) * cs);                                                        \
+    for (int first = 0; first < n; first += per) {                                               \
+      int T = n - first < per ? n - first : per;                                                 \
+      nwino_input_##SFX(in, H, W, C, tw, first, T, Vs);                                          \
+      for (int k = 0; k < 16; k++)                                                               \
+        nconv_##SFX(Vs + (long)k * T * C, 1, T, C, packed + (long)k * C * cs, 1, blocks, zeros,  \
+                    0, Ms + (long)k * T * cs);                                                   \
+      nwino_output_##SFX(Ms, T, first, tw, oh, ow, blocks, bias, slope, out);                    \
+    }                                                                                            \
+  }
+
+EMOCL_DEFINE_NHWC_WINOGRAD(avx512, "avx512f,fma", nv16, 16, _mm512_max_ps, _mm512_min_ps)
+EMOCL_DEFINE_NHWC_WINOGRAD(avx2, "avx2,fma", nv8, 8, _mm256_max_ps, _mm256_min_ps)
+
+void emocl_nhwc_conv_winograd(int isa, const float *in, int height, int width, int channels,
+                              const float *packed, int blocks, const float *bias,
+                              const float *slope, float *out, float *scratch) {
+  if (isa == 2)
+    nwino_avx512(in, height, width, channels, packed, blocks, bias, slope, out, scratch);
+  else if (isa == 1)
+    nwino_avx2(in, height, width, channels, packed, blocks, bias, slope, out, scratch);
+}
+
 #else
 
 void emocl_nhwc_conv(int isa, const float *in, int height, int width, int channels,
                      const float *packed, int kernel, int blocks, const float *bias,
                      const float *slope, float *out) {}
+
+void emocl_nhwc_conv_winograd(int isa, const float *in, int height, int width, int channels,
+                              const float *packed, int blocks, const float *bias,
+                              const float *slope, float *out, float *scratch) {}
 
 #endif

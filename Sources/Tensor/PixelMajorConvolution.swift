@@ -8,13 +8,21 @@ import CKernels
 /// Its output holds ``storedOutputChannels`` (``outputChannels`` rounded up to 16) a pixel, the
 /// extra ones 0; its input holds `storedInputChannels` a pixel (the previous layer's stored
 /// count), the extra ones meeting zero weights.
+///
+/// A 3×3 convolution may run by Winograd F(2×2, 3×3) (`emocl_nhwc_conv_winograd`: 16
+/// multiply-adds per input and output channel for each 2×2 outputs, against 36), which rounds a
+/// little more (transformed inputs and weights are sums of several values) and needs
+/// ``scratchCount`` floats of scratch a call.
 public struct PixelMajorConvolution: Sendable {
   public let kernel: Int
   public let inputChannels: Int
   public let storedInputChannels: Int
   public let outputChannels: Int
   public let instructions: PlanarInstructions
-  /// `[kernel²][storedInputChannels][storedOutputChannels]`.
+  /// Whether it runs by Winograd F(2×2, 3×3).
+  public let winograd: Bool
+  /// `[kernel²][storedInputChannels][storedOutputChannels]`, or for Winograd the transformed
+  /// kernels `[16][storedInputChannels][storedOutputChannels]`.
   private let packed: [Float]
   private let bias: [Float]
   private let slopes: [Float]?
@@ -23,11 +31,12 @@ public struct PixelMajorConvolution: Sendable {
   public var storedOutputChannels: Int { (outputChannels + 15) / 16 * 16 }
 
   /// `weights` (`[outputChannels, inputChannels, kernel, kernel]`, PyTorch's order) and `bias`;
-  /// `slopes` (one per output channel) adds a PReLU. `instructions` must be supported here.
+  /// `slopes` (one per output channel) adds a PReLU. `instructions` must be supported here;
+  /// `winograd` (only for `kernel` 3) runs it by Winograd F(2×2, 3×3).
   public init(
     weights: [Float], bias: [Float], slopes: [Float]? = nil, outputChannels: Int,
     inputChannels: Int, storedInputChannels: Int? = nil, kernel: Int,
-    instructions: PlanarInstructions
+    instructions: PlanarInstructions, winograd: Bool = false
   ) {
     let stored = storedInputChannels ?? inputChannels
     precondition(kernel >= 1 && stored >= inputChannels && inputChannels >= 1)
@@ -35,7 +44,9 @@ public struct PixelMajorConvolution: Sendable {
     precondition(bias.count == outputChannels && outputChannels >= 1)
     precondition(slopes.map { $0.count == outputChannels } ?? true)
     precondition(PlanarInstructions.supported.contains(instructions))
+    precondition(!winograd || kernel == 3, "Winograd F(2×2, 3×3) takes 3×3 kernels only")
     self.kernel = kernel
+    self.winograd = winograd
     self.inputChannels = inputChannels
     self.storedInputChannels = stored
     self.outputChannels = outputChannels
@@ -43,14 +54,27 @@ public struct PixelMajorConvolution: Sendable {
     let padding = [Float](repeating: 0, count: (outputChannels + 15) / 16 * 16 - outputChannels)
     self.bias = bias + padding
     self.slopes = slopes.map { $0 + padding }
-    var packed = [Float](
-      repeating: 0, count: kernel * kernel * stored * (outputChannels + 15) / 16 * 16)
+    let taps = winograd ? 16 : kernel * kernel
+    var packed = [Float](repeating: 0, count: taps * stored * (outputChannels + 15) / 16 * 16)
     packed.withUnsafeMutableBufferPointer {
-      emocl_nhwc_pack(
-        weights, Int32(outputChannels), Int32(inputChannels), Int32(stored), Int32(kernel),
-        $0.baseAddress!)
+      if winograd {
+        emocl_nhwc_pack_winograd(
+          weights, Int32(outputChannels), Int32(inputChannels), Int32(stored), $0.baseAddress!)
+      } else {
+        emocl_nhwc_pack(
+          weights, Int32(outputChannels), Int32(inputChannels), Int32(stored), Int32(kernel),
+          $0.baseAddress!)
+      }
     }
     self.packed = packed
+  }
+
+  /// Floats of scratch ``run(_:height:width:into:scratch:)`` needs (whatever the map's size):
+  /// 0 unless ``winograd``.
+  public var scratchCount: Int {
+    winograd
+      ? emocl_nhwc_winograd_scratch(Int32(storedInputChannels), Int32(storedOutputChannels / 16))
+      : 0
   }
 
   /// The output size for an input of `height × width`.
@@ -59,15 +83,24 @@ public struct PixelMajorConvolution: Sendable {
   }
 
   /// The convolution of `input` (`[height][width][storedInputChannels]`) into `output`
-  /// (`[height − kernel + 1][width − kernel + 1][storedOutputChannels]`).
+  /// (`[height − kernel + 1][width − kernel + 1][storedOutputChannels]`), with `scratch`
+  /// holding ``scratchCount`` floats (none needed unless ``winograd``).
   public func run(
     _ input: UnsafePointer<Float>, height: Int, width: Int,
-    into output: UnsafeMutablePointer<Float>
+    into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil
   ) {
     precondition(height >= kernel && width >= kernel)
+    precondition(!winograd || scratch != nil, "Winograd needs scratch")
     packed.withUnsafeBufferPointer { packed in
       bias.withUnsafeBufferPointer { bias in
         let call = { (slopes: UnsafePointer<Float>?) in
+          if winograd {
+            emocl_nhwc_conv_winograd(
+              instructions.rawValue, input, Int32(height), Int32(width),
+              Int32(storedInputChannels), packed.baseAddress!, Int32(storedOutputChannels / 16),
+              bias.baseAddress!, slopes, output, scratch)
+            return
+          }
           emocl_nhwc_conv(
             instructions.rawValue, input, Int32(height), Int32(width),
             Int32(storedInputChannels), packed.baseAddress!, Int32(kernel),

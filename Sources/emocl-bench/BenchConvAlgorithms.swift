@@ -93,6 +93,11 @@ struct BenchConvAlgorithms: ParsableCommand {
           line += String(
             format: " pixel-major-%@ %.3f ms", "\(instructions)",
             pixelMajorTime(shape, instructions))
+          if shape.kernel == 3 {
+            line += String(
+              format: " pixel-major-winograd-%@ %.3f ms", "\(instructions)",
+              pixelMajorTime(shape, instructions, winograd: true))
+          }
         }
       }
       print(line)
@@ -191,27 +196,33 @@ struct BenchConvAlgorithms: ParsableCommand {
     }
   }
 
-  /// ``PixelMajorConvolution`` (with PReLU) on `shape`'s `batch` crops, one at a time.
-  func pixelMajorTime(_ shape: Shape, _ instructions: PlanarInstructions) -> Double {
+  /// ``PixelMajorConvolution`` (with PReLU; direct or Winograd F(2×2, 3×3)) on `shape`'s
+  /// `batch` crops, one at a time.
+  func pixelMajorTime(
+    _ shape: Shape, _ instructions: PlanarInstructions, winograd: Bool = false
+  ) -> Double {
     let conv = PixelMajorConvolution(
       weights: [Float](
         repeating: 0.01, count: shape.outputs * shape.channels * shape.kernel * shape.kernel),
       bias: [Float](repeating: 0, count: shape.outputs),
       slopes: [Float](repeating: 0.25, count: shape.outputs), outputChannels: shape.outputs,
       inputChannels: shape.channels, storedInputChannels: shape.channels, kernel: shape.kernel,
-      instructions: instructions)
+      instructions: instructions, winograd: winograd)
     let (outH, outW) = conv.outputSize(height: shape.height, width: shape.width)
     let x = [Float](
       repeating: 0.5, count: shape.batch * shape.height * shape.width * shape.channels)
     var y = [Float](repeating: 0, count: outH * outW * conv.storedOutputChannels)
+    var scratch = [Float](repeating: 0, count: max(1, conv.scratchCount))
     let crop = shape.height * shape.width * shape.channels
     return timed {
       x.withUnsafeBufferPointer { x in
         y.withUnsafeMutableBufferPointer { y in
-          for i in 0..<shape.batch {
-            conv.run(
-              x.baseAddress! + i * crop, height: shape.height, width: shape.width,
-              into: y.baseAddress!)
+          scratch.withUnsafeMutableBufferPointer { scratch in
+            for i in 0..<shape.batch {
+              conv.run(
+                x.baseAddress! + i * crop, height: shape.height, width: shape.width,
+                into: y.baseAddress!, scratch: scratch.baseAddress!)
+            }
           }
         }
       }

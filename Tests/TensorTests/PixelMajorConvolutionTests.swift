@@ -76,6 +76,82 @@ struct PixelMajorConvolutionTests {
     }
   }
 
+  /// The 3×3 convolutions Winograd F(2×2, 3×3) may run: R-Net's conv2 and O-Net's conv2 and
+  /// conv3 (inputs stored as the previous layer's 16-multiples), and small even and odd sizes
+  /// (a single tile; a last row or column of tiles half outside the map), with stored input
+  /// channels past the real ones and no PReLU.
+  static let winogradCases = [
+    Case(inputs: 28, stored: 32, outputs: 48, kernel: 3, height: 11, width: 11, prelu: true),
+    Case(inputs: 32, stored: 32, outputs: 64, kernel: 3, height: 23, width: 23, prelu: true),
+    Case(inputs: 64, stored: 64, outputs: 64, kernel: 3, height: 10, width: 10, prelu: true),
+    Case(inputs: 3, stored: 3, outputs: 5, kernel: 3, height: 3, width: 3, prelu: true),
+    Case(inputs: 4, stored: 16, outputs: 16, kernel: 3, height: 4, width: 4, prelu: false),
+    Case(inputs: 7, stored: 9, outputs: 80, kernel: 3, height: 5, width: 7, prelu: true),
+    Case(inputs: 17, stored: 20, outputs: 33, kernel: 3, height: 8, width: 13, prelu: false),
+    Case(inputs: 16, stored: 16, outputs: 32, kernel: 3, height: 24, width: 24, prelu: true),
+  ]
+
+  /// Winograd F(2×2, 3×3) rounds a little more than direct sums (transformed inputs and weights
+  /// are sums of several values), so the bound is relative to the outputs' scale; a wrong
+  /// transform or a misplaced tile is off by about the scale itself. Output pixels the kernel
+  /// did not write keep their NaN and fail.
+  @Test(arguments: winogradCases)
+  func winogradMatchesDoublePrecision(_ c: Case) {
+    let (outH, outW) = (c.height - 2, c.width - 2)
+    let weights = ConvolutionReference.values(c.outputs * c.inputs * 9, seed: 21)
+    let bias = ConvolutionReference.values(c.outputs, seed: 22)
+    let slopes = c.prelu ? ConvolutionReference.values(c.outputs, seed: 23, scale: 0.5) : nil
+    let input = ConvolutionReference.values(c.inputs * c.height * c.width, seed: 24, scale: 2)
+    let expected = ConvolutionReference.convolution(
+      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
+      slopes: slopes, kernel: 3)
+    let scale = expected.map(abs).max()!
+    var pixels = [Float](repeating: 1e6, count: c.height * c.width * c.stored)
+    for i in 0..<c.inputs {
+      for p in 0..<(c.height * c.width) {
+        pixels[p * c.stored + i] = input[i * c.height * c.width + p]
+      }
+    }
+    for instructions in PlanarInstructions.supported {
+      let conv = PixelMajorConvolution(
+        weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
+        inputChannels: c.inputs, storedInputChannels: c.stored, kernel: 3,
+        instructions: instructions, winograd: true)
+      let stored = conv.storedOutputChannels
+      // 64 floats past the output, which must stay NaN.
+      var output = [Float](repeating: .nan, count: outH * outW * stored + 64)
+      var scratch = [Float](repeating: .nan, count: conv.scratchCount)
+      pixels.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+          scratch.withUnsafeMutableBufferPointer { scratch in
+            conv.run(
+              input.baseAddress!, height: c.height, width: c.width, into: output.baseAddress!,
+              scratch: scratch.baseAddress!)
+          }
+        }
+      }
+      var worst = 0.0
+      var padding: Float = 0
+      for p in 0..<(outH * outW) {
+        for o in 0..<stored {
+          let got = output[p * stored + o]
+          if o < c.outputs {
+            let difference = abs(Double(got) - expected[o * outH * outW + p])
+            worst = max(worst, difference.isNaN ? .infinity : difference)
+          } else {
+            padding = max(padding, got.isNaN ? .infinity : abs(got))
+          }
+        }
+      }
+      #expect(
+        worst < 1e-5 * max(scale, 1),
+        "\(instructions): largest difference \(worst) for outputs up to \(scale)")
+      #expect(padding == 0, "\(instructions): the padding channels hold \(padding)")
+      let past = output[(outH * outW * stored)...].filter { !$0.isNaN }.count
+      #expect(past == 0, "\(instructions): \(past) floats written past the output")
+    }
+  }
+
   /// R-Net's and O-Net's pools (3×3 every 2, 2×2 every 2) on even and odd sides.
   @Test(arguments: [(22, 3, 2, 11), (9, 3, 2, 4), (8, 2, 2, 4), (21, 3, 2, 10), (5, 2, 2, 3)])
   func poolingTakesEachClippedWindowsMaximum(side: Int, kernel: Int, stride: Int, out: Int) {

@@ -24,6 +24,25 @@ void emocl_nhwc_conv(int isa, const float *in, int height, int width, int channe
                      const float *packed, int kernel, int blocks, const float *bias,
                      const float *slope, float *out);
 
+/// Winograd F(2×2, 3×3) weights: `[outChannels][inChannels][3][3]` (PyTorch's layout) into
+/// U = G g Gᵀ of each kernel as `[16][storedInChannels][blocks·16]` (computed in double, rounded
+/// once), zero for the stored input channels past `inChannels` and the output channels past
+/// `outChannels`.
+void emocl_nhwc_pack_winograd(const float *weights, int outChannels, int inChannels,
+                              int storedInChannels, float *packed);
+
+/// Floats of scratch `emocl_nhwc_conv_winograd` needs for `channels` stored input channels and
+/// `blocks` blocks of 16 output channels, whatever the map's size.
+long emocl_nhwc_winograd_scratch(int channels, int blocks);
+
+/// As `emocl_nhwc_conv` with `kernel` 3, by Winograd F(2×2, 3×3) (`packed` from
+/// `emocl_nhwc_pack_winograd`): transformed 4×4 input tiles, 16 GEMMs over the input channels,
+/// transformed back. Reads only inside `in` and writes only inside `out` (odd output sizes
+/// included); `scratch` holds `emocl_nhwc_winograd_scratch(channels, blocks)` floats.
+void emocl_nhwc_conv_winograd(int isa, const float *in, int height, int width, int channels,
+                              const float *packed, int blocks, const float *bias,
+                              const float *slope, float *out, float *scratch);
+
 /// Max pooling of `[height][width][channels]` floats with a `kernel × kernel` window every
 /// `stride` pixels into `[outHeight][outWidth][channels]`, windows past the bottom or right edge
 /// clipped to the map (PyTorch's `ceil_mode=True`; the caller gives the output size). Plain C,

@@ -38,12 +38,17 @@ struct CropNetFloat: Sendable {
     var stages: [Stage] = []
     var stored = 3
     for stage in shape.stages {
+      // Winograd F(2×2, 3×3) for O-Net's 3×3 layers past the first (32→64 on 23×23, 64→64 on
+      // 10×10), where `emocl-bench conv-algorithms` measured it faster than the direct kernel;
+      // not for R-Net's conv2 (28→48 on 11×11: 25 tiles for 81 outputs, measured no faster) nor
+      // for the first layers (3 input channels).
+      let winograd = shape.side == 48 && stage.kernel == 3 && stage.inputChannels > 3
       let convolution = PixelMajorConvolution(
         weights: try parameter("\(stage.index).weight"),
         bias: try parameter("\(stage.index).bias"),
         slopes: try parameter("\(stage.preluIndex).weight"), outputChannels: stage.outputs,
         inputChannels: stage.inputChannels, storedInputChannels: stored, kernel: stage.kernel,
-        instructions: instructions)
+        instructions: instructions, winograd: winograd)
       stored = convolution.storedOutputChannels
       stages.append(
         Stage(convolution: convolution, shape: stage))
@@ -68,10 +73,12 @@ struct CropNetFloat: Sendable {
   /// The float network's output rows.
   var outputs: Int { dense.last!.outputs }
 
-  /// One thread's buffers: two maps, and the batch's features and dense outputs.
+  /// One thread's buffers: two maps, the Winograd layers' scratch, and the batch's features and
+  /// dense outputs.
   final class Scratch {
     fileprivate var first: [Float]
     fileprivate var second: [Float]
+    fileprivate var winograd: [Float]
     fileprivate var batchA: [Float]
     fileprivate var batchB: [Float]
 
@@ -82,6 +89,8 @@ struct CropNetFloat: Sendable {
         largest = max(largest, h * w * stage.convolution.storedOutputChannels)
       }
       let vector = max(network.features, network.dense.map(\.outputs).max()!)
+      let winograd = network.stages.map(\.convolution.scratchCount).max()!
+      self.winograd = [Float](repeating: 0, count: max(1, winograd))
       first = [Float](repeating: 0, count: largest)
       second = [Float](repeating: 0, count: largest)
       batchA = [Float](repeating: 0, count: CropNetFloat.batch * vector)
@@ -101,30 +110,34 @@ struct CropNetFloat: Sendable {
       let n = min(Self.batch, range.upperBound - start)
       scratch.first.withUnsafeMutableBufferPointer { a in
         scratch.second.withUnsafeMutableBufferPointer { b in
-          scratch.batchA.withUnsafeMutableBufferPointer { features in
-            for i in 0..<n {
-              let crop = crops + (start + i) * 3 * plane
-              var (from, to) = (a.baseAddress!, b.baseAddress!)
-              // `[3][side][side]` into `[side][side][3]`.
-              for p in 0..<plane {
-                from[3 * p] = crop[p]
-                from[3 * p + 1] = crop[plane + p]
-                from[3 * p + 2] = crop[2 * plane + p]
-              }
-              for (k, stage) in stages.enumerated() {
-                // The last stage writes straight into the crop's features.
-                let target = k == stages.count - 1 ? features.baseAddress! + i * self.features : to
-                stage.convolution.run(
-                  from, height: stage.height, width: stage.width, into: target)
-                if let pool = stage.pool {
-                  let (h, w) = stage.outputSize
-                  let (ph, pw) = stage.pooledSize
-                  pixelMajorMaxPool(
-                    to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
-                    kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw,
-                    into: from)
-                } else {
-                  swap(&from, &to)
+          scratch.winograd.withUnsafeMutableBufferPointer { winograd in
+            scratch.batchA.withUnsafeMutableBufferPointer { features in
+              for i in 0..<n {
+                let crop = crops + (start + i) * 3 * plane
+                var (from, to) = (a.baseAddress!, b.baseAddress!)
+                // `[3][side][side]` into `[side][side][3]`.
+                for p in 0..<plane {
+                  from[3 * p] = crop[p]
+                  from[3 * p + 1] = crop[plane + p]
+                  from[3 * p + 2] = crop[2 * plane + p]
+                }
+                for (k, stage) in stages.enumerated() {
+                  // The last stage writes straight into the crop's features.
+                  let target =
+                    k == stages.count - 1 ? features.baseAddress! + i * self.features : to
+                  stage.convolution.run(
+                    from, height: stage.height, width: stage.width, into: target,
+                    scratch: winograd.baseAddress!)
+                  if let pool = stage.pool {
+                    let (h, w) = stage.outputSize
+                    let (ph, pw) = stage.pooledSize
+                    pixelMajorMaxPool(
+                      to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
+                      kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw,
+                      into: from)
+                  } else {
+                    swap(&from, &to)
+                  }
                 }
               }
             }
