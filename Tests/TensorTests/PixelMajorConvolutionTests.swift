@@ -28,6 +28,40 @@ struct PixelMajorConvolutionTests {
     Case(inputs: 7, stored: 9, outputs: 80, kernel: 3, height: 5, width: 9, prelu: false),
   ]
 
+  /// `input` (`[inputs][height][width]`) pixel-major with `c.stored` channels a pixel, those
+  /// past the real ones holding a large value that must meet zero weights.
+  static func pixelMajor(_ input: [Float], _ c: Case) -> [Float] {
+    var pixels = [Float](repeating: 1e6, count: c.height * c.width * c.stored)
+    for i in 0..<c.inputs {
+      for p in 0..<(c.height * c.width) {
+        pixels[p * c.stored + i] = input[i * c.height * c.width + p]
+      }
+    }
+    return pixels
+  }
+
+  /// The largest difference of `output`'s real channels (`[pixels][stored]`) from `expected`
+  /// (`[outputs][pixels]`), and the largest magnitude in its padding channels; a NaN (an output
+  /// never written) counts as infinite.
+  static func differences(
+    _ output: [Float], _ expected: [Double], outputs: Int, stored: Int, pixels: Int
+  ) -> (worst: Double, padding: Float) {
+    var worst = 0.0
+    var padding: Float = 0
+    for p in 0..<pixels {
+      for o in 0..<stored {
+        let got = output[p * stored + o]
+        if o < outputs {
+          let difference = abs(Double(got) - expected[o * pixels + p])
+          worst = max(worst, difference.isNaN ? .infinity : difference)
+        } else {
+          padding = max(padding, got.isNaN ? .infinity : abs(got))
+        }
+      }
+    }
+    return (worst, padding)
+  }
+
   @Test(arguments: cases)
   func convolutionMatchesDoublePrecision(_ c: Case) {
     let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
@@ -39,13 +73,7 @@ struct PixelMajorConvolutionTests {
     let expected = ConvolutionReference.convolution(
       input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
       slopes: slopes, kernel: c.kernel)
-    // Pixel-major, with large values in the stored channels past the real ones.
-    var pixels = [Float](repeating: 1e6, count: c.height * c.width * c.stored)
-    for i in 0..<c.inputs {
-      for p in 0..<(c.height * c.width) {
-        pixels[p * c.stored + i] = input[i * c.height * c.width + p]
-      }
-    }
+    let pixels = Self.pixelMajor(input, c)
     for instructions in PlanarInstructions.supported {
       let conv = PixelMajorConvolution(
         weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
@@ -59,18 +87,8 @@ struct PixelMajorConvolutionTests {
           conv.run(input.baseAddress!, height: c.height, width: c.width, into: output.baseAddress!)
         }
       }
-      var worst = 0.0
-      var padding: Float = 0
-      for p in 0..<(outH * outW) {
-        for o in 0..<stored {
-          let got = output[p * stored + o]
-          if o < c.outputs {
-            worst = max(worst, abs(Double(got) - expected[o * outH * outW + p]))
-          } else {
-            padding = max(padding, abs(got))
-          }
-        }
-      }
+      let (worst, padding) = Self.differences(
+        output, expected, outputs: c.outputs, stored: stored, pixels: outH * outW)
       #expect(worst < 1e-4, "\(instructions): largest difference \(worst)")
       #expect(padding == 0, "\(instructions): the padding channels hold \(padding)")
     }
@@ -106,12 +124,7 @@ struct PixelMajorConvolutionTests {
       input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
       slopes: slopes, kernel: 3)
     let scale = expected.map(abs).max()!
-    var pixels = [Float](repeating: 1e6, count: c.height * c.width * c.stored)
-    for i in 0..<c.inputs {
-      for p in 0..<(c.height * c.width) {
-        pixels[p * c.stored + i] = input[i * c.height * c.width + p]
-      }
-    }
+    let pixels = Self.pixelMajor(input, c)
     for instructions in PlanarInstructions.supported {
       let conv = PixelMajorConvolution(
         weights: weights, bias: bias, slopes: slopes, outputChannels: c.outputs,
@@ -130,19 +143,8 @@ struct PixelMajorConvolutionTests {
           }
         }
       }
-      var worst = 0.0
-      var padding: Float = 0
-      for p in 0..<(outH * outW) {
-        for o in 0..<stored {
-          let got = output[p * stored + o]
-          if o < c.outputs {
-            let difference = abs(Double(got) - expected[o * outH * outW + p])
-            worst = max(worst, difference.isNaN ? .infinity : difference)
-          } else {
-            padding = max(padding, got.isNaN ? .infinity : abs(got))
-          }
-        }
-      }
+      let (worst, padding) = Self.differences(
+        output, expected, outputs: c.outputs, stored: stored, pixels: outH * outW)
       #expect(
         worst < 1e-5 * max(scale, 1),
         "\(instructions): largest difference \(worst) for outputs up to \(scale)")
