@@ -74,13 +74,14 @@ struct CropNetFloat: Sendable {
   var outputs: Int { dense.last!.outputs }
 
   /// One thread's buffers: two maps, the Winograd layers' scratch, and the batch's features and
-  /// dense outputs.
+  /// dense outputs (their memory owned by ``ZeroedFloats``, made once, at their full size).
   final class Scratch {
-    fileprivate var first: [Float]
-    fileprivate var second: [Float]
-    fileprivate var winograd: [Float]
-    fileprivate var batchA: [Float]
-    fileprivate var batchB: [Float]
+    private let memory = (0..<5).map { _ in ZeroedFloats() }
+    fileprivate let first: UnsafeMutablePointer<Float>
+    fileprivate let second: UnsafeMutablePointer<Float>
+    fileprivate let winograd: UnsafeMutablePointer<Float>
+    fileprivate var batchA: UnsafeMutablePointer<Float>
+    fileprivate var batchB: UnsafeMutablePointer<Float>
 
     init(for network: CropNetFloat) {
       var largest = 3 * network.side * network.side
@@ -89,12 +90,11 @@ struct CropNetFloat: Sendable {
         largest = max(largest, h * w * stage.convolution.storedOutputChannels)
       }
       let vector = max(network.features, network.dense.map(\.outputs).max()!)
-      let winograd = network.stages.map(\.convolution.scratchCount).max()!
-      self.winograd = [Float](repeating: 0, count: max(1, winograd))
-      first = [Float](repeating: 0, count: largest)
-      second = [Float](repeating: 0, count: largest)
-      batchA = [Float](repeating: 0, count: CropNetFloat.batch * vector)
-      batchB = [Float](repeating: 0, count: CropNetFloat.batch * vector)
+      first = memory[0].reserve(largest)
+      second = memory[1].reserve(largest)
+      winograd = memory[2].reserve(network.stages.map(\.convolution.scratchCount).max()!)
+      batchA = memory[3].reserve(CropNetFloat.batch * vector)
+      batchB = memory[4].reserve(CropNetFloat.batch * vector)
     }
   }
 
@@ -108,53 +108,38 @@ struct CropNetFloat: Sendable {
     var start = range.lowerBound
     while start < range.upperBound {
       let n = min(Self.batch, range.upperBound - start)
-      scratch.first.withUnsafeMutableBufferPointer { a in
-        scratch.second.withUnsafeMutableBufferPointer { b in
-          scratch.winograd.withUnsafeMutableBufferPointer { winograd in
-            scratch.batchA.withUnsafeMutableBufferPointer { features in
-              for i in 0..<n {
-                let crop = crops + (start + i) * 3 * plane
-                var (from, to) = (a.baseAddress!, b.baseAddress!)
-                // `[3][side][side]` into `[side][side][3]`.
-                for p in 0..<plane {
-                  from[3 * p] = crop[p]
-                  from[3 * p + 1] = crop[plane + p]
-                  from[3 * p + 2] = crop[2 * plane + p]
-                }
-                for (k, stage) in stages.enumerated() {
-                  // The last stage writes straight into the crop's features.
-                  let target =
-                    k == stages.count - 1 ? features.baseAddress! + i * self.features : to
-                  stage.convolution.run(
-                    from, height: stage.height, width: stage.width, into: target,
-                    scratch: winograd.baseAddress!)
-                  if let pool = stage.pool {
-                    let (h, w) = stage.outputSize
-                    let (ph, pw) = stage.pooledSize
-                    pixelMajorMaxPool(
-                      to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
-                      kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw,
-                      into: from)
-                  } else {
-                    swap(&from, &to)
-                  }
-                }
-              }
-            }
+      for i in 0..<n {
+        let crop = crops + (start + i) * 3 * plane
+        var (from, to) = (scratch.first, scratch.second)
+        // `[3][side][side]` into `[side][side][3]`.
+        for p in 0..<plane {
+          from[3 * p] = crop[p]
+          from[3 * p + 1] = crop[plane + p]
+          from[3 * p + 2] = crop[2 * plane + p]
+        }
+        for (k, stage) in stages.enumerated() {
+          // The last stage writes straight into the crop's features.
+          let target = k == stages.count - 1 ? scratch.batchA + i * self.features : to
+          stage.convolution.run(
+            from, height: stage.height, width: stage.width, into: target,
+            scratch: scratch.winograd)
+          if let pool = stage.pool {
+            let (h, w) = stage.outputSize
+            let (ph, pw) = stage.pooledSize
+            pixelMajorMaxPool(
+              to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
+              kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw, into: from)
+          } else {
+            swap(&from, &to)
           }
         }
       }
       for (k, layer) in dense.enumerated() {
-        scratch.batchA.withUnsafeBufferPointer { x in
-          scratch.batchB.withUnsafeMutableBufferPointer { y in
-            layer.apply(x.baseAddress!, count: n, into: y.baseAddress!)
-            if k == dense.count - 1 {
-              for i in 0..<n {
-                for o in 0..<layer.outputs {
-                  output[o * stride + start + i] = y[i * layer.outputs + o]
-                }
-              }
-            }
+        let y = scratch.batchB
+        layer.apply(scratch.batchA, count: n, into: y)
+        if k == dense.count - 1 {
+          for i in 0..<n {
+            for o in 0..<layer.outputs { output[o * stride + start + i] = y[i * layer.outputs + o] }
           }
         }
         swap(&scratch.batchA, &scratch.batchB)
