@@ -22,6 +22,11 @@ final class MTCNNNetworks {
   static let maxBatch = (rnet: 64, onet: 16)
   /// P-Net bands are sized so its first layer's output holds about this many floats.
   static let bandElements = 1 << 19
+  /// The same for the float planar P-Net, which streams each band in chunks
+  /// (``PNetPlanar/run(rows:width:scratch:into:plane:fill:)``), so that a band's height costs no
+  /// cache; its bands only share a level among threads, each recomputing 10 rows of the band
+  /// before it.
+  static let streamedBandElements = 1 << 21
   /// Fewest R-Net (`side` 24) or O-Net (48) crops worth a thread of their own (an O-Net crop is
   /// about nine times an R-Net crop's work, so a few already are).
   static func cropsPerWorker(side: Int) -> Int { side == 24 ? 8 : 2 }
@@ -292,7 +297,9 @@ final class MTCNNNetworks {
     var bandFloats = 0
     for (index, level) in levels.enumerated() {
       let (height, width) = (level.paddedHeight, level.paddedWidth)
-      let bandRows = max(24, Self.bandElements / (10 * width)) & ~1
+      let elements =
+        planar != nil && quantized == nil ? Self.streamedBandElements : Self.bandElements
+      let bandRows = max(24, elements / (10 * width)) & ~1
       var bands: [(top: Int, rows: Int)] = []
       var top = 0
       while true {
@@ -335,18 +342,20 @@ final class MTCNNNetworks {
     let buffers = UnsafeSendableScratch(Array(pnetWorkers.prefix(threads)))
     DispatchQueue.concurrentPerform(iterations: threads) { worker in
       let mine = buffers.items[worker]
-      let (band, outputs) = (mine.band.reserve(largestBand), mine.outputs.reserve(largestBand / 2))
+      // The float planar P-Net fills its own chunks of a band; the others take it whole.
+      let band = planar != nil && quantized == nil ? nil : mine.band.reserve(largestBand)
+      let outputs = mine.outputs.reserve(largestBand / 2)
       let (scratch, planarScratch) = (mine.int8, mine.planar)
       while let job = jobs.next() {
         let (index, top, rows) = queue[job]
         let level = levels[index]
         let width = level.paddedWidth
         if let planar {
-          level.fill(
-            rows: top..<(top + rows), into: band,
-            rowStride: PlanarLayout.rowStride(width: width))
           let (height, outWidth) = PNetPlanar.outputSize(rows: rows, width: width)
-          if let quantized {
+          if let quantized, let band {
+            level.fill(
+              rows: top..<(top + rows), into: band,
+              rowStride: PlanarLayout.rowStride(width: width))
             planar.withHead(band: band, rows: rows, width: width, scratch: planarScratch) {
               head, headHeight, headWidth, rowStride in
               quantized.run(
@@ -355,13 +364,21 @@ final class MTCNNNetworks {
             }
           } else {
             planar.run(
-              band: band, rows: rows, width: width, scratch: planarScratch, into: outputs,
-              plane: height * outWidth)
+              rows: rows, width: width, scratch: planarScratch, into: outputs,
+              plane: height * outWidth
+            ) { range, buffer, rowStride, planeStride in
+              level.fill(
+                rows: (top + range.lowerBound)..<(top + range.upperBound), into: buffer,
+                rowStride: rowStride, planeStride: planeStride)
+            }
           }
           Self.store(
             outputs, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
             into: sinks[index].pointer)
           continue
+        }
+        guard let band else {
+          preconditionFailure("only the float planar P-Net goes without a band")
         }
         level.fill(rows: top..<(top + rows), into: band)
         do {

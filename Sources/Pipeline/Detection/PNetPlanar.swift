@@ -11,7 +11,9 @@ import Tensor
 ///
 /// Bands and every map in between are laid out as ``PlanarLayout`` says (rows padded to 32
 /// columns); a band of `rows × width` gives six planes of `((rows − 1)/2 − 4) × ((width −
-/// 1)/2 − 4)`, as the generic network does.
+/// 1)/2 − 4)`, as the generic network does. A band runs a chunk of rows at a time through all
+/// the layers (``run(rows:width:scratch:into:plane:fill:)``), so that each map is read while
+/// it is still in cache.
 struct PNetPlanar: Sendable {
   let instructions: PlanarInstructions
   private let conv1: PlanarConvolution
@@ -62,28 +64,96 @@ struct PNetPlanar: Sendable {
   /// made, so that the columns past each map's width hold finite numbers.
   typealias Scratch = ZeroedFloats
 
-  /// P-Net on `band` (`[3][rows][rowStride]`, `rowStride` from ``PlanarLayout`` for `width`,
-  /// and ``PlanarLayout/slack`` floats after it) into `output`: six planes of
+  /// Final output rows a band computes at a time in ``run(rows:width:scratch:into:plane:fill:)``.
+  /// Each layer's rows are read by the next while still in cache, and the maps between the
+  /// layers hold a chunk and its overlap only (tens to hundreds of KB) whatever the band's height.
+  static let chunkRows = 8
+
+  /// P-Net on a band of `rows × width` pixels into `output`: six planes of
   /// ``outputSize(rows:width:)``, `plane` floats apart, rows packed (2 face logits, 4 box
-  /// offsets).
+  /// offsets). The band's input comes from `fill(range, buffer, rowStride, planeStride)`, which
+  /// writes the band's rows `range` as three planes (rows `rowStride` floats apart, planes
+  /// `planeStride` apart) at `buffer`, a chunk at a time: each band row is filled once, each
+  /// layer's row computed once, so a band may be as tall as a whole level.
+  ///
+  /// A chunk of final rows `[a, a + n)` needs conv3's input rows `[a, a + n + 2)`, conv2's
+  /// `[a, a + n + 4)` (pooled), the pool's conv1 rows `[2a, 2a + 2n + 8)` and the band's rows
+  /// `[2a, 2a + 2n + 10)`; the rows that overlap the previous chunk's (10 of the band, 4 pooled,
+  /// 2 of conv2) move to the top of their buffers rather than being computed again.
   func run(
-    band: UnsafeMutablePointer<Float>, rows: Int, width: Int, scratch: Scratch,
-    into output: UnsafeMutablePointer<Float>, plane: Int
+    rows: Int, width: Int, scratch: Scratch, into output: UnsafeMutablePointer<Float>,
+    plane: Int,
+    fill: (
+      _ rows: Range<Int>, _ buffer: UnsafeMutablePointer<Float>, _ rowStride: Int,
+      _ planeStride: Int
+    ) -> Void
   ) {
-    let maps = Maps(rows: rows, width: width, scratch: scratch)
-    guard maps.h4 > 0, maps.w4 > 0 else { return }
-    head(band, maps)
-    let (h4, w4, s3, s4) = (maps.h4, maps.w4, maps.s3, maps.s4)
-    conv3.run(
-      maps.m3, rowStride: s3, planeStride: maps.h3 * s3, outputHeight: h4, outputWidth: w4,
-      into: maps.m4, outputRowStride: s4, outputPlaneStride: h4 * s4)
-    conv4.run(
-      maps.m4, rowStride: s4, planeStride: h4 * s4, outputHeight: h4, outputWidth: w4,
-      into: maps.m5, outputRowStride: s4, outputPlaneStride: h4 * s4)
-    for k in 0..<6 {
-      for y in 0..<h4 {
-        (output + k * plane + y * w4).update(from: maps.m5 + k * h4 * s4 + y * s4, count: w4)
+    let (h1, w1) = (rows - 2, width - 2)
+    let (h2, w2) = ((h1 + 1) / 2, (w1 + 1) / 2)
+    let (w3, w4, h4) = (w2 - 2, w2 - 4, h2 - 4)
+    guard h4 > 0, w4 > 0 else { return }
+    let chunk = Self.chunkRows
+    let s0 = PlanarLayout.rowStride(width: width)
+    let (s2, s3, s4) = (
+      PlanarLayout.rowStride(width: w2), PlanarLayout.rowStride(width: w3),
+      PlanarLayout.rowStride(width: w4)
+    )
+    // Buffer heights: the band's rows, pooled, conv2's, conv3's and conv4's of one chunk.
+    let (r0, r2, r3) = (2 * chunk + 10, chunk + 4, chunk + 2)
+    let (p0, p2, p3, p4) = (r0 * s0, r2 * s2, r3 * s3, chunk * s4)
+    let sizes = [3 * p0, 10 * p2, 16 * p3, 32 * p4, 6 * p4]
+    let slack = PlanarLayout.slack
+    let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
+    var starts: [UnsafeMutablePointer<Float>] = []
+    var at = 0
+    for size in sizes {
+      starts.append(base + at)
+      at += size + slack
+    }
+    let (band, pooled, m3, m4, m5) = (starts[0], starts[1], starts[2], starts[3], starts[4])
+    var a = 0
+    while a < h4 {
+      let n = min(chunk, h4 - a)
+      // The first band, pooled and conv2 row this chunk computes (the rest came from the last).
+      let (firstRow, firstPooled, firstConv2) = a == 0 ? (0, 0, 0) : (2 * a + 10, a + 4, a + 2)
+      if a > 0 {
+        Self.slide(band, planes: 3, from: 2 * chunk, rows: 10, rowStride: s0, planeStride: p0)
+        Self.slide(pooled, planes: 10, from: chunk, rows: 4, rowStride: s2, planeStride: p2)
+        Self.slide(m3, planes: 16, from: chunk, rows: 2, rowStride: s3, planeStride: p3)
       }
+      // Buffer row 0 holds band row 2a, pooled row a, conv2 row a.
+      fill(firstRow..<min(2 * (a + n) + 10, rows), band + (firstRow - 2 * a) * s0, s0, p0)
+      conv1.runPooled(
+        band + (2 * firstPooled - 2 * a) * s0, rowStride: s0, planeStride: p0,
+        convolutionHeight: min(2 * (a + n + 4), h1) - 2 * firstPooled, convolutionWidth: w1,
+        into: pooled + (firstPooled - a) * s2, outputRowStride: s2, outputPlaneStride: p2)
+      conv2.run(
+        pooled + (firstConv2 - a) * s2, rowStride: s2, planeStride: p2,
+        outputHeight: a + n + 2 - firstConv2, outputWidth: w3, into: m3 + (firstConv2 - a) * s3,
+        outputRowStride: s3, outputPlaneStride: p3)
+      conv3.run(
+        m3, rowStride: s3, planeStride: p3, outputHeight: n, outputWidth: w4, into: m4,
+        outputRowStride: s4, outputPlaneStride: p4)
+      conv4.run(
+        m4, rowStride: s4, planeStride: p4, outputHeight: n, outputWidth: w4, into: m5,
+        outputRowStride: s4, outputPlaneStride: p4)
+      for k in 0..<6 {
+        for y in 0..<n {
+          (output + k * plane + (a + y) * w4).update(from: m5 + k * p4 + y * s4, count: w4)
+        }
+      }
+      a += n
+    }
+  }
+
+  /// Moves `rows` rows from row `from` of each of `planes` planes to its row 0.
+  private static func slide(
+    _ buffer: UnsafeMutablePointer<Float>, planes: Int, from: Int, rows: Int, rowStride: Int,
+    planeStride: Int
+  ) {
+    for k in 0..<planes {
+      let plane = buffer + k * planeStride
+      plane.update(from: plane + from * rowStride, count: rows * rowStride)
     }
   }
 

@@ -13,14 +13,32 @@ struct PyramidLevel: Sendable {
   var paddedWidth: Int { width + 2 * margin }
 
   /// Writes padded rows `rows` as `[3, rows.count, paddedWidth]` into `band`, rows `rowStride`
-  /// floats apart (default `paddedWidth`; the columns past `paddedWidth` are zeroed).
-  func fill(rows: Range<Int>, into band: UnsafeMutablePointer<Float>, rowStride: Int? = nil) {
+  /// floats apart (default `paddedWidth`; the columns past `paddedWidth` are zeroed) and planes
+  /// `planeStride` apart (default `rows.count · rowStride`).
+  func fill(
+    rows: Range<Int>, into band: UnsafeMutablePointer<Float>, rowStride: Int? = nil,
+    planeStride: Int? = nil
+  ) {
     let pw = rowStride ?? paddedWidth
-    precondition(pw >= paddedWidth)
-    let plane = rows.count * pw
-    band.update(repeating: 0, count: 3 * plane)
+    let plane = planeStride ?? rows.count * pw
+    precondition(pw >= paddedWidth && plane >= rows.count * pw)
     // Rows of the photo inside `rows`, in level coordinates without the border.
-    let inner = max(rows.lowerBound - margin, 0)..<min(rows.upperBound - margin, height)
+    let innerEnd = max(min(rows.upperBound - margin, height), 0)
+    let inner = min(max(rows.lowerBound - margin, 0), innerEnd)..<innerEnd
+    // Grey (0) wherever the photo is not: whole rows of the border, and each photo row's border
+    // columns and the columns past the padded width.
+    for channel in 0..<3 {
+      let start = band + channel * plane
+      for row in rows {
+        let out = start + (row - rows.lowerBound) * pw
+        if inner.contains(row - margin) {
+          out.update(repeating: 0, count: margin)
+          (out + margin + width).update(repeating: 0, count: pw - margin - width)
+        } else {
+          out.update(repeating: 0, count: pw)
+        }
+      }
+    }
     guard !inner.isEmpty else { return }
     let (h, w) = (source.image.height, source.image.width)
     source.resample(
