@@ -235,7 +235,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     try pool.withNetworks { networks, _ in
       try networks.withSource(of: image) { source in
         try networks.pnet(pyramid(source).map(\.level), workers: 1, int8: quantized)
-          .map(\.probability)
+          .map(\.probabilities)
       }
     }
   }
@@ -296,7 +296,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       for y in 0..<maps.height {
         for x in 0..<maps.width {
           let i = y * maps.width + x
-          let p = maps.probability[i]
+          let p = maps.probability(i)
           guard p >= thresholds[0] else { continue }
           // Window corners in the level without its margin (negative: in the grey border).
           let (fx, fy) = (Float(x) - Float(margin) / 2, Float(y) - Float(margin) / 2)
@@ -306,8 +306,8 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
               x2: ((2 * fx + 12) / s).rounded(.down), y2: ((2 * fy + 12) / s).rounded(.down),
               score: p,
               regression: SIMD4(
-                maps.regression[0][i], maps.regression[1][i], maps.regression[2][i],
-                maps.regression[3][i])))
+                maps.regression(0, i), maps.regression(1, i), maps.regression(2, i),
+                maps.regression(3, i))))
         }
       }
       let kept = NonMaximumSuppression.keep(atScale, threshold: 0.5, overlap: .union)

@@ -64,6 +64,8 @@ final class MTCNNNetworks {
   private var cropNetFloatScratch: [Int: [CropNetFloat.Scratch]] = [:]
   /// P-Net's workers' buffers, one set per worker, made when first needed.
   private var pnetWorkers: [PNetWorkerBuffers] = []
+  /// The planes of ``pnet(_:workers:int8:)``'s maps.
+  private let pnetResults = ZeroedFloats()
   private let rnet: Workspace
   private let onet: Workspace
   /// The memory of the last detection's summed-area table, reused by the next one.
@@ -246,13 +248,23 @@ final class MTCNNNetworks {
   }
 
   /// P-Net's maps over a whole pyramid level: the face probability and the four box offsets
-  /// of each 12×12 window at stride 2, `height × width` windows, row-major.
+  /// of each 12×12 window at stride 2, `height × width` windows, row-major. The planes live in
+  /// memory the buffer set keeps from detection to detection (``pnet(_:workers:int8:)``'s
+  /// results are read before its next call): fresh arrays of a megapixel photo's maps cost a
+  /// copy and their page faults every time.
   struct PNetMaps {
     var height = 0
     var width = 0
-    var probability: [Float] = []
-    /// Four planes (x1, y1, x2, y2 offsets) of `height × width`.
-    var regression: [[Float]] = [[], [], [], []]
+    /// Five planes of `height × width`: face probability, then the x1, y1, x2, y2 offsets.
+    fileprivate(set) var planes: UnsafeMutablePointer<Float>?
+
+    var count: Int { height * width }
+    /// The face probability of window `i`.
+    func probability(_ i: Int) -> Float { planes![i] }
+    /// Offset `k` (x1, y1, x2, y2) of window `i`.
+    func regression(_ k: Int, _ i: Int) -> Float { planes![(1 + k) * count + i] }
+    /// Every window's face probability.
+    var probabilities: [Float] { Array(UnsafeBufferPointer(start: planes, count: count)) }
   }
 
   /// `body` run on `image` as a ``ResamplingSource`` whose summed-area table is built in the
@@ -292,8 +304,6 @@ final class MTCNNNetworks {
     let (bandNetworks, trim) = quantized == nil ? (pnetInstances, 0) : (pnetHeads, 2)
     var jobList: [(level: Int, top: Int, rows: Int)] = []
     var maps: [PNetMaps] = []
-    var results: [UnsafeMutablePointer<Float>] = []
-    defer { for result in results { result.deallocate() } }
     var bandFloats = 0
     for (index, level) in levels.enumerated() {
       let (height, width) = (level.paddedHeight, level.paddedWidth)
@@ -329,14 +339,18 @@ final class MTCNNNetworks {
         bandFloats = max(bandFloats, 3 * bands.map(\.rows).max()! * width)
       }
       maps.append(map)
-      // Five planes: face probability, then the four offsets.
-      results.append(.allocate(capacity: 5 * map.height * map.width))
       jobList += bands.map { (index, $0.top, $0.rows) }
+    }
+    // Five planes a level: face probability, then the four offsets.
+    var planeStart = pnetResults.reserve(maps.map { 5 * $0.count }.reduce(0, +))
+    for index in maps.indices {
+      maps[index].planes = planeStart
+      planeStart += 5 * maps[index].count
     }
     let jobs = JobCounter(count: jobList.count)
     let (queue, largestBand) = (jobList, bandFloats)
-    let sinks = results.map(SendablePointer.init)
-    let planes = maps.map { $0.height * $0.width }
+    let sinks = maps.map { SendablePointer($0.planes!) }
+    let counts = maps.map(\.count)
     let threads = max(1, min(workers, jobList.count))
     while pnetWorkers.count < threads { pnetWorkers.append(PNetWorkerBuffers()) }
     let buffers = UnsafeSendableScratch(Array(pnetWorkers.prefix(threads)))
@@ -373,7 +387,7 @@ final class MTCNNNetworks {
             }
           }
           Self.store(
-            outputs, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
+            outputs, count: height * outWidth, at: top / 2 * outWidth, plane: counts[index],
             into: sinks[index].pointer)
           continue
         }
@@ -395,7 +409,7 @@ final class MTCNNNetworks {
             out = UnsafePointer(outputs)
           }
           Self.store(
-            out, count: height * outWidth, at: top / 2 * outWidth, plane: planes[index],
+            out, count: height * outWidth, at: top / 2 * outWidth, plane: counts[index],
             into: sinks[index].pointer)
         } catch {
           jobs.fail(error)
@@ -403,14 +417,6 @@ final class MTCNNNetworks {
       }
     }
     if let error = jobs.error { throw error }
-    for index in maps.indices {
-      let (result, plane) = (results[index], planes[index])
-      maps[index].probability = Array(UnsafeBufferPointer(start: result, count: plane))
-      for k in 0..<4 {
-        maps[index].regression[k] = Array(
-          UnsafeBufferPointer(start: result + (1 + k) * plane, count: plane))
-      }
-    }
     return maps
   }
 
@@ -586,12 +592,12 @@ final class MTCNNNetworks {
     return result
   }
 
-  /// `softmax(face, nonFace)[1]`, computed as PyTorch does (shifted by the maximum).
+  /// `softmax(face, nonFace)[1]`, computed as PyTorch does (shifted by the maximum), with one
+  /// exponential: the maximum's own is exp(0) = 1 exactly, so the floats are PyTorch's.
   static func faceProbability(_ nonFace: Float, _ face: Float) -> Float {
-    let m = max(nonFace, face)
-    let a = Foundation.exp(nonFace - m)
-    let b = Foundation.exp(face - m)
-    return b / (a + b)
+    if face >= nonFace { return 1 / (Foundation.exp(nonFace - face) + 1) }
+    let b = Foundation.exp(face - nonFace)
+    return b / (1 + b)
   }
 }
 
