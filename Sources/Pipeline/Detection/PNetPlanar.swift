@@ -101,15 +101,7 @@ struct PNetPlanar: Sendable {
     // Buffer heights: the band's rows, pooled, conv2's, conv3's and conv4's of one chunk.
     let (r0, r2, r3) = (2 * chunk + 10, chunk + 4, chunk + 2)
     let (p0, p2, p3, p4) = (r0 * s0, r2 * s2, r3 * s3, chunk * s4)
-    let sizes = [3 * p0, 10 * p2, 16 * p3, 32 * p4, 6 * p4]
-    let slack = PlanarLayout.slack
-    let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
-    var starts: [UnsafeMutablePointer<Float>] = []
-    var at = 0
-    for size in sizes {
-      starts.append(base + at)
-      at += size + slack
-    }
+    let starts = Self.carve(scratch, sizes: [3 * p0, 10 * p2, 16 * p3, 32 * p4, 6 * p4])
     let (band, pooled, m3, m4, m5) = (starts[0], starts[1], starts[2], starts[3], starts[4])
     var a = 0
     while a < h4 {
@@ -144,6 +136,20 @@ struct PNetPlanar: Sendable {
       }
       a += n
     }
+  }
+
+  /// Maps of `sizes` floats in `scratch`, one after the other, each followed by
+  /// ``PlanarLayout/slack`` floats (the kernels read past a map's last plane).
+  private static func carve(_ scratch: Scratch, sizes: [Int]) -> [UnsafeMutablePointer<Float>] {
+    let slack = PlanarLayout.slack
+    let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
+    var starts: [UnsafeMutablePointer<Float>] = []
+    var at = 0
+    for size in sizes {
+      starts.append(base + at)
+      at += size + slack
+    }
+    return starts
   }
 
   /// Moves `rows` rows from row `from` of each of `planes` planes to its row 0.
@@ -191,15 +197,9 @@ struct PNetPlanar: Sendable {
         PlanarLayout.rowStride(width: w2), PlanarLayout.rowStride(width: max(w3, 1)),
         PlanarLayout.rowStride(width: max(w4, 1))
       )
-      let sizes = [10 * h2 * s2, 16 * max(h3, 0) * s3, 32 * max(h4, 0) * s4, 6 * max(h4, 0) * s4]
-      let slack = PlanarLayout.slack
-      let base = scratch.reserve(sizes.reduce(0, +) + sizes.count * slack)
-      var pointers: [UnsafeMutablePointer<Float>] = []
-      var at = 0
-      for size in sizes {
-        pointers.append(base + at)
-        at += size + slack
-      }
+      let pointers = PNetPlanar.carve(
+        scratch,
+        sizes: [10 * h2 * s2, 16 * max(h3, 0) * s3, 32 * max(h4, 0) * s4, 6 * max(h4, 0) * s4])
       (m2, m3, m4, m5) = (pointers[0], pointers[1], pointers[2], pointers[3])
     }
   }
