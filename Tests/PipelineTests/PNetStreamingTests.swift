@@ -70,4 +70,27 @@ import Vision
       #expect(worst < 1e-4, "\(size): largest difference \(worst)")
     }
   }
+
+  /// The maps' memory is kept from detection to detection and grows with the largest: after
+  /// larger images and smaller ones, in either order, each image's maps are the same floats.
+  @Test func mapsDoNotDependOnTheImagesBefore() async throws {
+    guard let kernels = PlanarInstructions.best else { return }
+    let detector = try Self.detector(planarKernels: kernels, padsBorders: true)
+    let images = Self.sizes.enumerated().map { index, size in
+      Self.image(width: size.width, height: size.height, seed: UInt64(index + 1))
+    }
+    let (forward, backward) = try await offCooperativePool {
+      (
+        try images.map { try detector.pnetProbabilities(in: $0, quantized: false) },
+        try images.reversed().map { try detector.pnetProbabilities(in: $0, quantized: false) }
+      )
+    }
+    for (index, (a, b)) in zip(forward, backward.reversed()).enumerated() {
+      #expect(a.map(\.count) == b.map(\.count), "\(Self.sizes[index]): map sizes")
+      let firstDifference = zip(a.joined(), b.joined()).enumerated().first {
+        $0.element.0.bitPattern != $0.element.1.bitPattern
+      }
+      #expect(firstDifference == nil, "\(Self.sizes[index]): first difference \(firstDifference!)")
+    }
+  }
 }
