@@ -33,6 +33,7 @@ package enum TurnedCrops {
       of: enclosing, in: source, side: big, padded: padded, workers: workers)
     let (plane, bigPlane) = (side * side, big * big)
     var out = [Float](repeating: 0, count: indices.count * 3 * plane)
+    let instructions = source.integral?.instructions
     wide.withUnsafeBufferPointer { from in
       out.withUnsafeMutableBufferPointer { to in
         guard let source = from.baseAddress, let target = to.baseAddress else { return }
@@ -41,45 +42,14 @@ package enum TurnedCrops {
         )
         ParallelSlices(count: indices.count, workers: workers, minimum: 8).run { _, range in
           for k in range {
-            Self.turn(
+            BilinearTurnKernel.turn(
               input.pointer + k * 3 * bigPlane, big: big, into: output.pointer + k * 3 * plane,
-              side: side, cos: c, sin: s)
+              side: side, cos: c, sin: s, instructions: instructions)
           }
         }
       }
     }
     return (out, indices)
-  }
-
-  /// One crop turned: output pixel (u, v) at offset d from the crop's centre samples the
-  /// enclosing crop `input` (`[3, big, big]`) bilinearly at its centre + R · d (both in crop
-  /// pixels: the two crops share one scale); `output` is `[3, side, side]`, left as it is where
-  /// the sample falls outside.
-  private static func turn(
-    _ input: UnsafePointer<Float>, big: Int, into output: UnsafeMutablePointer<Float>,
-    side: Int, cos c: Float, sin s: Float
-  ) {
-    let (plane, bigPlane) = (side * side, big * big)
-    let middle = Float(side) / 2
-    let bigMiddle = Float(big) / 2
-    for v in 0..<side {
-      let dv = Float(v) + 0.5 - middle
-      for u in 0..<side {
-        let du = Float(u) + 0.5 - middle
-        let x = bigMiddle + c * du - s * dv - 0.5
-        let y = bigMiddle + s * du + c * dv - 0.5
-        let (x0, y0) = (Int(x.rounded(.down)), Int(y.rounded(.down)))
-        guard x0 >= 0, y0 >= 0, x0 + 1 < big, y0 + 1 < big else { continue }
-        let (ax, ay) = (x - Float(x0), y - Float(y0))
-        let i = y0 * big + x0
-        for channel in 0..<3 {
-          let p = input + channel * bigPlane + i
-          let top = p[0] + ax * (p[1] - p[0])
-          let bottom = p[big] + ax * (p[big + 1] - p[big])
-          output[channel * plane + v * side + u] = top + ay * (bottom - top)
-        }
-      }
-    }
   }
 
   /// The crop of the square `x1, y1, x2, y2` of `image` turned by `degrees`, as R- and O-Net see
