@@ -5,6 +5,7 @@
 // 6). Layers with more vectors take them in groups, each group sweeping all the tiles while its
 // weights stay in cache. A last, partial tile repeats its last pixel and stores only its own.
 #include "emocl_nhwc.h"
+#include "winograd_f2_weights.h"
 
 #include <string.h>
 
@@ -33,24 +34,6 @@ void emocl_nhwc_pack(const float *weights, int outChannels, int inChannels, int 
 // `[tiles][Cin] × [Cin][Cout]`: 16 multiply-adds per input and output channel for 4 outputs,
 // against 36 direct.
 
-/// U = G g Gᵀ of the 3×3 kernel `g` (row-major), in double and rounded once.
-static void nhwc_winograd_kernel(const float *g, double u[16]) {
-  double t[4][3];
-  for (int c = 0; c < 3; c++) {
-    double g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
-    t[0][c] = g0;
-    t[1][c] = 0.5 * (g0 + g1 + g2);
-    t[2][c] = 0.5 * (g0 - g1 + g2);
-    t[3][c] = g2;
-  }
-  for (int r = 0; r < 4; r++) {
-    u[r * 4 + 0] = t[r][0];
-    u[r * 4 + 1] = 0.5 * (t[r][0] + t[r][1] + t[r][2]);
-    u[r * 4 + 2] = 0.5 * (t[r][0] - t[r][1] + t[r][2]);
-    u[r * 4 + 3] = t[r][2];
-  }
-}
-
 void emocl_nhwc_pack_winograd(const float *weights, int outChannels, int inChannels,
                               int storedInChannels, float *packed) {
   long stored = (outChannels + 15) / 16 * 16;
@@ -58,7 +41,7 @@ void emocl_nhwc_pack_winograd(const float *weights, int outChannels, int inChann
   for (int o = 0; o < outChannels; o++)
     for (int ci = 0; ci < inChannels; ci++) {
       double u[16];
-      nhwc_winograd_kernel(weights + ((long)o * inChannels + ci) * 9, u);
+      emocl_winograd_f2_kernel(weights + ((long)o * inChannels + ci) * 9, u);
       for (int k = 0; k < 16; k++) packed[((long)k * storedInChannels + ci) * stored + o] = (float)u[k];
     }
 }

@@ -4,6 +4,7 @@
 // every input channel and tap, the tile's input vectors are loaded once and each output
 // channel's weight is broadcast from the packed weights straight into its multiply-adds.
 #include "emocl_planar.h"
+#include "winograd_f2_weights.h"
 
 #include <float.h>
 #include <string.h>
@@ -201,25 +202,6 @@ void emocl_planar_conv(int isa, const float *in, long inRowStride, long inPlaneS
 // column (row) uses only V's first three columns (rows), which never read the tile's last
 // input column (row).
 
-/// U = G g Gᵀ of one 3×3 kernel `g` (row-major), in double before the single rounding.
-static void winograd_kernel(const float *g, float u[16]) {
-  double t[4][3];
-  for (int c = 0; c < 3; c++) {
-    double g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
-    t[0][c] = g0;
-    t[1][c] = (g0 + g1 + g2) / 2;
-    t[2][c] = (g0 - g1 + g2) / 2;
-    t[3][c] = g2;
-  }
-  for (int r = 0; r < 4; r++) {
-    double a = t[r][0], b = t[r][1], c = t[r][2];
-    u[r * 4 + 0] = (float)a;
-    u[r * 4 + 1] = (float)((a + b + c) / 2);
-    u[r * 4 + 2] = (float)((a - b + c) / 2);
-    u[r * 4 + 3] = (float)c;
-  }
-}
-
 void emocl_planar_pack_winograd(const float *weights, int outChannels, int inChannels, int isa,
                                 float *packed) {
   int first = 0;
@@ -228,9 +210,9 @@ void emocl_planar_pack_winograd(const float *weights, int outChannels, int inCha
     for (int k = 0; k < 16; k++)
       for (int ci = 0; ci < inChannels; ci++)
         for (int c = 0; c < size; c++) {
-          float u[16];
-          winograd_kernel(weights + ((long)(first + c) * inChannels + ci) * 9, u);
-          *packed++ = u[k];
+          double u[16];
+          emocl_winograd_f2_kernel(weights + ((long)(first + c) * inChannels + ci) * 9, u);
+          *packed++ = (float)u[k];
         }
     first += size;
   }
