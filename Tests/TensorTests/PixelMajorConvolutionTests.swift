@@ -28,6 +28,24 @@ struct PixelMajorConvolutionTests {
     Case(inputs: 7, stored: 9, outputs: 80, kernel: 3, height: 5, width: 9, prelu: false),
   ]
 
+  /// Weights, bias, slopes (with `c.prelu`) and input for `c` from seeds `seed` to `seed + 3`,
+  /// and their convolution in double precision (`[outputs][pixels]`).
+  static func problem(_ c: Case, seed: UInt64) -> (
+    weights: [Float], bias: [Float], slopes: [Float]?, input: [Float], expected: [Double]
+  ) {
+    let weights = ConvolutionReference.values(
+      c.outputs * c.inputs * c.kernel * c.kernel, seed: seed)
+    let bias = ConvolutionReference.values(c.outputs, seed: seed + 1)
+    let slopes =
+      c.prelu ? ConvolutionReference.values(c.outputs, seed: seed + 2, scale: 0.5) : nil
+    let input = ConvolutionReference.values(
+      c.inputs * c.height * c.width, seed: seed + 3, scale: 2)
+    let expected = ConvolutionReference.convolution(
+      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
+      slopes: slopes, kernel: c.kernel)
+    return (weights, bias, slopes, input, expected)
+  }
+
   /// `input` (`[inputs][height][width]`) pixel-major with `c.stored` channels a pixel, those
   /// past the real ones holding a large value that must meet zero weights.
   static func pixelMajor(_ input: [Float], _ c: Case) -> [Float] {
@@ -65,14 +83,7 @@ struct PixelMajorConvolutionTests {
   @Test(arguments: cases)
   func convolutionMatchesDoublePrecision(_ c: Case) {
     let (outH, outW) = (c.height - c.kernel + 1, c.width - c.kernel + 1)
-    let weights = ConvolutionReference.values(
-      c.outputs * c.inputs * c.kernel * c.kernel, seed: 11)
-    let bias = ConvolutionReference.values(c.outputs, seed: 12)
-    let slopes = c.prelu ? ConvolutionReference.values(c.outputs, seed: 13, scale: 0.5) : nil
-    let input = ConvolutionReference.values(c.inputs * c.height * c.width, seed: 14, scale: 2)
-    let expected = ConvolutionReference.convolution(
-      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
-      slopes: slopes, kernel: c.kernel)
+    let (weights, bias, slopes, input, expected) = Self.problem(c, seed: 11)
     let pixels = Self.pixelMajor(input, c)
     for instructions in PlanarInstructions.supported {
       let conv = PixelMajorConvolution(
@@ -116,13 +127,7 @@ struct PixelMajorConvolutionTests {
   @Test(arguments: winogradCases)
   func winogradMatchesDoublePrecision(_ c: Case) {
     let (outH, outW) = (c.height - 2, c.width - 2)
-    let weights = ConvolutionReference.values(c.outputs * c.inputs * 9, seed: 21)
-    let bias = ConvolutionReference.values(c.outputs, seed: 22)
-    let slopes = c.prelu ? ConvolutionReference.values(c.outputs, seed: 23, scale: 0.5) : nil
-    let input = ConvolutionReference.values(c.inputs * c.height * c.width, seed: 24, scale: 2)
-    let expected = ConvolutionReference.convolution(
-      input, inputs: c.inputs, height: c.height, width: c.width, weights: weights, bias: bias,
-      slopes: slopes, kernel: 3)
+    let (weights, bias, slopes, input, expected) = Self.problem(c, seed: 21)
     let scale = expected.map(abs).max()!
     let pixels = Self.pixelMajor(input, c)
     for instructions in PlanarInstructions.supported {
