@@ -282,6 +282,30 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     }
   }
 
+  /// R- (`side` 24) or O-Net's (48) float output column for each square `boxes[i]` (x1, y1,
+  /// x2, y2) of `image` seen turned by `degrees[i]` (nil: no part inside the photo), on up to
+  /// `workers` threads, with the crops made chunk by chunk as they are judged (`asJudged`) or
+  /// all made first: for comparing the two. Nil when the network does not run on the
+  /// pixel-major kernels here (crops are then always made first).
+  package func cropNetOutputs(
+    in image: Image, boxes: [SIMD4<Float>], degrees: [Float], side: Int, workers: Int,
+    asJudged: Bool
+  ) throws -> [[Float]?]? {
+    let candidates = boxes.map {
+      CandidateBox(x1: $0[0], y1: $0[1], x2: $0[2], y2: $0[3], score: 0)
+    }
+    return try pool.withNetworks { networks, _ in
+      guard (side == 24 ? networks.cropNetsFloat.rnet : networks.cropNetsFloat.onet) != nil else {
+        return nil
+      }
+      return try networks.withSource(of: image, workers: workers) { source in
+        try outputs(
+          candidates, degrees: degrees, side: side, in: source, networks, workers: workers,
+          asJudged: asJudged)
+      }
+    }
+  }
+
   /// Stage 1: P-Net over the pyramid; squared boxes after regression.
   private func proposals(_ source: ResamplingSource, _ networks: MTCNNNetworks, workers: Int)
     throws -> [CandidateBox]
@@ -455,20 +479,82 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// R- or O-Net's output column for each box seen turned by `degrees[i]` (nil when the box
-  /// has no part inside the photo): the boxes of each turn are cropped together, and all the
-  /// crops run through the network in one call, so that its threads share them all (one call per
-  /// turn left a thread idle whenever a turn had too few crops to split).
+  /// has no part inside the photo). In floats on the pixel-major kernels, the crops are made
+  /// chunk by chunk as the network's threads judge them
+  /// (``MTCNNNetworks/refine(_:side:from:workers:)``); otherwise the boxes of each turn are
+  /// cropped together and all the crops run through the network in one call, so that its
+  /// threads share them all (one call per turn left a thread idle whenever a turn had too few
+  /// crops to split).
   private func outputs(
     _ boxes: [CandidateBox], degrees: [Float], side: Int, in source: ResamplingSource,
-    _ networks: MTCNNNetworks, workers: Int
+    _ networks: MTCNNNetworks, workers: Int, asJudged: Bool = true
   ) throws -> [[Float]?] {
     var result = [[Float]?](repeating: nil, count: boxes.count)
-    var crops: [Float] = []
-    // The box each crop is of.
-    var owners: [Int] = []
+    let recipes = recipes(boxes, degrees: degrees, side: side, in: source)
+    let out: [Float]
+    if asJudged, !runsQuantized(side: side, networks),
+      let made = networks.refine(
+        recipes.map(\.recipe), side: side, from: source, workers: workers)
+    {
+      out = made
+    } else {
+      out = try outputsOfReadyCrops(
+        boxes, degrees: degrees, side: side, in: source, networks, workers: workers)
+    }
+    let n = recipes.count
+    guard n > 0 else { return result }
+    let rows = out.count / n
+    for (k, (box, _)) in recipes.enumerated() {
+      result[box] = (0..<rows).map { out[$0 * n + k] }
+    }
+    return result
+  }
+
+  /// Whether R- (`side` 24) or O-Net (48) runs in 8 bits here.
+  private func runsQuantized(side: Int, _ networks: MTCNNNetworks) -> Bool {
+    quantizedRefinement
+      && (side == 24 ? networks.cropNetsInt8.rnet : networks.cropNetsInt8.onet) != nil
+  }
+
+  /// How each box is cropped when seen turned by `degrees[i]`, with the box's index: those of
+  /// each turn together, turns in increasing order, boxes with no part inside the photo left
+  /// out.
+  private func recipes(
+    _ boxes: [CandidateBox], degrees: [Float], side: Int, in source: ResamplingSource
+  ) -> [(box: Int, recipe: CropRecipe)] {
+    var recipes: [(box: Int, recipe: CropRecipe)] = []
+    let image = source.image
     for turn in Set(degrees).sorted() {
       let members = degrees.indices.filter { degrees[$0] == turn }
-      let group = members.map { boxes[$0] }
+      if turn == 0 {
+        for member in members {
+          guard
+            let plan = CropPlan(
+              box: boxes[member], width: image.width, height: image.height, side: side,
+              padded: padsBorders)
+          else { continue }
+          recipes.append((member, .upright(plan)))
+        }
+      } else {
+        let plans = TurnedCrops.plans(
+          of: members.map { boxes[$0] }, in: source, side: side, degrees: turn,
+          padded: padsBorders)
+        recipes += plans.map { (members[$0.index], .turned($0.plan)) }
+      }
+    }
+    return recipes
+  }
+
+  /// ``outputs(_:degrees:side:in:_:workers:)``'s `[rows, crops]` from crops made first, in the
+  /// order of ``recipes(_:degrees:side:in:)``, and run through the network in one call.
+  private func outputsOfReadyCrops(
+    _ boxes: [CandidateBox], degrees: [Float], side: Int, in source: ResamplingSource,
+    _ networks: MTCNNNetworks, workers: Int
+  ) throws -> [Float] {
+    var crops: [Float] = []
+    var count = 0
+    for turn in Set(degrees).sorted() {
+      let group = degrees.indices.filter { degrees[$0] == turn }.map { boxes[$0] }
       let (groupCrops, indices) =
         turn == 0
         ? Self.crops(of: group, in: source, side: side, padded: padsBorders, workers: workers)
@@ -476,17 +562,11 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
           of: group, in: source, side: side, degrees: turn, padded: padsBorders,
           workers: workers)
       crops += groupCrops
-      owners += indices.map { members[$0] }
+      count += indices.count
     }
-    let n = owners.count
-    guard n > 0 else { return result }
-    let out = try networks.refine(
-      crops, count: n, side: side, workers: workers, int8: quantizedRefinement)
-    let rows = out.count / n
-    for (k, box) in owners.enumerated() {
-      result[box] = (0..<rows).map { out[$0 * n + k] }
-    }
-    return result
+    guard count > 0 else { return [] }
+    return try networks.refine(
+      crops, count: count, side: side, workers: workers, int8: quantizedRefinement)
   }
 
   /// The box moved by its regression, read in the frame it was judged in.
@@ -520,41 +600,22 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
   }
 
   /// Each box's crop resampled to `side × side`, NCHW, and the indices of the boxes that had a
-  /// non-empty part inside the image. Corners are truncated toward zero; the box covers columns
-  /// `x1 − 1 ..< x2` and rows likewise. Its part inside the image is resampled to the whole
-  /// square (squeezed, as in facenet-pytorch) or, when `padded`, to the part of the square it
-  /// covers, with grey (normalised 0) where the box leaves the image. A box inside the image
-  /// gets the same crop either way. The crops are shared among up to `workers` threads.
+  /// non-empty part inside the image (see ``CropPlan`` for how a box becomes its crop). The crops
+  /// are shared among up to `workers` threads.
   static func crops(
     of boxes: [CandidateBox], in source: ResamplingSource, side: Int, padded: Bool = false,
     workers: Int = 1
   ) -> ([Float], [Int]) {
     let image = source.image
     let size = 3 * side * side
-    // Where each box's part inside the image comes from (x, y, width, height) and goes to in
-    // its square (ox, oy, ow, oh).
-    var plans: [(from: SIMD4<Int>, to: SIMD4<Int>)] = []
+    var plans: [CropPlan] = []
     var indices: [Int] = []
-    for (index, b) in boxes.enumerated() {
-      guard let x1 = truncated(b.x1), let y1 = truncated(b.y1), let x2 = truncated(b.x2),
-        let y2 = truncated(b.y2)
+    for (index, box) in boxes.enumerated() {
+      guard
+        let plan = CropPlan(
+          box: box, width: image.width, height: image.height, side: side, padded: padded)
       else { continue }
-      // The part inside the image: columns x ..< ex, rows y ..< ey.
-      let (x, y) = (max(x1 - 1, 0), max(y1 - 1, 0))
-      let (ex, ey) = (min(x2, image.width), min(y2, image.height))
-      guard ey > y, ex > x else { continue }
-      // Where that part lies in the square: the whole of it, or its share of the box.
-      var (ox, oy, ow, oh) = (0, 0, side, side)
-      if padded {
-        let (bw, bh) = (Double(x2 - x1 + 1), Double(y2 - y1 + 1))
-        let left = Int((Double(x - (x1 - 1)) * Double(side) / bw).rounded())
-        let right = Int((Double(ex - (x1 - 1)) * Double(side) / bw).rounded())
-        let top = Int((Double(y - (y1 - 1)) * Double(side) / bh).rounded())
-        let bottom = Int((Double(ey - (y1 - 1)) * Double(side) / bh).rounded())
-        (ox, oy) = (min(max(left, 0), side - 1), min(max(top, 0), side - 1))
-        (ow, oh) = (max(1, min(right, side) - ox), max(1, min(bottom, side) - oy))
-      }
-      plans.append((SIMD4(x, y, ex - x, ey - y), SIMD4(ox, oy, ow, oh)))
+      plans.append(plan)
       indices.append(index)
     }
     var crops = [Float](repeating: 0, count: plans.count * size)
@@ -566,36 +627,10 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       ParallelSlices(count: boxPlans.count, workers: workers, minimum: 16).run { _, range in
         var part: [Float] = []
         for k in range {
-          let (from, to) = boxPlans[k]
-          let crop = out.pointer + k * size
-          if to[2] == side, to[3] == side {
-            source.resample(
-              x: from[0], y: from[1], width: from[2], height: from[3], outWidth: side,
-              outHeight: side, into: crop)
-            continue
-          }
-          let (ox, oy, ow, oh) = (to[0], to[1], to[2], to[3])
-          if part.count < 3 * ow * oh { part = [Float](repeating: 0, count: 3 * ow * oh) }
-          part.withUnsafeMutableBufferPointer { part in
-            source.resample(
-              x: from[0], y: from[1], width: from[2], height: from[3], outWidth: ow,
-              outHeight: oh, into: part.baseAddress!)
-            for channel in 0..<3 {
-              for row in 0..<oh {
-                (crop + (channel * side + oy + row) * side + ox).update(
-                  from: part.baseAddress! + (channel * oh + row) * ow, count: ow)
-              }
-            }
-          }
+          boxPlans[k].render(from: source, into: out.pointer + k * size, clear: false, part: &part)
         }
       }
     }
     return (crops, indices)
-  }
-
-  /// `v` truncated toward zero, or nil when it is not a finite value of a sane size.
-  private static func truncated(_ v: Float) -> Int? {
-    guard v.isFinite, abs(v) < 1e9 else { return nil }
-    return Int(v)
   }
 }

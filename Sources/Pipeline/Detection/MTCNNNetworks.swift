@@ -63,6 +63,8 @@ final class MTCNNNetworks {
   let cropNetsFloat: (rnet: CropNetFloat?, onet: CropNetFloat?)
   /// Their buffers by crop side, one per worker, made when first needed.
   private var cropNetFloatScratch: [Int: [CropNetFloat.Scratch]] = [:]
+  /// The buffers of workers that make R- and O-Net crops as they judge them, by crop side.
+  let cropMakers = CropMakerPool()
   /// P-Net's workers' buffers, one set per worker, made when first needed.
   private var pnetWorkers: [PNetWorkerBuffers] = []
   /// The planes of ``pnet(_:workers:int8:)``'s maps.
@@ -599,36 +601,5 @@ final class MTCNNNetworks {
     if face >= nonFace { return 1 / (Foundation.exp(nonFace - face) + 1) }
     let b = Foundation.exp(face - nonFace)
     return b / (1 + b)
-  }
-}
-
-/// Scratch buffers handed to concurrent workers, one each.
-private struct UnsafeSendableScratch<Item>: @unchecked Sendable {
-  let items: [Item]
-  init(_ items: [Item]) { self.items = items }
-}
-
-/// Hands out job indices `0 ..< count` to concurrent workers and keeps the first error.
-private final class JobCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var nextJob = 0
-  private let count: Int
-  private(set) var error: (any Error)?
-
-  init(count: Int) { self.count = count }
-
-  /// The next job, or nil when all are taken or one failed.
-  func next() -> Int? {
-    lock.lock()
-    defer { lock.unlock() }
-    guard error == nil, nextJob < count else { return nil }
-    nextJob += 1
-    return nextJob - 1
-  }
-
-  func fail(_ error: any Error) {
-    lock.lock()
-    defer { lock.unlock() }
-    if self.error == nil { self.error = error }
   }
 }

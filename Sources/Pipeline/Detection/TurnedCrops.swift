@@ -18,38 +18,79 @@ package enum TurnedCrops {
     of boxes: [CandidateBox], in source: ResamplingSource, side: Int, degrees: Float,
     padded: Bool, workers: Int = 1
   ) -> ([Float], [Int]) {
-    let angle = Double(degrees) * .pi / 180
-    let (c, s) = (Float(cos(angle)), Float(sin(angle)))
-    let grow = abs(c) + abs(s)
-    // The enclosing crop's side: the box's `side` pixels grown alike, plus a pixel each way.
-    let big = Int((Float(side) * grow).rounded(.up)) + 2
-    let enclosing = boxes.map { b -> CandidateBox in
-      let (cx, cy) = ((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2)
-      // Spanning `x1 − 1 … x2` as the box does: `(x2 − x1 + 1) · big / side` wide.
-      let half = ((b.x2 - b.x1 + 1) * Float(big) / Float(side) - 1) / 2
-      return CandidateBox(x1: cx - half, y1: cy - half, x2: cx + half, y2: cy + half, score: 0)
-    }
-    let (wide, indices) = MTCNNDetector.crops(
-      of: enclosing, in: source, side: big, padded: padded, workers: workers)
-    let (plane, bigPlane) = (side * side, big * big)
-    var out = [Float](repeating: 0, count: indices.count * 3 * plane)
+    let made = plans(of: boxes, in: source, side: side, degrees: degrees, padded: padded)
+    let size = 3 * side * side
+    var out = [Float](repeating: 0, count: made.count * size)
     let instructions = source.integral?.instructions
-    wide.withUnsafeBufferPointer { from in
-      out.withUnsafeMutableBufferPointer { to in
-        guard let source = from.baseAddress, let target = to.baseAddress else { return }
-        let (input, output) = (
-          SendablePointer(UnsafeMutablePointer(mutating: source)), SendablePointer(target)
-        )
-        ParallelSlices(count: indices.count, workers: workers, minimum: 8).run { _, range in
-          for k in range {
-            BilinearTurnKernel.turn(
-              input.pointer + k * 3 * bigPlane, big: big, into: output.pointer + k * 3 * plane,
-              side: side, cos: c, sin: s, instructions: instructions)
-          }
+    out.withUnsafeMutableBufferPointer { to in
+      guard let target = to.baseAddress else { return }
+      let output = SendablePointer(target)
+      ParallelSlices(count: made.count, workers: workers, minimum: 8).run { _, range in
+        var (wide, part) = ([Float](), [Float]())
+        for k in range {
+          made[k].plan.render(
+            from: source, into: output.pointer + k * size, clear: false, wide: &wide,
+            part: &part, instructions: instructions)
         }
       }
     }
-    return (out, indices)
+    return (out, made.map(\.index))
+  }
+
+  /// How one box's turned crop is made: its enclosing square (the box grown by
+  /// `|cos| + |sin|`, plus a pixel each way) area-resampled at the crop's scale, so that a large
+  /// box is averaged, not aliased, then turned bilinearly.
+  struct Plan: Sendable {
+    /// The enclosing square's plan (its side is the wide side).
+    let wide: CropPlan
+    /// The turned crop's side.
+    let side: Int
+    let cos: Float
+    let sin: Float
+
+    /// Writes the turned crop into `crop` (`3 · side²` floats). Pixels whose neighbourhood
+    /// leaves the enclosing square are set to grey (0) when `clear`, else left as they are.
+    /// `wide` and `part` are scratch (grown when too small).
+    func render(
+      from source: ResamplingSource, into crop: UnsafeMutablePointer<Float>, clear: Bool,
+      wide: inout [Float], part: inout [Float], instructions: PlanarInstructions?
+    ) {
+      let big = self.wide.side
+      if wide.count < 3 * big * big { wide = [Float](repeating: 0, count: 3 * big * big) }
+      if clear { crop.update(repeating: 0, count: 3 * side * side) }
+      wide.withUnsafeMutableBufferPointer { wide in
+        self.wide.render(from: source, into: wide.baseAddress!, clear: true, part: &part)
+        BilinearTurnKernel.turn(
+          wide.baseAddress!, big: big, into: crop, side: side, cos: cos, sin: sin,
+          instructions: instructions)
+      }
+    }
+  }
+
+  /// The plans of the boxes that have any part inside the photo, with their indices in
+  /// `boxes`, for crops of `side` turned by `degrees`.
+  static func plans(
+    of boxes: [CandidateBox], in source: ResamplingSource, side: Int, degrees: Float,
+    padded: Bool
+  ) -> [(index: Int, plan: Plan)] {
+    let angle = Double(degrees) * .pi / 180
+    let (c, s) = (Float(Foundation.cos(angle)), Float(Foundation.sin(angle)))
+    let grow = abs(c) + abs(s)
+    // The enclosing crop's side: the box's `side` pixels grown alike, plus a pixel each way.
+    let big = Int((Float(side) * grow).rounded(.up)) + 2
+    let (width, height) = (source.image.width, source.image.height)
+    return boxes.enumerated().compactMap { index, b in
+      let (cx, cy) = ((b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2)
+      // Spanning `x1 − 1 … x2` as the box does: `(x2 − x1 + 1) · big / side` wide.
+      let half = ((b.x2 - b.x1 + 1) * Float(big) / Float(side) - 1) / 2
+      let enclosing = CandidateBox(
+        x1: cx - half, y1: cy - half, x2: cx + half, y2: cy + half, score: 0)
+      guard
+        let wide = CropPlan(
+          box: enclosing, width: width, height: height, side: big, padded: padded)
+      else { return nil }
+      return (index, Plan(wide: wide, side: side, cos: c, sin: s))
+    }
   }
 
   /// The crop of the square `x1, y1, x2, y2` of `image` turned by `degrees`, as R- and O-Net see

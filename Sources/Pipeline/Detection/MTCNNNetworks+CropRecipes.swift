@@ -1,0 +1,63 @@
+import Dispatch
+import Tensor
+
+extension MTCNNNetworks {
+  /// R-Net (`side` 24) or O-Net (48) in floats on the pixel-major kernels, on the crops that
+  /// `recipes` make from `source`; returns the outputs `[rows, recipes.count]` (row-major by
+  /// output row), or nil when that network does not run on those kernels here (use
+  /// ``refine(_:count:side:workers:int8:generic:)`` on ready crops).
+  ///
+  /// The crops are cut into chunks (``cropsPerChunk(side:workers:)``) that up to `workers`
+  /// threads take in turn: a thread makes a chunk's crops into its own buffer and runs the
+  /// network on them at once, while they are in its cache. Taking chunks in turn, rather than a
+  /// fixed share each, keeps both threads busy when one is slowed by other work, and making
+  /// the crops in the same pass saves a pass over them and a wait for the slowest thread.
+  func refine(
+    _ recipes: [CropRecipe], side: Int, from source: ResamplingSource, workers: Int
+  ) -> [Float]? {
+    guard let net = side == 24 ? cropNetsFloat.rnet : cropNetsFloat.onet else { return nil }
+    let count = recipes.count
+    guard count > 0 else { return [] }
+    let perChunk = Self.cropsPerChunk(side: side, workers: workers)
+    let chunks = (count + perChunk - 1) / perChunk
+    let threads = max(1, min(workers, chunks))
+    let helpers = UnsafeSendableScratch(cropMakers.workers(threads, for: net))
+    let size = 3 * side * side
+    let largest = (count + chunks - 1) / chunks
+    var result = [Float](repeating: 0, count: net.outputs * count)
+    result.withUnsafeMutableBufferPointer { output in
+      let sink = SendablePointer(output.baseAddress!)
+      let jobs = JobCounter(count: chunks)
+      let work: @Sendable (Int) -> Void = { worker in
+        let scratch = helpers.items[worker]
+        let crops = scratch.crops.reserve(largest * size)
+        while let chunk = jobs.next() {
+          // Chunk `chunk` of `chunks` even shares of the recipes.
+          let range = chunk * count / chunks..<(chunk + 1) * count / chunks
+          for (i, k) in range.enumerated() {
+            recipes[k].render(from: source, into: crops + i * size, scratch: scratch)
+          }
+          net.run(
+            crops, range: 0..<range.count, scratch: scratch.network,
+            into: sink.pointer + range.lowerBound, stride: count)
+        }
+      }
+      if threads == 1 {
+        work(0)
+      } else {
+        DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+      }
+    }
+    return result
+  }
+
+  /// Crops per chunk of ``refine(_:side:from:workers:)``: one dense batch
+  /// (``CropNetFloat/batch``) of R-Net crops, or half of one for O-Net (whose crops are larger),
+  /// on one thread; with more threads, chunks of a quarter of that, so that a thread slowed by
+  /// other work hands the rest to the others (an O-Net crop is about a quarter of a millisecond
+  /// of work, an R-Net crop about a thirtieth).
+  static func cropsPerChunk(side: Int, workers: Int) -> Int {
+    let alone = side == 24 ? CropNetFloat.batch : CropNetFloat.batch / 2
+    return workers > 1 ? alone / 4 : alone
+  }
+}
