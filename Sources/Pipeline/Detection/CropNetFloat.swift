@@ -80,8 +80,8 @@ struct CropNetFloat: Sendable {
     fileprivate let first: UnsafeMutablePointer<Float>
     fileprivate let second: UnsafeMutablePointer<Float>
     fileprivate let winograd: UnsafeMutablePointer<Float>
-    fileprivate var batchA: UnsafeMutablePointer<Float>
-    fileprivate var batchB: UnsafeMutablePointer<Float>
+    fileprivate let batchA: UnsafeMutablePointer<Float>
+    fileprivate let batchB: UnsafeMutablePointer<Float>
 
     init(for network: CropNetFloat) {
       var largest = 3 * network.side * network.side
@@ -104,45 +104,71 @@ struct CropNetFloat: Sendable {
     _ crops: UnsafePointer<Float>, range: Range<Int>, scratch: Scratch,
     into output: UnsafeMutablePointer<Float>, stride: Int
   ) {
-    let plane = side * side
+    let size = 3 * side * side
     var start = range.lowerBound
     while start < range.upperBound {
       let n = min(Self.batch, range.upperBound - start)
       for i in 0..<n {
-        let crop = crops + (start + i) * 3 * plane
-        var (from, to) = (scratch.first, scratch.second)
-        // `[3][side][side]` into `[side][side][3]`.
-        for p in 0..<plane {
-          from[3 * p] = crop[p]
-          from[3 * p + 1] = crop[plane + p]
-          from[3 * p + 2] = crop[2 * plane + p]
-        }
-        for (k, stage) in stages.enumerated() {
-          // The last stage writes straight into the crop's features.
-          let target = k == stages.count - 1 ? scratch.batchA + i * self.features : to
-          stage.convolution.run(
-            from, height: stage.height, width: stage.width, into: target,
-            scratch: scratch.winograd)
-          if let pool = stage.pool {
-            let (h, w) = stage.outputSize
-            let (ph, pw) = stage.pooledSize
-            pixelMajorMaxPool(
-              to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
-              kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw, into: from)
-          } else {
-            swap(&from, &to)
-          }
-        }
+        features(
+          of: crops + (start + i) * size, scratch: scratch, into: scratch.batchA + i * features)
       }
+      dense(scratch.batchA, count: n, scratch: scratch, into: output + start, stride: stride)
+      start += n
+    }
+  }
+
+  /// One crop's (`[3, side, side]`) features: the last stage's map, ``features`` floats.
+  func features(
+    of crop: UnsafePointer<Float>, scratch: Scratch, into target: UnsafeMutablePointer<Float>
+  ) {
+    let plane = side * side
+    var (from, to) = (scratch.first, scratch.second)
+    // `[3][side][side]` into `[side][side][3]`.
+    for p in 0..<plane {
+      from[3 * p] = crop[p]
+      from[3 * p + 1] = crop[plane + p]
+      from[3 * p + 2] = crop[2 * plane + p]
+    }
+    for (k, stage) in stages.enumerated() {
+      // The last stage writes straight into the features.
+      let into = k == stages.count - 1 ? target : to
+      stage.convolution.run(
+        from, height: stage.height, width: stage.width, into: into, scratch: scratch.winograd)
+      if let pool = stage.pool {
+        let (h, w) = stage.outputSize
+        let (ph, pw) = stage.pooledSize
+        pixelMajorMaxPool(
+          to, height: h, width: w, channels: stage.convolution.storedOutputChannels,
+          kernel: pool.kernel, stride: pool.stride, outHeight: ph, outWidth: pw, into: from)
+      } else {
+        swap(&from, &to)
+      }
+    }
+  }
+
+  /// The dense layers on the features of `count` crops (`x`, `[count, features]`), in batches
+  /// of ``batch``: output row `r` of crop `i` at `output[r · stride + i]`. `x` may be the
+  /// scratch's own feature buffer.
+  func dense(
+    _ x: UnsafePointer<Float>, count: Int, scratch: Scratch,
+    into output: UnsafeMutablePointer<Float>, stride: Int
+  ) {
+    var start = 0
+    while start < count {
+      let n = min(Self.batch, count - start)
+      var input = x + start * features
+      // Layers alternate between the two batch buffers; the first reads `x` (which, when it is
+      // `batchA`, is not needed past the first layer).
+      var (y, spare) = (scratch.batchB, scratch.batchA)
       for (k, layer) in dense.enumerated() {
-        let y = scratch.batchB
-        layer.apply(scratch.batchA, count: n, into: y)
+        layer.apply(input, count: n, into: y)
         if k == dense.count - 1 {
           for i in 0..<n {
             for o in 0..<layer.outputs { output[o * stride + start + i] = y[i * layer.outputs + o] }
           }
         }
-        swap(&scratch.batchA, &scratch.batchB)
+        input = UnsafePointer(y)
+        swap(&y, &spare)
       }
       start += n
     }

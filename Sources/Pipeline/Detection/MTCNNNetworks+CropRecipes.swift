@@ -25,27 +25,46 @@ extension MTCNNNetworks {
     let size = 3 * side * side
     let largest = (count + chunks - 1) / chunks
     var result = [Float](repeating: 0, count: net.outputs * count)
+    // With one crop a chunk, the threads keep each crop's features and the dense layers run
+    // on all of them at the end, reading their weights once (an O-Net crop's dense layers
+    // read 1.2 MB of weights).
+    var features = [Float](repeating: 0, count: perChunk == 1 ? count * net.features : 0)
     result.withUnsafeMutableBufferPointer { output in
-      let sink = SendablePointer(output.baseAddress!)
-      let jobs = JobCounter(count: chunks)
-      let work: @Sendable (Int) -> Void = { worker in
-        let scratch = helpers.items[worker]
-        let crops = scratch.crops.reserve(largest * size)
-        while let chunk = jobs.next() {
-          // Chunk `chunk` of `chunks` even shares of the recipes.
-          let range = chunk * count / chunks..<(chunk + 1) * count / chunks
-          for (i, k) in range.enumerated() {
-            recipes[k].render(from: source, into: crops + i * size, scratch: scratch)
+      features.withUnsafeMutableBufferPointer { features in
+        let sink = SendablePointer(output.baseAddress!)
+        // (An empty buffer's base address need not be nil.)
+        let kept = perChunk == 1 ? SendablePointer(features.baseAddress!) : nil
+        let jobs = JobCounter(count: chunks)
+        let work: @Sendable (Int) -> Void = { worker in
+          let scratch = helpers.items[worker]
+          let crops = scratch.crops.reserve(largest * size)
+          while let chunk = jobs.next() {
+            // Chunk `chunk` of `chunks` even shares of the recipes.
+            let range = chunk * count / chunks..<(chunk + 1) * count / chunks
+            for (i, k) in range.enumerated() {
+              recipes[k].render(from: source, into: crops + i * size, scratch: scratch)
+            }
+            if let kept {
+              net.features(
+                of: crops, scratch: scratch.network,
+                into: kept.pointer + range.lowerBound * net.features)
+            } else {
+              net.run(
+                crops, range: 0..<range.count, scratch: scratch.network,
+                into: sink.pointer + range.lowerBound, stride: count)
+            }
           }
-          net.run(
-            crops, range: 0..<range.count, scratch: scratch.network,
-            into: sink.pointer + range.lowerBound, stride: count)
         }
-      }
-      if threads == 1 {
-        work(0)
-      } else {
-        DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+        if threads == 1 {
+          work(0)
+        } else {
+          DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+        }
+        if let kept {
+          net.dense(
+            kept.pointer, count: count, scratch: helpers.items[0].network, into: sink.pointer,
+            stride: count)
+        }
       }
     }
     return result
@@ -53,11 +72,15 @@ extension MTCNNNetworks {
 
   /// Crops per chunk of ``refine(_:side:from:workers:)``: one dense batch
   /// (``CropNetFloat/batch``) of R-Net crops, or half of one for O-Net (whose crops are larger),
-  /// on one thread; with more threads, chunks of a quarter of that, so that a thread slowed by
-  /// other work hands the rest to the others (an O-Net crop is about a quarter of a millisecond
-  /// of work, an R-Net crop about a thirtieth).
+  /// on one thread. With more threads, 8 R-Net crops or 1 O-Net crop, so that a thread slowed
+  /// by other work hands the rest to the others (an O-Net crop is about a quarter of a
+  /// millisecond of work, an R-Net crop about a thirtieth).
   static func cropsPerChunk(side: Int, workers: Int) -> Int {
-    let alone = side == 24 ? CropNetFloat.batch : CropNetFloat.batch / 2
-    return workers > 1 ? alone / 4 : alone
+    switch (side == 24, workers > 1) {
+    case (true, false): CropNetFloat.batch
+    case (true, true): CropNetFloat.batch / 4
+    case (false, false): CropNetFloat.batch / 2
+    case (false, true): 1
+    }
   }
 }
