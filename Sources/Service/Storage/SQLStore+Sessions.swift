@@ -23,19 +23,21 @@ extension SQLStore: AudienceSessionStore {
   }
 
   public func session(id: Int64) async throws -> AudienceSession? {
-    try await backend.query(
-      "SELECT \(Self.sessionColumns.list) FROM sessions s WHERE s.id = $1", [.integer(id)]
-    ).first.map { try sessionRecord($0, frames: 0) }
+    try await sessionsWithFrames(where: "WHERE s.id = $1", [.integer(id)], limit: 1).first
   }
 
   public func sessions(stimulus: String?, limit: Int) async throws -> [AudienceSession] {
-    var binds: [SQLValue] = []
-    var whereClause = ""
-    if let stimulus {
-      binds.append(.text(stimulus))
-      whereClause = "WHERE s.stimulus = $1"
-    }
-    binds.append(SQLValue(max(0, limit)))
+    guard let stimulus else { return try await sessionsWithFrames(where: "", [], limit: limit) }
+    return try await sessionsWithFrames(
+      where: "WHERE s.stimulus = $1", [.text(stimulus)], limit: limit)
+  }
+
+  /// Sessions matching `whereClause` (over `s`, binding `binds` as $1…), newest first, at most
+  /// `limit`, each with the number of frames recorded in it.
+  private func sessionsWithFrames(where whereClause: String, _ binds: [SQLValue], limit: Int)
+    async throws -> [AudienceSession]
+  {
+    let binds = binds + [SQLValue(max(0, limit))]
     let rows = try await backend.query(
       """
       SELECT \(Self.sessionColumns.list),

@@ -91,6 +91,13 @@ struct AudienceSessionTests {
       let sessions = try #require(list.object["sessions"] as? [[String: Any]])
       #expect(sessions.map { $0["id"] as? Int } == [ids[1], ids[0]])
       #expect(sessions.map { $0["frames"] as? Int } == [1, 2])
+      // One session alone counts its frames as the list does.
+      for (id, frames) in [(ids[0], 2), (ids[1], 1)] {
+        let one = try await client.execute(uri: "/api/v1/sessions/\(id)", method: .get)
+        #expect(one.status == .ok, "\(one.text)")
+        #expect(one.object["frames"] as? Int == frames)
+        #expect(one.object["id"] as? Int == id)
+      }
 
       // Bad input.
       let unknown = try await RouteTests.post(
