@@ -37,8 +37,9 @@ public struct ServiceConfiguration: Sendable, Equatable {
   public var maxBatchBytes = 50 * 1024 * 1024
   /// Most images in one batch, default 32.
   public var maxBatchImages = 32
-  /// Most pixels decoded for one batch, default 200 million: once the images analysed so far
-  /// hold more, the rest of the batch is refused (413, `batch-too-large`) without decoding.
+  /// Most pixels decoded for one batch, default 200 million: an image that would take the
+  /// images analysed so far past it is refused in its result (413, `batch-too-large`) from its
+  /// header, without decoding; later images that fit are analysed.
   public var maxBatchPixels = 200_000_000
   /// Most analyses waiting for a thread (beyond the 32 running); more are refused at once
   /// with 503 and `Retry-After` instead of queueing without end. Default 256.

@@ -43,24 +43,48 @@ struct BatchLimitTests {
     }
   }
 
-  @Test("images after the batch's pixel budget are refused in their results, not decoded")
+  @Test("an image that would take the batch past its pixel budget is refused, not decoded")
   func pixelBudget() async throws {
-    // Each 640×480 image is 307,200 pixels; the budget is passed after the second.
-    let harness = try Harness(configure: { $0.maxBatchPixels = 500_000 })
+    // Each 640×480 image is 307,200 pixels, a 200×160 one 32,000: with a budget of 700,000 two
+    // large ones fit (614,400), a third does not (921,600), a small one after it does.
+    let harness = try Harness(configure: { $0.maxBatchPixels = 700_000 })
     try await harness.test { client in
-      let form = Self.form(count: 4)
+      var form = Self.form(count: 3)
+      form.add(
+        name: "images", filename: "small.jpg", contentType: "image/jpeg",
+        body: TestImages.jpeg(width: 200, height: 160, seed: 9))
+      form.add(
+        name: "images", filename: "last.jpg", contentType: "image/jpeg",
+        body: TestImages.jpeg(width: 640, height: 480, seed: 10))
       let r = try await RouteTests.post(
         client, "/api/v1/analyze/batch?store=false", bytes: form.finished(),
         contentType: form.contentType)
       #expect(r.status == .ok, "\(r.text)")
       let results = try #require(r.object["results"] as? [[String: Any]])
-      #expect(results.count == 4)
-      #expect(results[0]["width"] as? Int == 640 && results[1]["width"] as? Int == 640)
-      for result in results[2...] {
+      #expect(results.map { $0["width"] as? Int } == [640, 640, nil, 200, nil])
+      for result in [results[2], results[4]] {
         let error = result["error"] as? [String: Any]
         #expect(error?["status"] as? Int == 413)
         #expect(error?["type"] as? String == "/problems/batch-too-large")
       }
+    }
+  }
+
+  @Test("a batch image over the one-image limit is image-too-large while the budget has room")
+  func oneImageLimitInABatch() async throws {
+    let harness = try Harness()
+    try await harness.test { client in
+      var form = MultipartBody()
+      form.add(
+        name: "images", filename: "huge.png", contentType: "image/png",
+        body: TestImages.png(width: 8000, height: 8000))
+      let r = try await RouteTests.post(
+        client, "/api/v1/analyze/batch?store=false", bytes: form.finished(),
+        contentType: form.contentType)
+      #expect(r.status == .ok, "\(r.text)")
+      let results = try #require(r.object["results"] as? [[String: Any]])
+      let error = results.first?["error"] as? [String: Any]
+      #expect(error?["type"] as? String == "/problems/image-too-large")
     }
   }
 

@@ -228,4 +228,31 @@ struct PipelineAnalyzerTests {
       #expect(expected.faces.map(\.box.x) == [box["x"]])
     }
   }
+
+  @Test("a batch's pixel budget refuses the image that would pass it, from its header")
+  func batchPixelBudget() async throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    try TinyModel.write(to: directory.url, name: "logreg")
+    let analyzer = try Self.load(directory.url)
+    // 300×300 is 90,000 pixels: a budget of 200,000 takes two, not three.
+    let harness = try Harness(configure: { $0.maxBatchPixels = 200_000 }, analyzer: analyzer)
+    var form = MultipartBody()
+    for i in 0..<3 {
+      form.add(
+        name: "images", filename: "\(i).png", contentType: "image/png",
+        body: try Self.png(width: 300, height: 300, level: UInt8(40 * i)))
+    }
+    let (body, contentType) = (form.finished(), form.contentType)
+    try await harness.test { client in
+      let r = try await RouteTests.post(
+        client, "/api/v1/analyze/batch?store=false&detect=false", bytes: body,
+        contentType: contentType)
+      #expect(r.status == .ok, "\(r.text)")
+      let results = try #require(r.object["results"] as? [[String: Any]])
+      #expect(results.map { $0["width"] as? Int } == [300, 300, nil])
+      let error = results.last?["error"] as? [String: Any]
+      #expect(error?["type"] as? String == "/problems/batch-too-large")
+    }
+  }
 }

@@ -12,12 +12,16 @@ public struct AnalyzeOptions: Sendable, Equatable {
   public var boxes: [PixelBox]?
   /// The face detector, nil for the service's default.
   public var detector: FaceDetectorKind?
+  /// Refuse an image of more pixels than this (read from its header, before decoding), below
+  /// the analyzer's own limit; nil: the analyzer's limit only.
+  public var maxPixels: Int?
 
   public init(
     model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [PixelBox]? = nil,
-    detector: FaceDetectorKind? = nil
+    detector: FaceDetectorKind? = nil, maxPixels: Int? = nil
   ) {
     self.model = model
+    self.maxPixels = maxPixels
     self.detector = detector
     self.detect = detect
     self.maxFaces = maxFaces

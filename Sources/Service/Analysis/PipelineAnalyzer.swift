@@ -101,6 +101,9 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     }
     var pipelineOptions = AnalysisOptions(detect: options.detect, detector: options.detector)
     if let maxFaces = options.maxFaces { pipelineOptions.maxFaces = maxFaces }
+    if let maxPixels = options.maxPixels {
+      pipelineOptions.maxPixels = max(1, min(pipelineOptions.maxPixels, maxPixels))
+    }
     if let boxes = options.boxes {
       guard boxes.count <= pipelineOptions.maxFaces else {
         throw AnalyzerError.unusable(

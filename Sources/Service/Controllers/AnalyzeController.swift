@@ -1,5 +1,6 @@
 import Hummingbird
 import Pipeline
+import Vision
 
 /// `POST /api/v1/analyze` and `POST /api/v1/analyze/batch`: images in, faces and emotions out,
 /// recorded when asked (a batch in one transaction).
@@ -287,22 +288,30 @@ struct AnalyzeController: Sendable {
     var outcomes: [Result<Wire.Analysis, Problem>] = []
     var pixels = 0
     for part in parts {
-      guard pixels <= configuration.maxBatchPixels else {
-        let problem = Problem(
-          .contentTooLarge, kind: "batch-too-large",
-          detail: "the images before this one already hold \(pixels) pixels; a batch may hold "
-            + "at most \(configuration.maxBatchPixels)")
-        metrics.recordError(kind: problem.kind)
-        outcomes.append(.failure(problem))
+      // What the batch has left; an image of more pixels is refused from its header.
+      let left = configuration.maxBatchPixels - pixels
+      let overBudget = Problem(
+        .contentTooLarge, kind: "batch-too-large",
+        detail: "the images before this one hold \(pixels) pixels and this one would take the "
+          + "batch past its \(configuration.maxBatchPixels)")
+      guard left > 0 else {
+        metrics.recordError(kind: overBudget.kind)
+        outcomes.append(.failure(overBudget))
         continue
       }
+      var imageQuery = query
+      imageQuery.options.maxPixels = left
       do {
-        let answer = try await analyzeOnly(image: part.body, name: part.filename, query: query)
+        let answer = try await analyzeOnly(image: part.body, name: part.filename, query: imageQuery)
         pixels += answer.result.width * answer.result.height
         outcomes.append(.success(answer))
       } catch let problem as Problem where problem.status != .serviceUnavailable {
-        metrics.recordError(kind: problem.kind)
-        outcomes.append(.failure(problem))
+        // Too large for what is left of the budget, not necessarily for one image alone.
+        let refused =
+          problem.kind == "image-too-large" && left < DecodeOptions.defaultMaxPixels
+          ? overBudget : problem
+        metrics.recordError(kind: refused.kind)
+        outcomes.append(.failure(refused))
       }
     }
     var answers = outcomes.compactMap { try? $0.get() }

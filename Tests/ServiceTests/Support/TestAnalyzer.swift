@@ -30,7 +30,7 @@ struct TestAnalyzer: EmotionAnalyzer {
   func analyze(imageBytes b: [UInt8], options: AnalyzeOptions) async throws -> AnalysisResult {
     if delay > .zero { try await Task.sleep(for: delay) }
     let (width, height) = try Self.size(b)
-    guard width * height <= Self.maxPixels else {
+    guard width * height <= min(Self.maxPixels, options.maxPixels ?? .max) else {
       throw AnalyzerError.tooLarge("\(width)×\(height) pixels is over the limit")
     }
     guard width >= 48, height >= 48 else {
