@@ -29,6 +29,10 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     // SHA-256 of API keys; postgres-nio builds it anyway (SCRAM authentication).
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    // A channel handler that answers `Expect: 100-continue` (hummingbird builds these anyway).
+    .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
   ],
   targets: [
     // 1. C shims: OpenBLAS + LAPACKE as a system library; image codecs behind small C wrappers
@@ -94,6 +98,9 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       resources: [.copy("Public")]
     ),
