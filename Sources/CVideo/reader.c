@@ -38,7 +38,12 @@ struct cvideo_reader {
   int channels, rotation, coded_width, coded_height, max_side;
   long max_pixels;
   double start, time_base, fps, last_time, stream_duration;
+  // The container's end (start plus duration, seconds; 0 when it gives none), and the latest
+  // end of any packet read so far, of any stream.
+  double format_end, packet_end;
   long frames;
+  // The frame count the container's header declares (AVI, MP4), 0 when it declares none.
+  long declared_frames;
   int draining, damaged, have_frame;
 };
 
@@ -180,8 +185,16 @@ static cvideo_status open_reader(cvideo_reader *r, int channels, int max_side, l
   r->stream_duration =
       stream->duration != AV_NOPTS_VALUE && stream->duration > 0 ? stream->duration * r->time_base : 0;
   double duration = r->stream_duration;
-  if (duration <= 0 && r->format->duration != AV_NOPTS_VALUE && r->format->duration > 0)
-    duration = (double)r->format->duration / AV_TIME_BASE;
+  if (r->format->duration != AV_NOPTS_VALUE && r->format->duration > 0) {
+    double format_start = r->format->start_time != AV_NOPTS_VALUE
+                              ? (double)r->format->start_time / AV_TIME_BASE
+                              : 0;
+    r->format_end = format_start + (double)r->format->duration / AV_TIME_BASE;
+    if (!isfinite(r->format_end)) r->format_end = 0;
+    if (duration <= 0) duration = (double)r->format->duration / AV_TIME_BASE;
+  }
+  r->packet_end = -INFINITY;
+  r->declared_frames = stream->nb_frames > 0 ? (long)stream->nb_frames : 0;
   // `fits` bounds width and height, so the stride and size cannot overflow.
   if (cvideo_padded_rows_alloc(&r->scratch, (size_t)width * (size_t)r->channels, height) != 0) {
     snprintf(message, CVIDEO_MESSAGE_SIZE, "out of memory");
@@ -246,13 +259,32 @@ cvideo_status cvideo_reader_open_memory(const uint8_t *data, size_t size, int ch
   return finish_open(r, status, reader);
 }
 
-/// Whether a stream that stopped here ended early: it has a duration, and the last frame
-/// is more than a second and two frames before it.
+/// Whether a stream that stopped here ended early: it gave fewer than nine tenths of the frames
+/// its header declares, less two (an AVI cut short reports the duration of what is left, but its
+/// header still counts every frame); its last frame is more than a second and two frames before
+/// the end its own duration gives; or, when it gives none (Matroska and WebM do not), every
+/// stream's packets stopped that long before the container's end (a file cut short: a video
+/// stream that ends while its audio goes on is not).
 static int ended_early(const cvideo_reader *r) {
-  if (r->stream_duration <= 0) return 0;
+  if (r->declared_frames > 0 && r->frames + 2 < r->declared_frames * 9 / 10) return 1;
   double frame = r->fps > 0 ? 1.0 / r->fps : 0.1;
-  double end = r->start + r->stream_duration;
-  return r->last_time + r->start + 2 * frame + 1.0 < end;
+  if (r->stream_duration > 0) {
+    double end = r->start + r->stream_duration;
+    return r->last_time + r->start + 2 * frame + 1.0 < end;
+  }
+  if (r->format_end <= 0 || !isfinite(r->packet_end)) return 0;
+  return r->packet_end + 2 * frame + 1.0 < r->format_end;
+}
+
+/// Notes where `packet` ends, in seconds of its stream's clock.
+static void note_packet_end(cvideo_reader *r, const AVPacket *packet) {
+  int64_t at = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+  if (at == AV_NOPTS_VALUE || packet->stream_index < 0 ||
+      packet->stream_index >= (int)r->format->nb_streams)
+    return;
+  double base = av_q2d(r->format->streams[packet->stream_index]->time_base);
+  double end = (double)(at + (packet->duration > 0 ? packet->duration : 0)) * base;
+  if (isfinite(end) && end > r->packet_end) r->packet_end = end;
 }
 
 cvideo_status cvideo_reader_next(cvideo_reader *r, double *time, char *message) {
@@ -310,6 +342,7 @@ cvideo_status cvideo_reader_next(cvideo_reader *r, double *time, char *message) 
       avcodec_send_packet(r->decoder, NULL);
       continue;
     }
+    note_packet_end(r, r->packet);
     if (r->packet->stream_index != r->stream) {
       av_packet_unref(r->packet);
       if (++other > MAX_OTHER_PACKETS) {

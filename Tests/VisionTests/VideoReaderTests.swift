@@ -70,15 +70,28 @@ import Vision
     #expect(Self.whiteCorner(frame.image) == corner)
   }
 
-  @Test func truncatedFileIsAnError() throws {
+  /// Cut short: an MP4 whose index survives; Matroska and WebM, which give no duration for the
+  /// stream (the container's end tells); an AVI, which gives the duration of what is left (its
+  /// header's frame count tells).
+  @Test(arguments: ["truncated.mp4", "truncated.mkv", "truncated.webm", "truncated.avi"])
+  func truncatedFileIsAnError(file: String) throws {
     let error = videoError {
-      _ = try Self.frames(try VideoReader(path: Self.path("truncated.mp4")))
+      _ = try Self.frames(try VideoReader(path: Self.path(file)))
     }
     guard case .corrupt(let reason) = error else {
       Issue.record("expected corrupt, got \(String(describing: error))")
       return
     }
     #expect(reason.contains("truncated"))
+  }
+
+  /// Whole files the truncation checks must pass: an AVI (its header's frame count), and a
+  /// Matroska file whose video ends two seconds before its audio.
+  @Test(arguments: [("mpeg4.avi", 40), ("audio-longer.mkv", 10)])
+  func wholeFilesAreReadToTheEnd(file: String, frames: Int) throws {
+    let read = try Self.frames(try VideoReader(path: Self.path(file)))
+    #expect(read.count == frames)
+    #expect(abs((read.last?.time ?? 0) - Double(frames - 1) / 10) < 0.011)
   }
 
   @Test(arguments: ["not-video.png", "not-video.txt"])
