@@ -7,7 +7,9 @@ import Testing
 
 /// A batch is stored all or nothing, its decoded pixels are bounded, and a full analysis queue
 /// sheds work at once.
-@Suite("Batch and queue limits")
+// Serialized: the queue tests block a thread of the cooperative pool (which has one per core)
+// until their first job starts; two at once could wait for each other.
+@Suite("Batch and queue limits", .serialized)
 struct BatchLimitTests {
   static func form(count: Int, width: Int = 640, height: Int = 480) -> MultipartBody {
     var form = MultipartBody()
@@ -108,5 +110,38 @@ struct BatchLimitTests {
     #expect(try await second == 2)
     // Drained: new work is taken again.
     #expect(try await threads.run { 4 } == 4)
+  }
+
+  @Test("a job that waited past maxWait is refused when its turn comes, not run")
+  func queueWait() async throws {
+    let threads = AnalysisThreads(
+      count: 1, maxQueued: 4, maxWait: .milliseconds(200), name: "test-wait")
+    let release = DispatchSemaphore(value: 0)
+    let started = DispatchSemaphore(value: 0)
+    let ran = Mutex(false)
+    async let first: Int = threads.run {
+      started.signal()
+      release.wait()
+      return 1
+    }
+    started.wait()
+    async let late: Int = threads.run {
+      ran.withLock { $0 = true }
+      return 2
+    }
+    // The waiting job's 200 ms pass while the thread is busy.
+    try await Task.sleep(for: .milliseconds(400))
+    release.signal()
+    #expect(try await first == 1)
+    do {
+      _ = try await late
+      Issue.record("the late job ran")
+    } catch let overloaded as AnalysisThreads.Overloaded {
+      #expect(overloaded.waited.map { $0 >= .milliseconds(200) } == true)
+      #expect(overloaded.description.contains("waited"))
+    }
+    #expect(ran.withLock { $0 } == false)
+    // A job that waits less than that runs.
+    #expect(try await threads.run { 3 } == 3)
   }
 }

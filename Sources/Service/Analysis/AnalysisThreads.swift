@@ -5,29 +5,54 @@ import Foundation
 ///
 /// The queue in front of them is bounded: when `maxQueued` jobs already wait, `run` throws
 /// `Overloaded` at once, so a flood of requests is shed (503) instead of queueing without end.
+/// A job that waited longer than `maxWait` for a thread is not run but refused the same way
+/// when its turn comes: after a flood, its client has most likely given up, and running it
+/// would only keep the server busy for nobody (a flood of 1 MP photos left over a hundred
+/// seconds of such work).
 public final class AnalysisThreads: @unchecked Sendable {
   // @unchecked: `jobs` and `busy` are guarded by `condition`.
   private let condition = NSCondition()
-  private var jobs: [@Sendable () -> Void] = []
+  /// A waiting job: when it was queued, what runs it, and what refuses it.
+  private struct Job {
+    let queued: ContinuousClock.Instant
+    let run: @Sendable () -> Void
+    let refuse: @Sendable (Duration) -> Void
+  }
+  private var jobs: [Job] = []
   private var busy = 0
   /// Threads started.
   public let count: Int
   /// Most jobs waiting for a thread.
   public let maxQueued: Int
+  /// Longest a job may wait for a thread and still be run.
+  public let maxWait: Duration
 
-  /// Every thread is busy and `maxQueued` jobs already wait.
+  /// Every thread is busy and `maxQueued` jobs already wait, or the job waited past `maxWait`.
   public struct Overloaded: Error, CustomStringConvertible {
     public let queued: Int
+    /// How long the job waited before it was refused (nil: refused on arrival).
+    public var waited: Duration? = nil
     public var description: String {
-      "the server is busy: \(queued) analyses are already waiting; retry shortly"
+      if let waited {
+        let seconds =
+          Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+        return String(
+          format: "the server is busy: the analysis waited %.1f s for a thread; retry shortly",
+          seconds)
+      }
+      return "the server is busy: \(queued) analyses are already waiting; retry shortly"
     }
   }
 
   /// Starts `count` threads (they live as long as the process), with at most `maxQueued` jobs
-  /// waiting for them.
-  public init(count: Int, maxQueued: Int = 256, name: String = "emocl-analysis") {
+  /// waiting for them, each for at most `maxWait`.
+  public init(
+    count: Int, maxQueued: Int = 256, maxWait: Duration = .seconds(10),
+    name: String = "emocl-analysis"
+  ) {
     self.count = max(1, count)
     self.maxQueued = max(0, maxQueued)
+    self.maxWait = maxWait
     for i in 0..<self.count {
       // The thread keeps `self` alive: it waits on `condition` for as long as the process runs.
       let thread = Thread { self.work() }
@@ -48,7 +73,10 @@ public final class AnalysisThreads: @unchecked Sendable {
         continuation.resume(throwing: Overloaded(queued: max(0, waiting)))
         return
       }
-      jobs.append { continuation.resume(with: Result { try body() }) }
+      jobs.append(
+        Job(
+          queued: .now, run: { continuation.resume(with: Result { try body() }) },
+          refuse: { continuation.resume(throwing: Overloaded(queued: 0, waited: $0)) }))
       condition.signal()
       condition.unlock()
     }
@@ -59,9 +87,15 @@ public final class AnalysisThreads: @unchecked Sendable {
       condition.lock()
       while jobs.isEmpty { condition.wait() }
       let job = jobs.removeFirst()
+      let waited = ContinuousClock.now - job.queued
+      guard waited <= maxWait else {
+        condition.unlock()
+        job.refuse(waited)
+        continue
+      }
       busy += 1
       condition.unlock()
-      job()
+      job.run()
       condition.lock()
       busy -= 1
       condition.unlock()
