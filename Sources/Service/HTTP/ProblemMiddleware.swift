@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// The outermost middleware: turns every error into an RFC 9457 problem response, logs each
 /// request, and records it in the metrics.
@@ -55,6 +56,16 @@ struct ProblemMiddleware: RouterMiddleware {
       return .databaseDown(error.database, error)
     case let error as MultipartError:
       return Problem(.badRequest, kind: "bad-multipart", detail: error.description)
+    case let error as HTTPParserError:
+      // The body could not be read: the client closed the connection before sending all of it
+      // (nothing can answer it; counted as nginx counts it, 499, not as a server error), or
+      // sent bytes that are not HTTP.
+      guard error == .invalidEOFState else {
+        return Problem(.badRequest, kind: "bad-request", detail: "\(error)")
+      }
+      return Problem(
+        HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+        kind: "client-closed", detail: "the client closed the connection before its body ended")
     case let error as any HTTPResponseError:
       switch error.status {
       case .notFound:
