@@ -70,11 +70,13 @@ public struct EmoclService: Sendable {
     // is closed after the idle timeout; a body that arrives too slowly is cut off by the body
     // timeout in `body(_:limit:)`. Neither can hold a connection for ever.
     let idle = configuration.idleTimeout.components
-    // Clients that wait for `100 Continue` before sending a body get it at once (ContinueHandler).
+    // Clients that wait for `100 Continue` before sending a body get it at once
+    // (ContinueHandler); requests the HTTP/1 decoder cannot read get problem+json
+    // (ParseErrorHandler).
     let maxBody = max(
       configuration.maxBodyBytes, configuration.maxBatchBytes, configuration.maxVideoBytes)
     let http1 = HTTP1Channel.Configuration(
-      additionalChannelHandlers: [ContinueHandler(maxBody: maxBody)],
+      additionalChannelHandlers: [ContinueHandler(maxBody: maxBody), ParseErrorHandler()],
       idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000))
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {

@@ -13,21 +13,8 @@ import Testing
 @Suite("Expect: 100-continue", .serialized)
 struct ContinueTests {
   /// A connected loopback socket to `port`, reads timing out after `timeout` seconds.
-  static func connect(port: Int, timeout: Int = 2) throws -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var limit = timeval(tv_sec: timeout, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    #expect(connected == 0)
-    return fd
+  static func connect(port: Int, timeout: Int = 5) throws -> Int32 {
+    try RawHTTP.connect(port: port, timeout: timeout)
   }
 
   static func send(_ fd: Int32, _ bytes: [UInt8]) {
@@ -63,20 +50,25 @@ struct ContinueTests {
     try await LiveServerTests.withServer(harness.service) { port, _ in
       let image = TestImages.jpeg(width: 64, height: 64)
       for expect in ["100-continue", "100-Continue"] {
-        let fd = try Self.connect(port: port)
-        defer { close(fd) }
-        Self.send(fd, Self.head(length: image.count, expect: expect))
-        let interim = Self.read(fd) { $0.contains("\r\n\r\n") }
-        #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim.prefix(100))")
-        Self.send(fd, image)
-        let answer = Self.read(fd) { $0.contains("\r\n\r\n") && $0.contains("}") }
-        #expect(answer.hasPrefix("HTTP/1.1 200 OK"), "\(answer.prefix(100))")
-        // A second request on the same connection gets its own interim answer.
-        Self.send(fd, Self.head(length: image.count, expect: expect))
-        let again = Self.read(fd) { $0.contains("\r\n\r\n") }
-        #expect(again.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(again.prefix(100))")
-        Self.send(fd, image)
-        #expect(Self.read(fd) { $0.contains("}") }.hasPrefix("HTTP/1.1 200 OK"))
+        // What arrived after each step: the head, the body, the second head, its body.
+        let steps = try await RawHTTP.offPool {
+          let fd = try Self.connect(port: port)
+          defer { close(fd) }
+          Self.send(fd, Self.head(length: image.count, expect: expect))
+          let interim = Self.read(fd) { $0.contains("\r\n\r\n") }
+          Self.send(fd, image)
+          let answer = Self.read(fd) { $0.contains("\r\n\r\n") && $0.contains("}") }
+          // A second request on the same connection gets its own interim answer.
+          Self.send(fd, Self.head(length: image.count, expect: expect))
+          let again = Self.read(fd) { $0.contains("\r\n\r\n") }
+          Self.send(fd, image)
+          return [interim, answer, again, Self.read(fd) { $0.contains("}") }]
+        }
+        for (step, prefix) in zip(
+          steps, ["100 Continue\r\n", "200 OK", "100 Continue\r\n", "200 OK"])
+        {
+          #expect(step.hasPrefix("HTTP/1.1 " + prefix), "\(step.prefix(100))")
+        }
       }
     }
   }
@@ -90,17 +82,19 @@ struct ContinueTests {
     })
     defer { harness.directory.cleanup() }
     try await LiveServerTests.withServer(harness.service) { port, _ in
-      // Without the expectation, nothing comes before the body.
-      let plain = try Self.connect(port: port, timeout: 1)
-      defer { close(plain) }
-      Self.send(plain, Self.head(length: 500, expect: nil))
-      #expect(Self.read(plain) { !$0.isEmpty } == "")
-      // A body over every route's limit: the route's 413 at once, no interim answer.
-      let large = try Self.connect(port: port)
-      defer { close(large) }
-      Self.send(large, Self.head(length: 5000, expect: "100-continue"))
-      let answer = Self.read(large) { $0.contains("\r\n\r\n") }
-      #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(100))")
+      let (plain, large) = try await RawHTTP.offPool {
+        // Without the expectation, nothing comes before the body.
+        let plain = try Self.connect(port: port, timeout: 1)
+        defer { close(plain) }
+        Self.send(plain, Self.head(length: 500, expect: nil))
+        // A body over every route's limit: the route's 413 at once, no interim answer.
+        let large = try Self.connect(port: port)
+        defer { close(large) }
+        Self.send(large, Self.head(length: 5000, expect: "100-continue"))
+        return (Self.read(plain) { !$0.isEmpty }, Self.read(large) { $0.contains("\r\n\r\n") })
+      }
+      #expect(plain == "")
+      #expect(large.hasPrefix("HTTP/1.1 413"), "\(large.prefix(100))")
     }
   }
 }

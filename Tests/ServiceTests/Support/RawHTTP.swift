@@ -39,12 +39,21 @@ enum RawHTTP {
     throw Failure(description: "no status line for \(method) \(target): \(line.debugDescription)")
   }
 
-  /// Writes `request` and reads until the server closes the connection.
-  static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
+  /// Runs `body`, which blocks on sockets, on a thread of its own and waits for it without
+  /// blocking: the server under test runs its routes on Swift's cooperative threads (one per
+  /// core), which a blocked read would take from it while it waits for the server's answer.
+  static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+  }
+
+  /// A loopback TCP socket connected to `port`, its reads and writes timing out after
+  /// `timeout` seconds; the caller closes it.
+  static func connect(port: Int, timeout seconds: Int = 10) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    var timeout = timeval(tv_sec: seconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
@@ -53,10 +62,20 @@ enum RawHTTP {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
       }
     }
-    guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
+    guard connected == 0 else {
+      close(fd)
+      throw Failure(description: "connect: errno \(errno)")
+    }
+    return fd
+  }
+
+  /// Writes `request` and reads until the server closes the connection.
+  static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
+    let fd = try connect(port: port)
+    defer { close(fd) }
     var sent = 0
     while sent < request.count {
       let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
