@@ -63,10 +63,12 @@ struct APIGuardTests {
       // The server has migrated the new database; from now on /api needs the key.
       let (key, _) = try await APIKeys.create(name: "t", in: harness.sqlite, now: 1)
       // One stored record that a bypassing DELETE could remove.
-      let stored = try RawHTTP.status(
-        port: port, method: "POST", target: "/api/v1/analyze?tag=kept",
-        headers: [("Authorization", "Bearer \(key)"), ("Content-Type", "image/jpeg")],
-        body: RouteTests.jpeg)
+      let stored = try await RawHTTP.offPool {
+        try RawHTTP.status(
+          port: port, method: "POST", target: "/api/v1/analyze?tag=kept",
+          headers: [("Authorization", "Bearer \(key)"), ("Content-Type", "image/jpeg")],
+          body: RouteTests.jpeg)
+      }
       #expect(stored == 200)
       let id = try #require(
         try await harness.sqlite.list(AnalysisFilter(), before: nil, limit: 5).first?.id)
@@ -77,10 +79,12 @@ struct APIGuardTests {
         let path = route.path.replacingOccurrences(of: ":id", with: "\(id)")
         for target in Self.spellings(path, port: port) {
           for method in ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
-            let status = try RawHTTP.status(
-              port: port, method: method, target: target,
-              headers: [("Content-Type", "image/jpeg")],
-              body: method == "POST" ? RouteTests.jpeg : [])
+            let status = try await RawHTTP.offPool {
+              try RawHTTP.status(
+                port: port, method: method, target: target,
+                headers: [("Content-Type", "image/jpeg")],
+                body: method == "POST" ? RouteTests.jpeg : [])
+            }
             checked += 1
             if target == path {
               #expect(status == 401, "\(method) \(target) answered \(status)")

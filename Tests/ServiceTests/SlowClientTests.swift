@@ -63,7 +63,9 @@ struct SlowClientTests {
   @Test("a connection that sends nothing is closed after the idle timeout")
   func silent() async throws {
     try await Self.withServer { port in
-      let (response, seconds) = try Self.hold(port: port, chunks: [], pause: .zero)
+      let (response, seconds) = try await RawHTTP.offPool {
+        try Self.hold(port: port, chunks: [], pause: .zero)
+      }
       #expect(response.isEmpty)
       #expect(seconds >= 0.8 && seconds < 5, "closed after \(seconds) s")
     }
@@ -75,7 +77,9 @@ struct SlowClientTests {
       let head = Array("GET /api/v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8)
       // One byte of the head every 0.3 s for 6 s: the head never completes.
       let chunks = [head] + Array(repeating: Array("a".utf8), count: 20)
-      let (_, seconds) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(300))
+      let (_, seconds) = try await RawHTTP.offPool {
+        try Self.hold(port: port, chunks: chunks, pause: .milliseconds(300))
+      }
       // The sends take 6 s; the server must have closed long before the last one.
       #expect(seconds < 8, "closed after \(seconds) s")
     }
@@ -91,7 +95,9 @@ struct SlowClientTests {
       // 40 chunks of 10 bytes, one every 0.25 s (10 s): each arrives well within the idle
       // timeout, but the whole body never does within the 2 s body timeout.
       let chunks = [head] + Array(repeating: [UInt8](repeating: 0xFF, count: 10), count: 40)
-      let (response, seconds) = try Self.hold(port: port, chunks: chunks, pause: .milliseconds(250))
+      let (response, seconds) = try await RawHTTP.offPool {
+        try Self.hold(port: port, chunks: chunks, pause: .milliseconds(250))
+      }
       // The server answers 408 and closes; a close with our bytes still unread may reset the
       // connection before the answer reaches us, so the close itself is what must come early.
       #expect(seconds < 8, "the connection was held for \(seconds) s")
