@@ -499,7 +499,7 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
       out = made
     } else {
       out = try outputsOfReadyCrops(
-        boxes, degrees: degrees, side: side, in: source, networks, workers: workers)
+        recipes.map(\.recipe), side: side, in: source, networks, workers: workers)
     }
     let n = recipes.count
     guard n > 0 else { return result }
@@ -545,28 +545,28 @@ public final class MTCNNDetector: FaceLocating, @unchecked Sendable {
     return recipes
   }
 
-  /// ``outputs(_:degrees:side:in:_:workers:)``'s `[rows, crops]` from crops made first, in the
-  /// order of ``recipes(_:degrees:side:in:)``, and run through the network in one call.
+  /// ``outputs(_:degrees:side:in:_:workers:)``'s `[rows, crops]` with every crop of `recipes`
+  /// made first, on up to `workers` threads, and run through the network in one call (the
+  /// 8-bit and generic networks take ready crops).
   private func outputsOfReadyCrops(
-    _ boxes: [CandidateBox], degrees: [Float], side: Int, in source: ResamplingSource,
+    _ recipes: [CropRecipe], side: Int, in source: ResamplingSource,
     _ networks: MTCNNNetworks, workers: Int
   ) throws -> [Float] {
-    var crops: [Float] = []
-    var count = 0
-    for turn in Set(degrees).sorted() {
-      let group = degrees.indices.filter { degrees[$0] == turn }.map { boxes[$0] }
-      let (groupCrops, indices) =
-        turn == 0
-        ? Self.crops(of: group, in: source, side: side, padded: padsBorders, workers: workers)
-        : TurnedCrops.crops(
-          of: group, in: source, side: side, degrees: turn, padded: padsBorders,
-          workers: workers)
-      crops += groupCrops
-      count += indices.count
+    guard !recipes.isEmpty else { return [] }
+    let size = 3 * side * side
+    var crops = [Float](repeating: 0, count: recipes.count * size)
+    crops.withUnsafeMutableBufferPointer { buffer in
+      let out = SendablePointer(buffer.baseAddress!)
+      // A crop is a few thousand look-ups: slices of fewer than 8 are not worth a thread.
+      ParallelSlices(count: recipes.count, workers: workers, minimum: 8).run { _, range in
+        var (wide, part) = ([Float](), [Float]())
+        for k in range {
+          recipes[k].render(from: source, into: out.pointer + k * size, wide: &wide, part: &part)
+        }
+      }
     }
-    guard count > 0 else { return [] }
     return try networks.refine(
-      crops, count: count, side: side, workers: workers, int8: quantizedRefinement)
+      crops, count: recipes.count, side: side, workers: workers, int8: quantizedRefinement)
   }
 
   /// The box moved by its regression, read in the frame it was judged in.

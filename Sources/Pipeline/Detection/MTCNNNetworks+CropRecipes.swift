@@ -42,7 +42,8 @@ extension MTCNNNetworks {
             // Chunk `chunk` of `chunks` even shares of the recipes.
             let range = chunk * count / chunks..<(chunk + 1) * count / chunks
             for (i, k) in range.enumerated() {
-              recipes[k].render(from: source, into: crops + i * size, scratch: scratch)
+              recipes[k].render(
+                from: source, into: crops + i * size, wide: &scratch.wide, part: &scratch.part)
             }
             if let kept {
               net.features(

@@ -31,12 +31,16 @@ public struct Problem: Error, Sendable, Equatable {
     return body
   }
 
+  /// The JSON body of ``body(instance:)``, as every problem response carries it.
+  func encoded(instance: String?) -> Data {
+    (try? JSONSerialization.data(
+      withJSONObject: body(instance: instance), options: [.sortedKeys, .withoutEscapingSlashes]))
+      ?? Data()
+  }
+
   /// The problem as a response.
   func response(instance: String?) -> Response {
-    let data =
-      (try? JSONSerialization.data(
-        withJSONObject: body(instance: instance), options: [.sortedKeys, .withoutEscapingSlashes]))
-      ?? Data()
+    let data = encoded(instance: instance)
     var headers = self.headers
     headers[.contentType] = "application/problem+json"
     return Response(
