@@ -72,11 +72,15 @@ public struct EmoclService: Sendable {
     let idle = configuration.idleTimeout.components
     // Clients that wait for `100 Continue` before sending a body get it at once
     // (ContinueHandler); requests the HTTP/1 decoder cannot read get problem+json
-    // (ParseErrorHandler).
+    // (ParseErrorHandler); a connection closed while the client still sends lingers, so the
+    // client reads the answer instead of a reset (LingeringCloseHandler, first, so that every
+    // close passes through it).
     let maxBody = max(
       configuration.maxBodyBytes, configuration.maxBatchBytes, configuration.maxVideoBytes)
     let http1 = HTTP1Channel.Configuration(
-      additionalChannelHandlers: [ContinueHandler(maxBody: maxBody), ParseErrorHandler()],
+      additionalChannelHandlers: [
+        LingeringCloseHandler(), ContinueHandler(maxBody: maxBody), ParseErrorHandler(),
+      ],
       idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000))
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {

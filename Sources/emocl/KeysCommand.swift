@@ -36,6 +36,10 @@ struct Keys: AsyncParsableCommand {
     @Option(help: "A name to recognise the key by.") var name: String
     @OptionGroup var options: DatabaseOption
 
+    func validate() throws {
+      do { try APIKeys.checkName(name) } catch { throw ValidationError(error.description) }
+    }
+
     func run() async throws {
       let name = self.name
       let (key, record) = try await options.withStore { store in

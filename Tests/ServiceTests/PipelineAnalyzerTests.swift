@@ -172,11 +172,12 @@ struct PipelineAnalyzerTests {
         try await RouteTests.post(
           client, "/api/v1/analyze?max_faces=1&boxes=%5B%5B0,0,9,9%5D,%5B0,0,8,8%5D%5D",
           bytes: white, contentType: "image/png"), .unprocessableContent, kind: "unusable-image")
-      // A truncated PNG and text are not images (415); a header claiming 100000×100000 is 413.
+      // A truncated PNG is damaged (422), text is not an image (415); a header claiming
+      // 100000×100000 is 413.
       try RouteTests.expectProblem(
         try await RouteTests.post(
           client, "/api/v1/analyze", bytes: Array(white.prefix(60)), contentType: "image/png"),
-        .unsupportedMediaType, kind: "not-an-image")
+        .unprocessableContent, kind: "corrupt-image")
       try RouteTests.expectProblem(
         try await RouteTests.post(
           client, "/api/v1/analyze", bytes: Array("hello".utf8), contentType: "image/png"),

@@ -52,36 +52,38 @@ struct RealPipelineBadInputTests {
   static let boundary = "emocl-fixed-boundary"
 
   static let cases: [Case] = [
-    // Bodies that are not images, or not whole ones.
+    // Bodies that are not images (415), or images damaged or cut short (422).
     Case(name: "empty body", status: 400, kind: "missing-image"),
     Case(
       name: "text as JPEG", body: { Array("hello, world".utf8) }, status: 415, kind: "not-an-image"),
     Case(
-      name: "truncated photo", body: { Array(try photo().prefix(2000)) }, status: 415,
-      kind: "not-an-image"),
-    Case(name: "JPEG start only", body: { [0xFF, 0xD8, 0xFF] }, status: 415, kind: "not-an-image"),
+      name: "truncated photo", body: { Array(try photo().prefix(2000)) }, status: 422,
+      kind: "corrupt-image"),
+    Case(
+      name: "JPEG start only", body: { [0xFF, 0xD8, 0xFF] }, status: 422, kind: "corrupt-image"),
     Case(
       name: "JPEG with a broken entropy segment",
       body: {
         var bytes = try photo()
         for i in stride(from: bytes.count / 2, to: bytes.count / 2 + 400, by: 3) { bytes[i] = 0xFF }
         return bytes
-      }, status: 415, kind: "not-an-image"),
+      }, status: 422, kind: "corrupt-image"),
     Case(
       name: "PNG signature only", contentType: "image/png",
-      body: { [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] }, status: 415, kind: "not-an-image"),
+      body: { [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] }, status: 422, kind: "corrupt-image"
+    ),
     Case(
       name: "PNG with a bad CRC", contentType: "image/png", body: { try fixture("bad-crc.png") },
-      status: 415, kind: "not-an-image"),
+      status: 422, kind: "corrupt-image"),
     Case(
       name: "PNG with rows missing", contentType: "image/png",
-      body: { try fixture("short-idat.png") }, status: 415, kind: "not-an-image"),
+      body: { try fixture("short-idat.png") }, status: 422, kind: "corrupt-image"),
     Case(
       name: "PNG of width 0", contentType: "image/png", body: { try fixture("zero-width.png") },
-      status: 415, kind: "not-an-image"),
+      status: 422, kind: "corrupt-image"),
     Case(
       name: "WebP header only", contentType: "image/webp",
-      body: { try fixture("header-only.webp") }, status: 415, kind: "not-an-image"),
+      body: { try fixture("header-only.webp") }, status: 422, kind: "corrupt-image"),
     Case(
       name: "GIF", contentType: "image/gif", body: { try fixture("tiny.gif") }, status: 415,
       kind: "not-an-image"),
@@ -202,6 +204,16 @@ struct RealPipelineBadInputTests {
             .utf8)
       },
       status: 415, kind: "not-an-image"),
+    Case(
+      name: "two images on the one-image route",
+      contentType: "multipart/form-data; boundary=\(boundary)",
+      body: {
+        let part =
+          Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
+              .utf8) + (try grey(8, 8)) + Array("\r\n".utf8)
+        return part + part + Array("--\(boundary)--\r\n".utf8)
+      }, status: 400, kind: "too-many-images"),
     Case(
       name: "11 MB body", body: { [UInt8](repeating: 0xFF, count: 11 * 1024 * 1024) }, status: 413,
       kind: "body-too-large"),

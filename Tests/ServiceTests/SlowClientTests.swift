@@ -108,6 +108,40 @@ struct SlowClientTests {
     }
   }
 
+  @Test("a client still sending when its body is refused reads the 408, not a reset")
+  func answerReachesSender() async throws {
+    try await Self.withServer(idle: .seconds(5), bodyTimeout: .seconds(1)) { port in
+      let response = try await RawHTTP.offPool { () throws -> String in
+        let fd = try RawHTTP.connect(port: port)
+        defer { close(fd) }
+        let head =
+          "POST /api/v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\n"
+          + "Content-Length: 10000000\r\n\r\n"
+        var chunks = [Array(head.utf8)]
+        // 2 KB every 0.1 s for 2.5 s, reading nothing meanwhile (as a client busy uploading):
+        // the body timeout refuses the body after a second, while bytes keep arriving.
+        chunks += Array(repeating: [UInt8](repeating: 0xFF, count: 2048), count: 25)
+        for chunk in chunks {
+          let sent = chunk.withUnsafeBytes {
+            send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+          }
+          if sent < 0 { break }
+          Thread.sleep(forTimeInterval: 0.1)
+        }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+          let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+          if n <= 0 { break }
+          response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
+      }
+      #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(200))")
+      #expect(response.contains("/problems/body-timeout"))
+    }
+  }
+
   @Test("a client that leaves mid-body is counted as 499, not as a server error")
   func clientLeavesMidBody() async throws {
     try await Self.withServer(idle: .seconds(5), bodyTimeout: .seconds(5)) { port in

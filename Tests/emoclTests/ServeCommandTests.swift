@@ -53,6 +53,24 @@ struct ServeCommandTests {
       try Self.run(["keys", "list", "--database", database]).out.contains("\t-\tci") == false)
   }
 
+  @Test("keys create refuses a blank, over-long or multi-line name and stores nothing")
+  func keyNames() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.cleanup() }
+    let database = "sqlite:" + directory.url.appendingPathComponent("k.sqlite").path
+    for name in ["", "   ", "a\tb", "two\nlines", String(repeating: "n", count: 101)] {
+      let r = try Self.run(["keys", "create", "--name", name, "--database", database])
+      #expect(r.status != 0, "\(name.debugDescription)")
+      #expect(r.err.contains("a key's name"), "\(name.debugDescription): \(r.err)")
+      #expect(!r.out.contains("emocl_"), "\(name.debugDescription)")
+    }
+    let longest = String(repeating: "n", count: 100)
+    #expect(
+      try Self.run(["keys", "create", "--name", longest, "--database", database]).status == 0)
+    let listed = try Self.run(["keys", "list", "--database", database]).out
+    #expect(listed.split(separator: "\n").count == 2, "\(listed)")  // the header and one key
+  }
+
   @Test("serve without a usable model exits with a clear error")
   func serveWithoutModels() throws {
     let directory = try TemporaryDirectory()

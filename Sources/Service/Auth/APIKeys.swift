@@ -26,10 +26,35 @@ public enum APIKeys {
   /// The part of a key kept in clear.
   public static func shownPrefix(_ key: String) -> String { String(key.prefix(shownPrefixLength)) }
 
-  /// Creates a key, stores its hash, and returns the key (to show once) with its record.
+  /// The longest name a key may have, in characters.
+  public static let maxNameLength = 100
+
+  /// Why a key's name was refused.
+  public struct NameError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// Checks a key's name: not blank, at most ``maxNameLength`` characters, no control characters
+  /// (a tab or newline would break `emocl keys list`'s columns and the logs' lines).
+  public static func checkName(_ name: String) throws(NameError) {
+    if name.allSatisfy(\.isWhitespace) {
+      throw NameError(description: "a key's name must not be empty or blank")
+    }
+    if name.count > maxNameLength {
+      throw NameError(
+        description: "a key's name has at most \(maxNameLength) characters, not \(name.count)")
+    }
+    if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+      throw NameError(description: "a key's name must not hold control characters (tab, newline)")
+    }
+  }
+
+  /// Creates a key, stores its hash, and returns the key (to show once) with its record. Throws
+  /// ``NameError`` for a name ``checkName(_:)`` refuses, before anything is stored.
   public static func create(name: String, in store: any AnalysisStore, now: Int64) async throws
     -> (key: String, record: APIKeyRecord)
   {
+    try checkName(name)
     let key = generate()
     let record = try await store.createKey(
       name: name, prefix: shownPrefix(key), hash: hash(key), createdAt: now)

@@ -90,7 +90,7 @@ struct AnalyzeController: Sendable {
     let deadline = BodyDeadline(configuration.bodyTimeout, for: "the request body")
     var bytes: [UInt8] = []
     for try await chunk in request.body {
-      try deadline.check(context)
+      try deadline.check()
       guard bytes.count + chunk.readableBytes <= limit else {
         throw Problem(
           .contentTooLarge, kind: "body-too-large",
@@ -210,6 +210,10 @@ struct AnalyzeController: Sendable {
   /// The status for each failure of Learning's `EmotionPipeline`, for an analyzer built on it.
   static func problem(for error: AnalysisError) -> Problem {
     switch error {
+    case .undecodable(.corrupt), .undecodable(.invalidSize):
+      // A JPEG, PNG or WebP that is damaged or cut short: the media type is right, the content
+      // is not usable.
+      return Problem(.unprocessableContent, kind: "corrupt-image", detail: error.description)
     case .unreadable, .undecodable:
       return Problem(.unsupportedMediaType, kind: "not-an-image", detail: error.description)
     case .imageTooLarge:
@@ -238,6 +242,13 @@ struct AnalyzeController: Sendable {
       guard let part = parts.first else {
         throw Problem(
           .badRequest, kind: "missing-image", detail: "the form has no 'image' file field")
+      }
+      // A second image would otherwise be dropped unseen; the batch route takes several.
+      guard parts.count == 1 else {
+        throw Problem(
+          .badRequest, kind: "too-many-images",
+          detail: "this route analyses one image and the form has \(parts.count) image fields; "
+            + "send several to /api/v1/analyze/batch")
       }
       image = part.body
       name = part.filename

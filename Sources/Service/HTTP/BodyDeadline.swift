@@ -1,7 +1,8 @@
 /// The time a request body has to arrive in full. Checked as each chunk arrives: a client that
-/// trickles bytes has its connection closed at its first chunk past the deadline (the 408 is
-/// logged and counted; the client may not see it), and one that stops sending is closed by the
-/// idle timeout.
+/// trickles bytes is answered 408 at its first chunk past the deadline, with `Connection:
+/// close`, and the connection is closed once the answer is written (`LingeringCloseHandler`,
+/// which lets a client still sending read it); one that stops sending is closed by the idle
+/// timeout.
 struct BodyDeadline {
   let timeout: Duration
   /// What is arriving, for the message ("the request body", "the upload").
@@ -14,10 +15,9 @@ struct BodyDeadline {
     end = .now + timeout
   }
 
-  /// Throws 408 `body-timeout` and closes the connection once the deadline has passed.
-  func check(_ context: EmoclRequestContext) throws(Problem) {
+  /// Throws 408 `body-timeout`, answered with `Connection: close`, once the deadline has passed.
+  func check() throws(Problem) {
     guard ContinuousClock.now <= end else {
-      context.closeConnection()
       throw Problem(
         .requestTimeout, kind: "body-timeout",
         detail: "\(what) did not arrive within \(timeout.components.seconds) s",

@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// machine that sees the store and the upload folder.
 ///
 /// A job is leased for `lease` and the lease is renewed every third of it while the analysis
-/// runs. A worker killed mid-job stops renewing, and once the lease has run out another worker
+/// runs; the job's `progress` is written every `progressInterval` while it moves, so a client
+/// polling the job sees it advance. A worker killed mid-job stops renewing, and once the lease has run out another worker
 /// takes the job again from the start. Only the worker holding the lease can store results
 /// (see `VideoJobStore.completeVideoJob`), so a job's results are stored once.
 public struct VideoJobWorker: Service {
@@ -20,15 +21,18 @@ public struct VideoJobWorker: Service {
   public let owner: String
   let lease: Duration
   let poll: Duration
+  let progressInterval: Duration
   let maxAttempts: Int
   let now: @Sendable () -> Int64
   let logger: Logger
 
-  /// A worker; `owner` defaults to `host:pid:random`.
+  /// A worker; `owner` defaults to `host:pid:random`. `progressInterval` is at most a third of
+  /// `lease` (the renewal writes the progress too).
   public init(
     store: any VideoJobStore, analyzer: any VideoAnalyzing, uploadDirectory: String,
     owner: String? = nil,
-    lease: Duration = .seconds(60), poll: Duration = .seconds(1), maxAttempts: Int = 3,
+    lease: Duration = .seconds(60), poll: Duration = .seconds(1),
+    progressInterval: Duration = .seconds(2), maxAttempts: Int = 3,
     now: @escaping @Sendable () -> Int64 = EmoclService.systemNow, logger: Logger
   ) {
     self.store = store
@@ -39,6 +43,7 @@ public struct VideoJobWorker: Service {
       ?? "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
     self.lease = lease
     self.poll = poll
+    self.progressInterval = min(progressInterval, lease / 3)
     self.maxAttempts = maxAttempts
     self.now = now
     self.logger = logger
@@ -151,19 +156,28 @@ public struct VideoJobWorker: Service {
     }
   }
 
-  /// Renews the lease every third of its length until the analysis ends (`progress` stopped);
-  /// stops the analysis when the lease is lost or could not be renewed before it ran out.
+  /// Writes the progress every `progressInterval` while it moves, and renews the lease with it
+  /// (at least every third of the lease's length) until the analysis ends (`progress`
+  /// stopped); stops the analysis when the lease is lost or could not be renewed before it ran
+  /// out.
   private func renewLease(_ job: LeasedVideoJob, progress: JobProgress) async
     -> Result<VideoAnalysis, any Error>?
   {
     var leaseUntil = job.leaseUntil
+    var written = 0.0
+    var renewed = ContinuousClock.now
     while !progress.isStopped {
-      try? await Task.sleep(for: lease / 3)
+      try? await Task.sleep(for: progressInterval)
       if progress.isStopped || Task.isCancelled { break }
+      // A write only when there is news: the fraction moved, or the lease needs renewing.
+      let fraction = progress.fraction
+      guard fraction != written || ContinuousClock.now - renewed >= lease / 3 else { continue }
+      written = fraction
+      renewed = ContinuousClock.now
       let next = now() + Self.micros(lease)
       do {
         if try await store.renewVideoLease(
-          id: job.id, owner: owner, progress: progress.fraction, leaseUntil: next)
+          id: job.id, owner: owner, progress: fraction, leaseUntil: next)
         {
           leaseUntil = next
         } else {

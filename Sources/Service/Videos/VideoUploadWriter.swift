@@ -49,7 +49,7 @@ struct VideoUploadWriter {
     var written: Int64 = 0
     var prefix: [UInt8] = []
     for try await chunk in request.body {
-      try deadline.check(context)
+      try deadline.check()
       guard written + Int64(chunk.readableBytes) <= Int64(limit) else {
         throw Problem(
           .contentTooLarge, kind: "video-too-large",

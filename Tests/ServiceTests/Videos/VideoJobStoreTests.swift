@@ -167,6 +167,38 @@ struct VideoJobStoreTests {
     }
   }
 
+  @Test("a running job's progress is written while it moves, long before its lease is renewed")
+  func progressWhileRunning() async throws {
+    try await TestDatabases.each { url in
+      try await SQLStore.withStore(url, logger: Harness.logger, timeout: TestDatabases.timeout) {
+        store in
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let path = directory.url.appendingPathComponent("p.video").path
+        try Data(TestVideoAnalyzer.video(frames: 60, faces: 1)).write(
+          to: URL(fileURLWithPath: path))
+        let id = try await store.enqueue(Self.newVideo("p.mp4", file: "p.video")).id
+        // A lease of a minute would be renewed after 20 s; the job takes about 1.2 s.
+        let worker = VideoJobWorker(
+          store: store, analyzer: TestVideoAnalyzer(delayPerFrameMs: 20),
+          uploadDirectory: directory.url.path, owner: "w", lease: .seconds(60),
+          progressInterval: .milliseconds(100), logger: Harness.logger)
+        let run = Task { try await worker.runOnce() }
+        var seen: [Double] = []
+        for _ in 0..<300 {
+          guard let video = try await store.video(id: id), video.state != .done else { break }
+          if video.state == .running { seen.append(video.progress) }
+          try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await run.value)
+        let between = seen.filter { $0 > 0 && $0 < 1 }
+        #expect(
+          Set(between).count >= 2, "\(url): progress seen while running \(Set(seen).sorted())")
+        #expect(try await store.video(id: id)?.state == .done)
+      }
+    }
+  }
+
   @Test("four workers share twelve jobs: each done exactly once, results stored once")
   func concurrentWorkers() async throws {
     try await TestDatabases.each { url in
