@@ -23,4 +23,23 @@ extension Image {
     case nil: throw .unknownFormat(leadingBytes: Array(buffer.prefix(8)))
     }
   }
+
+  /// The width and height the header of JPEG, PNG or WebP `bytes` announces, read without
+  /// decoding or allocating pixels (to weigh an image's cost before committing memory to it).
+  /// Throws what decoding would for an unknown format or a header that cannot be read.
+  public static func encodedSize(of bytes: [UInt8]) throws(ImageError) -> (width: Int, height: Int)
+  {
+    let result = bytes.withUnsafeBytes { buffer in
+      Result { () throws(ImageError) -> (width: Int, height: Int) in
+        guard buffer.count > 0 else { throw .empty }
+        switch ImageFormat.detect(buffer) {
+        case .jpeg: return try JPEGDecoder.size(buffer)
+        case .png: return try PNGDecoder.size(buffer)
+        case .webp: return try WebPDecoder.size(buffer)
+        case nil: throw .unknownFormat(leadingBytes: Array(buffer.prefix(8)))
+        }
+      }
+    }
+    return try result.get()
+  }
 }

@@ -13,9 +13,11 @@ public enum ImageFile {
   /// Largest file ``read(_:)`` accepts: 256 MiB, far above any image within the pixel limit.
   public static let maxBytes = 256 << 20
 
-  /// The bytes of the regular file at `path`.
+  /// The bytes of the regular file at `path`. Anything else (a directory, a FIFO, a device) is
+  /// refused before it is read; the file is opened without blocking, since opening a FIFO for
+  /// reading waits for a writer.
   public static func read(_ path: String) throws(ImageError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw .file(path: path, reason: systemReason()) }
     defer { close(fd) }
     var info = stat()

@@ -3,6 +3,18 @@ import CCodecs
 /// JPEG decoding through TurboJPEG (accurate integer DCT and fancy upsampling, as libjpeg's
 /// defaults used by Pillow and OpenCV).
 enum JPEGDecoder {
+  /// Width and height from the header, without decoding.
+  static func size(_ data: UnsafeRawBufferPointer) throws(ImageError) -> (width: Int, height: Int) {
+    let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var width: Int32 = 0
+    var height: Int32 = 0
+    var colourspace: Int32 = 0
+    try CodecCall.run(.jpeg) {
+      ccodecs_jpeg_header(base, data.count, &width, &height, &colourspace, $0)
+    }
+    return (Int(width), Int(height))
+  }
+
   static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError)
     -> Image
   {

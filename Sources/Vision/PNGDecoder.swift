@@ -4,6 +4,14 @@ import CCodecs
 /// samples keep their high byte (as Pillow and OpenCV do); alpha and tRNS transparency are
 /// composited over white. Gamma and colour-profile chunks are ignored.
 enum PNGDecoder {
+  /// Width and height from IHDR (always the first chunk), without decoding.
+  static func size(_ data: UnsafeRawBufferPointer) throws(ImageError) -> (width: Int, height: Int) {
+    guard data.count >= 24, data[12..<16].elementsEqual(Array("IHDR".utf8)) else {
+      throw .corrupt("PNG: no IHDR chunk first")
+    }
+    return (bigEndian32(data, at: 16), bigEndian32(data, at: 20))
+  }
+
   static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError)
     -> Image
   {

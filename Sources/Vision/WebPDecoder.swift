@@ -3,6 +3,19 @@ import CCodecs
 /// Still WebP decoding (lossy or lossless) through libwebp. WebP stores colour, so the native
 /// layout is RGB; alpha is composited over white. Animated WebP is refused as unsupported.
 enum WebPDecoder {
+  /// Width and height from the header, without decoding.
+  static func size(_ data: UnsafeRawBufferPointer) throws(ImageError) -> (width: Int, height: Int) {
+    let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var width: Int32 = 0
+    var height: Int32 = 0
+    var hasAlpha: Int32 = 0
+    var hasAnimation: Int32 = 0
+    try CodecCall.run(.webp) {
+      ccodecs_webp_header(base, data.count, &width, &height, &hasAlpha, &hasAnimation, $0)
+    }
+    return (Int(width), Int(height))
+  }
+
   static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError)
     -> Image
   {

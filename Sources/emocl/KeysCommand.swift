@@ -21,8 +21,15 @@ struct Keys: AsyncParsableCommand {
       return try ServiceConfiguration.fromEnvironment(ProcessInfo.processInfo.environment).database
     }
 
-    func withStore<T: Sendable>(_ body: @Sendable (SQLStore) async throws -> T) async throws -> T {
+    /// Opens the store; `create` false refuses an SQLite file that does not exist (listing or
+    /// revoking in a mistyped path must not make a new, empty database and say it has no keys).
+    func withStore<T: Sendable>(
+      create: Bool = true, _ body: @Sendable (SQLStore) async throws -> T
+    ) async throws -> T {
       let url = try url()
+      if !create, case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
+        throw ValidationError("no database at \(path) (keys are created with `emocl keys create`)")
+      }
       try Serve.createParentFolder(of: url)
       var logger = Logger(label: "emocl-keys")
       logger.logLevel = .error
@@ -56,7 +63,7 @@ struct Keys: AsyncParsableCommand {
     @OptionGroup var options: DatabaseOption
 
     func run() async throws {
-      let keys = try await options.withStore { try await $0.listKeys() }
+      let keys = try await options.withStore(create: false) { try await $0.listKeys() }
       print("id\tprefix\tcreated\trevoked\tname")
       for key in keys {
         let revoked = key.revokedAt.map(RFC3339.format(micros:)) ?? "-"
@@ -75,8 +82,8 @@ struct Keys: AsyncParsableCommand {
     func run() async throws {
       let id = self.id
       guard
-        try await options.withStore({ try await $0.revokeKey(id: id, at: EmoclService.systemNow()) }
-        )
+        try await options.withStore(
+          create: false, { try await $0.revokeKey(id: id, at: EmoclService.systemNow()) })
       else {
         throw ValidationError("no unrevoked key with id \(id)")
       }

@@ -99,6 +99,9 @@ struct Serve: AsyncParsableCommand {
       configuration.maxVideoBytes = maxVideoMB * 1024 * 1024
     }
     try configuration.validate()
+    do { try UploadFolder(configuration.uploadDirectory).prepare() } catch {
+      throw ValidationError(error.description)
+    }
 
     let logger = try Self.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
     try Self.createParentFolder(of: configuration.database)

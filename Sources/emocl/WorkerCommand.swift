@@ -67,6 +67,9 @@ struct Worker: AsyncParsableCommand {
       throw ValidationError("--max-attempts: expected 1...100, got \(maxAttempts)")
     }
     try configuration.validate()
+    do { try UploadFolder(configuration.uploadDirectory).prepare() } catch {
+      throw ValidationError(error.description)
+    }
     let logger = try Serve.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
     try Serve.createParentFolder(of: configuration.database)
     let analyzer = try makeVideoAnalyzer(

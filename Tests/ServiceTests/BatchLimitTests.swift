@@ -144,4 +144,53 @@ struct BatchLimitTests {
     // A job that waits less than that runs.
     #expect(try await threads.run { 3 } == 3)
   }
+
+  /// How many jobs ran at once, and how many pixels they held together, at most.
+  final class Gauge: Sendable {
+    let state = Mutex((now: 0, most: 0, pixels: 0, mostPixels: 0))
+
+    /// A job of `pixels` that takes 50 ms and counts itself while it runs.
+    func job(_ pixels: Int) -> @Sendable () -> Int {
+      {
+        self.state.withLock {
+          $0.now += 1
+          $0.pixels += pixels
+          $0.most = max($0.most, $0.now)
+          $0.mostPixels = max($0.mostPixels, $0.pixels)
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+        self.state.withLock {
+          $0.now -= 1
+          $0.pixels -= pixels
+        }
+        return pixels
+      }
+    }
+  }
+
+  @Test("running jobs hold at most maxPixelsInFlight pixels together; one alone may hold more")
+  func pixelsInFlight() async throws {
+    let threads = AnalysisThreads(
+      count: 8, maxQueued: 32, maxPixelsInFlight: 100, name: "test-pixels")
+    // Six jobs of 40: two at a time (80), never three (120).
+    let gauge = Gauge()
+    let weighed = try await withThrowingTaskGroup(of: Int.self) { group in
+      for _ in 0..<6 { group.addTask { try await threads.run(pixels: 40, gauge.job(40)) } }
+      return try await group.reduce(0, +)
+    }
+    #expect(weighed == 240)
+    #expect(gauge.state.withLock { $0.most } == 2)
+    #expect(gauge.state.withLock { $0.mostPixels } == 80)
+    // A job heavier than the budget runs alone; weightless jobs are not held back by it.
+    let heavy = Gauge()
+    let all = try await withThrowingTaskGroup(of: Int.self) { group in
+      group.addTask { try await threads.run(pixels: 150, heavy.job(150)) }
+      try await Task.sleep(for: .milliseconds(10))
+      for _ in 0..<4 { group.addTask { try await threads.run(pixels: 0, heavy.job(0)) } }
+      return try await group.reduce(0, +)
+    }
+    #expect(all == 150)
+    #expect(heavy.state.withLock { $0.mostPixels } == 150)
+    #expect(heavy.state.withLock { $0.most } >= 2)
+  }
 }

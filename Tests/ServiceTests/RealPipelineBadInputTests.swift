@@ -262,6 +262,20 @@ struct RealPipelineBadInputTests {
       name: "delete id 0", method: .delete, uri: "/api/v1/analyses/0", contentType: nil,
       status: 400, kind: "bad-parameter"),
     Case(
+      name: "delete id 01", method: .delete, uri: "/api/v1/analyses/01", contentType: nil,
+      status: 400, kind: "bad-parameter"),
+    Case(
+      name: "delete id +1", method: .delete, uri: "/api/v1/analyses/+1", contentType: nil,
+      status: 400, kind: "bad-parameter"),
+    Case(
+      name: "video id 007", method: .get, uri: "/api/v1/videos/007", contentType: nil,
+      status: 400, kind: "bad-parameter"),
+    Case(
+      name: "session JSON sent as a form", uri: "/api/v1/sessions",
+      contentType: "application/x-www-form-urlencoded",
+      body: { Array("{\"stimulus\":\"ad\"}".utf8) },
+      status: 415, kind: "not-json"),
+    Case(
       name: "delete an id that does not exist", method: .delete, uri: "/api/v1/analyses/999999",
       contentType: nil, status: 404, kind: "not-found"),
   ]

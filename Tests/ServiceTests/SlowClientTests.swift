@@ -142,6 +142,52 @@ struct SlowClientTests {
     }
   }
 
+  @Test("an answer given before the body is read closes the connection; a session's body times out")
+  func earlyAnswerAndSessionBody() async throws {
+    try await Self.withServer(idle: .seconds(5)) { port in
+      // A method the route does not take (405), with a body trickled after the head: the
+      // answer says Connection: close and the connection ends soon after, not when the body
+      // does (Hummingbird read the rest first, for as long as it came).
+      let early = Array(
+        "POST /api/v1/models HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+          .utf8)
+      let trickle = Array(repeating: [UInt8](repeating: 0xFF, count: 10), count: 30)
+      let (refused, refusedSeconds) = try await RawHTTP.offPool {
+        try Self.hold(port: port, chunks: [early] + trickle, pause: .milliseconds(250))
+      }
+      #expect(refused.hasPrefix("HTTP/1.1 405"), "\(refused.prefix(200))")
+      #expect(refused.lowercased().contains("connection: close"))
+      #expect(refusedSeconds < 5, "the connection was held for \(refusedSeconds) s")
+      // A session's JSON body is held to the body timeout (2 s) like an image's.
+      let session = Array(
+        "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+          .utf8)
+      let (timedOut, seconds) = try await RawHTTP.offPool {
+        try Self.hold(port: port, chunks: [session] + trickle, pause: .milliseconds(250))
+      }
+      #expect(timedOut.hasPrefix("HTTP/1.1 408"), "\(timedOut.prefix(200))")
+      #expect(seconds < 6, "the connection was held for \(seconds) s")
+    }
+  }
+
+  @Test("a client that stops sending mid-body gets a 408 when the idle timeout closes it")
+  func stalledBody() async throws {
+    try await Self.withServer(idle: .seconds(1), bodyTimeout: .seconds(60)) { port in
+      let head = Array(
+        "POST /api/v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+          .utf8)
+      // The head and 1 KB of the body, then nothing: only the idle timeout can end it.
+      let (response, seconds) = try await RawHTTP.offPool {
+        try Self.hold(
+          port: port, chunks: [head, [UInt8](repeating: 0xFF, count: 1024)],
+          pause: .milliseconds(100))
+      }
+      #expect(response.hasPrefix("HTTP/1.1 408"), "\(response.prefix(200))")
+      #expect(response.contains("/problems/body-timeout"))
+      #expect(seconds < 6, "closed after \(seconds) s")
+    }
+  }
+
   @Test("a client that leaves mid-body is counted as 499, not as a server error")
   func clientLeavesMidBody() async throws {
     try await Self.withServer(idle: .seconds(5), bodyTimeout: .seconds(5)) { port in

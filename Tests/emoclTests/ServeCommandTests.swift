@@ -64,6 +64,15 @@ struct ServeCommandTests {
       #expect(r.err.contains("a key's name"), "\(name.debugDescription): \(r.err)")
       #expect(!r.out.contains("emocl_"), "\(name.debugDescription)")
     }
+    // Listing or revoking in a database that does not exist makes none.
+    let missing = directory.url.appendingPathComponent("typo/k.sqlite").path
+    for command in [["keys", "list"], ["keys", "revoke", "1"]] {
+      let r = try Self.run(command + ["--database", "sqlite:" + missing])
+      #expect(r.status != 0 && r.err.contains("no database at"), "\(command): \(r.err)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: missing))
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("typo").path))
     let longest = String(repeating: "n", count: 100)
     #expect(
       try Self.run(["keys", "create", "--name", longest, "--database", database]).status == 0)

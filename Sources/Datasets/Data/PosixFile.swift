@@ -44,9 +44,10 @@ enum PosixFile {
     /// The file's size in bytes when opened.
     let size: Int
 
-    /// Opens the regular file at `path`, or nil when it cannot be opened.
+    /// Opens the regular file at `path`, or nil when it cannot be opened or is not a regular
+    /// file (opened without blocking: opening a FIFO for reading waits for a writer).
     init?(path: String) {
-      descriptor = open(path, O_RDONLY | O_CLOEXEC)
+      descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
       guard descriptor >= 0 else { return nil }
       var status = stat()
       guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {

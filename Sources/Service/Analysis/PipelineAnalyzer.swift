@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Logging
 import Pipeline
+import Vision
 
 /// The real analyzer: Learning's `EmotionPipeline` (decode with EXIF orientation → grey → find
 /// faces → crop → classify), one pipeline per model name, as `emocl predict` runs it. Pipeline
@@ -114,7 +115,14 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     let options = pipelineOptions
     let analysis: ImageAnalysis
     do {
-      analysis = try await threads.run {
+      // Weighed by its pixels, read from its header (what decoding would refuse weighs 0).
+      let size = try? Image.encodedSize(of: imageBytes)
+      let pixels =
+        size.map { size -> Int in
+          let (product, overflow) = size.width.multipliedReportingOverflow(by: size.height)
+          return overflow || product < 0 ? options.maxPixels : min(product, options.maxPixels)
+        } ?? 0
+      analysis = try await threads.run(pixels: pixels) {
         try pipeline.analyze(encoded: imageBytes, options: options)
       }
     } catch let overloaded as AnalysisThreads.Overloaded {

@@ -75,30 +75,9 @@ struct AnalyzeController: Sendable {
       session: session, offsetMs: offsetMs)
   }
 
-  /// The request body, refusing early when `Content-Length` already says it is too large.
-  ///
-  /// The body must arrive within `bodyTimeout`: the deadline is checked as each chunk arrives,
-  /// so a client that trickles bytes has its connection closed at its first chunk past the
-  /// deadline (the 408 is logged and counted; the client may not see it), and one that stops
-  /// sending is closed by the idle timeout.
+  /// The request body, within `limit` and the body timeout (`RequestBodyReader`).
   func body(_ request: Request, context: EmoclRequestContext, limit: Int) async throws -> [UInt8] {
-    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-      throw Problem(
-        .contentTooLarge, kind: "body-too-large",
-        detail: "the body is \(length) bytes; the limit is \(limit)")
-    }
-    let deadline = BodyDeadline(configuration.bodyTimeout, for: "the request body")
-    var bytes: [UInt8] = []
-    for try await chunk in request.body {
-      try deadline.check()
-      guard bytes.count + chunk.readableBytes <= limit else {
-        throw Problem(
-          .contentTooLarge, kind: "body-too-large",
-          detail: "the body exceeds the limit of \(limit) bytes")
-      }
-      bytes.append(contentsOf: chunk.readableBytesView)
-    }
-    return bytes
+    try await RequestBodyReader.collect(request, limit: limit, timeout: configuration.bodyTimeout)
   }
 
   /// `Content-Type` without parameters, lowercased.

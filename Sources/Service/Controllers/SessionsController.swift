@@ -8,6 +8,8 @@ import Hummingbird
 struct SessionsController: Sendable {
   let store: (any AudienceSessionStore)?
   let now: @Sendable () -> Int64
+  /// How long a JSON body may take to arrive (`ServiceConfiguration.bodyTimeout`).
+  let bodyTimeout: Duration
 
   func addRoutes(to routes: inout RouteRegistrar) {
     routes.add("/api/v1/sessions", [.post: create, .get: list])
@@ -29,11 +31,23 @@ struct SessionsController: Sendable {
     if let value = try QueryParameters(request).string("stimulus", maxLength: 100) {
       return try Self.checked(value)
     }
-    var body = try await request.body.collect(upTo: 4096)
-    guard body.readableBytes > 0 else {
+    guard RequestBodyReader.announcesBody(request) else {
       throw Problem.badParameter("stimulus", "required (query or JSON body)")
     }
-    let data = Data(body.readBytes(length: body.readableBytes) ?? [])
+    // JSON only: a form or text body is what a cross-site page can send without asking.
+    let type = request.headers[.contentType].map {
+      String($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpaces().lowercased()
+    }
+    guard type == "application/json" else {
+      throw Problem(
+        .unsupportedMediaType, kind: "not-json",
+        detail: "send the stimulus as application/json {\"stimulus\": \"…\"}, or as ?stimulus=")
+    }
+    let bytes = try await RequestBodyReader.collect(request, limit: 4096, timeout: bodyTimeout)
+    guard !bytes.isEmpty else {
+      throw Problem.badParameter("stimulus", "required (query or JSON body)")
+    }
+    let data = Data(bytes)
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
       let value = object["stimulus"] as? String
     else { throw Problem.badParameter("stimulus", "expected a JSON body {\"stimulus\": \"…\"}") }

@@ -1,10 +1,20 @@
 extension EmoclRequestContext {
-  /// The `{id}` path parameter as a record id (a whole number ≥ 1); a 400 `bad-parameter`
-  /// otherwise.
+  /// The `{id}` path parameter as a record id, written as the service writes ids: digits only,
+  /// without a sign or leading zeros (`01` and `+1` are not another spelling of 1: a `DELETE`
+  /// must name exactly what it removes); a 400 `bad-parameter` otherwise.
   func recordID() throws(Problem) -> Int64 {
-    guard let text = parameters.get("id"), let id = Int64(text), id >= 1 else {
-      throw Problem.badParameter("id", "expected a whole number ≥ 1")
+    guard let text = parameters.get("id"), let id = Self.canonicalID(text) else {
+      throw Problem.badParameter(
+        "id", "expected a whole number ≥ 1 without a sign or leading zeros")
     }
     return id
+  }
+
+  /// `text` as an id ≥ 1 when it is one in canonical form, else nil.
+  static func canonicalID(_ text: String) -> Int64? {
+    guard let first = text.utf8.first, first != UInt8(ascii: "0"),
+      text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+    else { return nil }
+    return Int64(text)
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -16,7 +17,9 @@ import NIOHTTPTypes
 /// A response whose head says `Connection: close` is followed by this close once its end is
 /// written, so a route refuses a body by answering with that header (see `BodyDeadline`);
 /// every other close the server's handlers ask for passes through here too (this handler comes
-/// right after the HTTP/1 codec). One per connection.
+/// right after the HTTP/1 codec). A close while a request's body is still arriving and nothing
+/// has been answered (the idle timeout of a client that stopped sending mid-body) answers 408
+/// `body-timeout` first, so that client learns why. One per connection.
 final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
@@ -29,23 +32,32 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
   private var closeAfterResponse = false
   private var lingering = false
   private var deadline: Scheduled<Void>?
+  /// Whether a request head was read whose end has not been (its body is arriving).
+  private var readingBody = false
+  /// Whether a final response head was written whose end has not been.
+  private var answering = false
 
   init(linger: TimeAmount = .seconds(2)) { self.linger = linger }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     switch unwrapOutboundIn(data) {
     case .head(let head) where head.status.kind != .informational:
+      answering = true
       closeAfterResponse = head.headerFields[values: .connection].contains {
         $0.lowercased() == "close"
       }
       context.write(data, promise: promise)
     case .end where closeAfterResponse:
+      answering = false
       closeAfterResponse = false
       let written = context.eventLoop.makePromise(of: Void.self)
       written.futureResult.cascade(to: promise)
       context.writeAndFlush(data, promise: written)
       // Once the answer is in the socket, the output is shut behind it.
       written.futureResult.assumeIsolated().whenComplete { _ in self.startLingering(context) }
+    case .end:
+      answering = false
+      context.write(data, promise: promise)
     default:
       context.write(data, promise: promise)
     }
@@ -58,7 +70,29 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
     // The full close happens later; whoever asked for it learns of it then.
     if let promise { context.channel.closeFuture.cascade(to: promise) }
-    startLingering(context)
+    if readingBody, !answering, !lingering {
+      answerBodyTimeout(context)
+    } else {
+      startLingering(context)
+    }
+  }
+
+  /// Answers 408 `body-timeout` to a request whose body stopped arriving, then lingers.
+  private func answerBodyTimeout(_ context: ChannelHandlerContext) {
+    let problem = Problem(
+      .requestTimeout, kind: "body-timeout",
+      detail: "the request body stopped arriving before its end")
+    let body = problem.encoded(instance: nil)
+    var head = HTTPResponse(status: problem.status)
+    head.headerFields[.contentType] = "application/problem+json"
+    head.headerFields[.contentLength] = String(body.count)
+    head.headerFields[.connection] = "close"
+    answering = true
+    context.write(wrapOutboundOut(.head(head)), promise: nil)
+    context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
+    let written = context.eventLoop.makePromise(of: Void.self)
+    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+    written.futureResult.assumeIsolated().whenComplete { _ in self.startLingering(context) }
   }
 
   /// Shuts the output, keeps reading (and dropping) until the client's FIN or `linger`.
@@ -74,7 +108,13 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     // While lingering, what the client sends is dropped, not handled.
-    if !lingering { context.fireChannelRead(data) }
+    guard !lingering else { return }
+    switch unwrapInboundIn(data) {
+    case .head: readingBody = true
+    case .end: readingBody = false
+    case .body: break
+    }
+    context.fireChannelRead(data)
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {

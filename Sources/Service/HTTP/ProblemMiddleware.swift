@@ -4,6 +4,11 @@ import NIOHTTP1
 
 /// The outermost middleware: turns every error into an RFC 9457 problem response, logs each
 /// request, and records it in the metrics.
+///
+/// An answer given before the request's body was read (a refused key, a bad parameter, a
+/// method or path that takes no body) closes the connection after it (`Connection: close`):
+/// Hummingbird would otherwise read the rest of the announced body, for as long as the client
+/// trickles it, before the connection could serve another request.
 struct ProblemMiddleware: RouterMiddleware {
   typealias Context = EmoclRequestContext
   let metrics: ServiceMetrics
@@ -26,6 +31,11 @@ struct ProblemMiddleware: RouterMiddleware {
       problemKind = problem.kind
       response = problem.response(instance: request.uri.path)
     }
+    if RequestBodyReader.announcesBody(request),
+      response.status.code >= 400 || Self.takesNoBody(request.method)
+    {
+      response.headers[.connection] = "close"
+    }
     let elapsed = ContinuousClock.now - start
     let seconds =
       Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -43,6 +53,11 @@ struct ProblemMiddleware: RouterMiddleware {
         "problem": problemKind.map { Logger.MetadataValue.string($0) } ?? "-",
       ])
     return response
+  }
+
+  /// Methods no route reads a body of.
+  static func takesNoBody(_ method: HTTPRequest.Method) -> Bool {
+    [.get, .head, .delete, .options].contains(method)
   }
 
   /// The problem for any error a route or Hummingbird throws.

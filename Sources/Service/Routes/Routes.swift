@@ -23,7 +23,8 @@ extension EmoclService {
     StatsController(store: store).addRoutes(to: &routes)
     VideosController(configuration: configuration, store: videoStore, now: now)
       .addRoutes(to: &routes)
-    SessionsController(store: sessionStore, now: now).addRoutes(to: &routes)
+    SessionsController(store: sessionStore, now: now, bodyTimeout: configuration.bodyTimeout)
+      .addRoutes(to: &routes)
     return routes.routes
   }
 

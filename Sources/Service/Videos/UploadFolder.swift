@@ -25,6 +25,45 @@ public struct UploadFolder: Sendable, Equatable {
     return (path as NSString).appendingPathComponent(name)
   }
 
+  /// Why the folder cannot take uploads.
+  public struct Unusable: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// Creates the folder if needed and checks that a file can be written in it (a probe file,
+  /// removed at once), so that a server or worker with an unusable folder stops at start with
+  /// the system's reason, instead of answering every upload with a 500.
+  public func prepare() throws(Unusable) {
+    do {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    } catch {
+      // Foundation's message says little ("The file doesn't exist"); mkdir gives the reason.
+      let reason =
+        mkdir(path, 0o755) == 0 || errno == EEXIST
+        ? Self.reason(error) : String(cString: strerror(errno))
+      throw Unusable(description: "upload folder \(path) cannot be created: \(reason)")
+    }
+    let probe = (path as NSString).appendingPathComponent(".emocl-probe-\(getpid())")
+    let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      throw Unusable(
+        description: "upload folder \(path) is not writable: \(String(cString: strerror(errno)))")
+    }
+    close(fd)
+    unlink(probe)
+  }
+
+  /// The system's reason inside a Foundation error, else its description.
+  static func reason(_ error: any Error) -> String {
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+      underlying.domain == NSPOSIXErrorDomain
+    {
+      return String(cString: strerror(Int32(underlying.code)))
+    }
+    return ns.localizedDescription
+  }
+
   /// Removes upload `name` if it is there.
   public func remove(_ name: String) throws {
     guard let file = file(name), FileManager.default.fileExists(atPath: file) else { return }

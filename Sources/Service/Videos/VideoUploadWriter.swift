@@ -26,6 +26,9 @@ struct VideoUploadWriter {
       try FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true)
     } catch {
+      context.logger.error(
+        "upload folder cannot be created",
+        metadata: ["folder": "\(directory)", "reason": "\(UploadFolder.reason(error))"])
       throw Problem(
         .internalServerError, kind: "upload-folder",
         detail: "the upload folder cannot be created; see the server log")
@@ -36,6 +39,9 @@ struct VideoUploadWriter {
     guard FileManager.default.createFile(atPath: partial, contents: nil),
       let handle = FileHandle(forWritingAtPath: partial)
     else {
+      context.logger.error(
+        "upload cannot be written",
+        metadata: ["file": "\(partial)", "reason": "\(String(cString: strerror(errno)))"])
       throw Problem(
         .internalServerError, kind: "upload-folder",
         detail: "the upload cannot be written; see the server log")

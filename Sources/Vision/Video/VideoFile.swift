@@ -38,9 +38,16 @@ public enum VideoFile {
     }
   }
 
+  /// The first 16 bytes of a regular file; nil for anything else. Opened without blocking and
+  /// checked before reading: opening a FIFO for reading waits for a writer, for ever.
   private static func leadingBytes(_ path: String) -> [UInt8]? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-    defer { try? handle.close() }
-    return (try? handle.read(upToCount: 16)).map { [UInt8]($0) }
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    var head = [UInt8](repeating: 0, count: 16)
+    let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
+    return n >= 0 ? Array(head.prefix(n)) : nil
   }
 }

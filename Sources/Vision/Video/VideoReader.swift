@@ -37,18 +37,19 @@ public final class VideoReader {
   public init(
     path: String, colour: Colour = .grey, limits: VideoLimits = .init(), threads: Int = 0
   ) throws(VideoError) {
-    let size: Int
-    do {
-      let attributes = try FileManager.default.attributesOfItem(atPath: path)
-      size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-      if attributes[.type] as? FileAttributeType == .typeDirectory {
-        throw VideoError.file(path: path, reason: "is a directory")
-      }
-    } catch let error as VideoError {
-      throw error
-    } catch {
+    // stat follows symbolic links (FileManager's attributes describe the link itself).
+    var status = stat()
+    guard stat(path, &status) == 0 else {
       throw .file(path: path, reason: "no such file or not readable")
     }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw .file(path: path, reason: "is a directory")
+    default:
+      // A FIFO or a device: FFmpeg would wait on it (for a writer, for ever) or read without end.
+      throw .file(path: path, reason: "not a regular file")
+    }
+    let size = Int(status.st_size)
     guard size > 0 else { throw .empty(path: path) }
     var opened: OpaquePointer?
     var info = cvideo_info()
