@@ -57,6 +57,19 @@ public struct EmoclService: Sendable {
     Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
   }
 
+  /// Loads a TLS file with `load`, naming the file and the reason when it fails (NIOSSL says
+  /// only `failedToLoadCertificate`).
+  static func tlsFile<T>(_ what: String, _ path: String, _ load: () throws -> T) throws -> T {
+    guard FileManager.default.isReadableFile(atPath: path) else {
+      throw ConfigurationError("TLS \(what) \(path): no such file or not readable")
+    }
+    do {
+      return try load()
+    } catch {
+      throw ConfigurationError("TLS \(what) \(path): not a PEM \(what) NIOSSL can load (\(error))")
+    }
+  }
+
   /// The Hummingbird application: router, middleware, the server (HTTP or HTTPS), and the
   /// store's services plus migration and retention. `onServerRunning` gets the bound port.
   public func makeApplication(
@@ -85,8 +98,11 @@ public struct EmoclService: Sendable {
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
       let tls = TLSConfiguration.makeServerConfiguration(
-        certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-        privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        certificateChain: try Self.tlsFile("certificate", certificate) {
+          try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+        },
+        privateKey: .privateKey(
+          try Self.tlsFile("key", key) { try NIOSSLPrivateKey(file: key, format: .pem) }))
       server = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
     } else {
       server = .http1(configuration: http1)

@@ -56,6 +56,13 @@ struct TrainCNN: ParsableCommand {
   @Option(help: "im2col columns per GEMM chunk (speed only).") var columnTarget = 2048
   @Flag(help: "Neither read nor write the decoded-pixel cache.") var noCache = false
 
+  func validate() throws {
+    // Checked here, before any data is loaded, like the other options.
+    guard (1...64).contains(threads) else {
+      throw ValidationError("--threads: expected 1...64, got \(threads)")
+    }
+  }
+
   func run() throws {
     // Each worker keeps a core busy with its own GEMMs.
     ThreadPolicy.workers(threads).configureProcess()

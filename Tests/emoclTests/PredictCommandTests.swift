@@ -134,6 +134,31 @@ private func writePlain(_ path: URL, width: Int, height: Int, level: UInt8) thro
       environment: ["EMOCL_MODELS": ""])
     #expect(named.status != 0)
     #expect(named.error.contains("'nosuchmodel' not found"), "\(named.error)")
+    // A device is not a model file, and the message says so (it said "You don't have
+    // permission" for /dev/null).
+    let device = try runCLI(["predict", "x.jpg", "--model", "/dev/null"])
+    #expect(
+      device.status != 0 && device.error.contains("not a regular file"), "\(device.error)")
+  }
+
+  @Test func annotationFailureSaysWhy() throws {
+    guard let photos = try SharedData.path("datasets/photos") else { return }
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let model = dir.url.appendingPathComponent("bright.safetensors")
+    try writeBrightnessModel(to: model)
+    // A folder under a regular file cannot be made: the system's reason, not an NSError dump.
+    let file = dir.url.appendingPathComponent("file")
+    try Data("x".utf8).write(to: file)
+    let photo = photos.appendingPathComponent("21_single_face.jpg").path
+    let result = try runCLI(
+      [
+        "predict", photo, "--model", model.path, "--annotate",
+        file.appendingPathComponent("x").path,
+      ])
+    #expect(result.status != 0)
+    #expect(result.output.contains("Not a directory"), "\(result.output)")
+    #expect(!result.output.contains("NSCocoaErrorDomain"), "\(result.output)")
   }
 
   /// The faces `emocl predict` finds on the shared five-face photo with `arguments` (the

@@ -26,6 +26,14 @@ import Vision
     }
   }
 
+  @Test func threadsOutOfRangeAreRefusedBeforeLoading() throws {
+    for threads in ["0", "-1", "100000"] {
+      let result = try runCLI(["train", "cnn", "--threads", threads, "--data", "/nonexistent"])
+      #expect(result.status == 64, "\(threads): \(result.status) \(result.error)")
+      #expect(result.error.contains("--threads"), "\(threads): \(result.error)")
+    }
+  }
+
   @Test func trainsStopsResumesAndWritesAModel() throws {
     let temporary = try TemporaryDirectory()
     defer { temporary.cleanup() }

@@ -77,6 +77,14 @@ public struct ModelFile: Sendable, Equatable {
   public static func read(from url: URL) throws -> ModelFile {
     let data: Data
     do {
+      // A device or a FIFO would be read without end or waited on; a directory is not a model.
+      var status = stat()
+      if stat(url.path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+        throw ModelFileError(
+          path: url.path,
+          problem: .io(status.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "not a regular file")
+        )
+      }
       let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
       guard size <= maximumFileSize else {
         throw ModelFileError(path: url.path, problem: .tooLarge(bytes: size))

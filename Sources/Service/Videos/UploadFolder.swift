@@ -56,12 +56,14 @@ public struct UploadFolder: Sendable, Equatable {
   /// The system's reason inside a Foundation error, else its description.
   static func reason(_ error: any Error) -> String {
     let ns = error as NSError
-    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain
-    {
+    switch ns.userInfo[NSUnderlyingErrorKey] {
+    case let posix as POSIXError:
+      return String(cString: strerror(posix.code.rawValue))
+    case let underlying as NSError where underlying.domain == NSPOSIXErrorDomain:
       return String(cString: strerror(Int32(underlying.code)))
+    default:
+      return ns.localizedDescription
     }
-    return ns.localizedDescription
   }
 
   /// Removes upload `name` if it is there.
