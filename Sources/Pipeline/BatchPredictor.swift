@@ -46,25 +46,10 @@ public struct BatchPredictor: Sendable {
             outcome: .failure(
               PredictionFailure(
                 type: "annotation_failed",
-                message: "cannot write \(directory.path): \(Self.reason(error))")))
+                message: "cannot write \(directory.path): \(FileErrorReason.describe(error))")))
         }
       }
       return PredictionRecord(image: path, outcome: .analysis(analysis))
-    }
-  }
-
-  /// What went wrong, in the system's words when Foundation wraps a POSIX error (its own
-  /// description of a failed folder creation is `Error Domain=NSCocoaErrorDomain Code=512`).
-  static func reason(_ error: any Error) -> String {
-    if let image = error as? ImageError { return image.description }
-    let ns = error as NSError
-    switch ns.userInfo[NSUnderlyingErrorKey] {
-    case let posix as POSIXError:
-      return String(cString: strerror(posix.code.rawValue))
-    case let underlying as NSError where underlying.domain == NSPOSIXErrorDomain:
-      return String(cString: strerror(Int32(underlying.code)))
-    default:
-      return ns.localizedDescription
     }
   }
 

@@ -3,28 +3,36 @@ import CCodecs
 /// JPEG decoding through TurboJPEG (accurate integer DCT and fancy upsampling, as libjpeg's
 /// defaults used by Pillow and OpenCV).
 enum JPEGDecoder {
-  /// Width and height from the header, without decoding.
-  static func size(_ data: UnsafeRawBufferPointer) throws(ImageError) -> (width: Int, height: Int) {
-    let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+  /// What the header says: the size and the stored colour space.
+  struct Header {
     var width: Int32 = 0
     var height: Int32 = 0
     var colourspace: Int32 = 0
+  }
+
+  /// The header, read without decoding.
+  static func header(_ data: UnsafeRawBufferPointer) throws(ImageError) -> Header {
+    let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var header = Header()
     try CodecCall.run(.jpeg) {
-      ccodecs_jpeg_header(base, data.count, &width, &height, &colourspace, $0)
+      ccodecs_jpeg_header(
+        base, data.count, &header.width, &header.height, &header.colourspace, $0)
     }
-    return (Int(width), Int(height))
+    return header
+  }
+
+  /// Width and height from the header, without decoding.
+  static func size(_ data: UnsafeRawBufferPointer) throws(ImageError) -> (width: Int, height: Int) {
+    let header = try Self.header(data)
+    return (Int(header.width), Int(header.height))
   }
 
   static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError)
     -> Image
   {
     let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
-    var width: Int32 = 0
-    var height: Int32 = 0
-    var colourspace: Int32 = 0
-    try CodecCall.run(.jpeg) {
-      ccodecs_jpeg_header(base, data.count, &width, &height, &colourspace, $0)
-    }
+    let header = try Self.header(data)
+    let (width, height, colourspace) = (header.width, header.height, header.colourspace)
     let w = Int(width)
     let h = Int(height)
     try CodecCall.checkSize(width: w, height: h, limit: options.maxPixels)

@@ -1,4 +1,5 @@
 import Foundation
+import Vision
 
 /// The folder where uploaded videos wait for their job. The database records only each
 /// upload's file name; every process joins it to its own folder, so `emocl worker`s on other
@@ -40,7 +41,7 @@ public struct UploadFolder: Sendable, Equatable {
       // Foundation's message says little ("The file doesn't exist"); mkdir gives the reason.
       let reason =
         mkdir(path, 0o755) == 0 || errno == EEXIST
-        ? Self.reason(error) : String(cString: strerror(errno))
+        ? FileErrorReason.describe(error) : String(cString: strerror(errno))
       throw Unusable(description: "upload folder \(path) cannot be created: \(reason)")
     }
     let probe = (path as NSString).appendingPathComponent(".emocl-probe-\(getpid())")
@@ -51,19 +52,6 @@ public struct UploadFolder: Sendable, Equatable {
     }
     close(fd)
     unlink(probe)
-  }
-
-  /// The system's reason inside a Foundation error, else its description.
-  static func reason(_ error: any Error) -> String {
-    let ns = error as NSError
-    switch ns.userInfo[NSUnderlyingErrorKey] {
-    case let posix as POSIXError:
-      return String(cString: strerror(posix.code.rawValue))
-    case let underlying as NSError where underlying.domain == NSPOSIXErrorDomain:
-      return String(cString: strerror(Int32(underlying.code)))
-    default:
-      return ns.localizedDescription
-    }
   }
 
   /// Removes upload `name` if it is there.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Vision
 
 /// Streams a request body into a new file in the upload folder, chunk by chunk (memory stays
 /// at one chunk whatever the size), refusing it as soon as it passes the size limit, the
@@ -28,7 +29,7 @@ struct VideoUploadWriter {
     } catch {
       context.logger.error(
         "upload folder cannot be created",
-        metadata: ["folder": "\(directory)", "reason": "\(UploadFolder.reason(error))"])
+        metadata: ["folder": "\(directory)", "reason": "\(FileErrorReason.describe(error))"])
       throw Problem(
         .internalServerError, kind: "upload-folder",
         detail: "the upload folder cannot be created; see the server log")
