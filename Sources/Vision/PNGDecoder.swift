@@ -15,11 +15,10 @@ enum PNGDecoder {
   static func decode(_ data: UnsafeRawBufferPointer, options: DecodeOptions) throws(ImageError)
     -> Image
   {
-    // The size in IHDR (always the first chunk) is checked before libpng reads anything else.
-    if data.count >= 24, data[12..<16].elementsEqual(Array("IHDR".utf8)) {
-      try CodecCall.checkSize(
-        width: bigEndian32(data, at: 16), height: bigEndian32(data, at: 20),
-        limit: options.maxPixels)
+    // The size in IHDR (always the first chunk) is checked before libpng reads anything else
+    // (without IHDR first, libpng's own header read refuses the file).
+    if let size = try? Self.size(data) {
+      try CodecCall.checkSize(width: size.width, height: size.height, limit: options.maxPixels)
     }
     let base = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
     var width: Int32 = 0

@@ -77,17 +77,20 @@ public struct ModelFile: Sendable, Equatable {
   public static func read(from url: URL) throws -> ModelFile {
     let data: Data
     do {
-      // A device or a FIFO would be read without end or waited on; a directory is not a model.
+      // One stat for the kind and the size. A device or a FIFO would be read without end or
+      // waited on; a directory is not a model. A path stat cannot see fails in the read below.
       var status = stat()
-      if stat(url.path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
-        throw ModelFileError(
-          path: url.path,
-          problem: .io(status.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "not a regular file")
-        )
-      }
-      let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-      guard size <= maximumFileSize else {
-        throw ModelFileError(path: url.path, problem: .tooLarge(bytes: size))
+      if stat(url.path, &status) == 0 {
+        guard status.st_mode & S_IFMT == S_IFREG else {
+          throw ModelFileError(
+            path: url.path,
+            problem: .io(
+              status.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "not a regular file"))
+        }
+        let size = Int(status.st_size)
+        guard size <= maximumFileSize else {
+          throw ModelFileError(path: url.path, problem: .tooLarge(bytes: size))
+        }
       }
       data = try Data(contentsOf: url)
     } catch let error as ModelFileError {

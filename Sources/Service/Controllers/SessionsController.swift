@@ -35,10 +35,7 @@ struct SessionsController: Sendable {
       throw Problem.badParameter("stimulus", "required (query or JSON body)")
     }
     // JSON only: a form or text body is what a cross-site page can send without asking.
-    let type = request.headers[.contentType].map {
-      String($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpaces().lowercased()
-    }
-    guard type == "application/json" else {
+    guard AnalyzeController.mediaType(request) == "application/json" else {
       throw Problem(
         .unsupportedMediaType, kind: "not-json",
         detail: "send the stimulus as application/json {\"stimulus\": \"…\"}, or as ?stimulus=")

@@ -82,16 +82,12 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
     let problem = Problem(
       .requestTimeout, kind: "body-timeout",
       detail: "the request body stopped arriving before its end")
-    let body = problem.encoded(instance: nil)
-    var head = HTTPResponse(status: problem.status)
-    head.headerFields[.contentType] = "application/problem+json"
-    head.headerFields[.contentLength] = String(body.count)
-    head.headerFields[.connection] = "close"
     answering = true
-    context.write(wrapOutboundOut(.head(head)), promise: nil)
-    context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
+    var parts = problem.closingResponseParts()
+    let end = parts.removeLast()
+    for part in parts { context.write(wrapOutboundOut(part), promise: nil) }
     let written = context.eventLoop.makePromise(of: Void.self)
-    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+    context.writeAndFlush(wrapOutboundOut(end), promise: written)
     written.futureResult.assumeIsolated().whenComplete { _ in self.startLingering(context) }
   }
 

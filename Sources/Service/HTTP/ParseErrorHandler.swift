@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -39,19 +38,10 @@ final class ParseErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
     guard !answered else { return }
     answered = true
-    let problem = Self.problem(for: parse)
-    let body =
-      (try? JSONSerialization.data(
-        withJSONObject: problem.body(instance: nil),
-        options: [.sortedKeys, .withoutEscapingSlashes]
-      )) ?? Data()
-    var head = HTTPResponse(status: problem.status)
-    head.headerFields[.contentType] = "application/problem+json"
-    head.headerFields[.contentLength] = String(body.count)
-    head.headerFields[.connection] = "close"
-    context.write(wrapOutboundOut(.head(head)), promise: nil)
-    context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
-    context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+    var parts = Self.problem(for: parse).closingResponseParts()
+    let end = parts.removeLast()
+    for part in parts { context.write(wrapOutboundOut(part), promise: nil) }
+    context.writeAndFlush(wrapOutboundOut(end)).whenComplete { _ in
       context.close(promise: nil)
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTPTypes
 
 /// An RFC 9457 problem detail, sent as `application/problem+json`. Every error the service
 /// returns is one of these; `kind` names it in metrics and in `type` (`/problems/<kind>`).
@@ -36,6 +37,17 @@ public struct Problem: Error, Sendable, Equatable {
     (try? JSONSerialization.data(
       withJSONObject: body(instance: instance), options: [.sortedKeys, .withoutEscapingSlashes]))
       ?? Data()
+  }
+
+  /// The problem as the parts of a response that closes its connection (`Connection: close`),
+  /// for the channel handlers that answer below the router (no `instance`: nothing was routed).
+  func closingResponseParts() -> [HTTPResponsePart] {
+    let body = encoded(instance: nil)
+    var head = HTTPResponse(status: status, headerFields: headers)
+    head.headerFields[.contentType] = "application/problem+json"
+    head.headerFields[.contentLength] = String(body.count)
+    head.headerFields[.connection] = "close"
+    return [.head(head), .body(ByteBuffer(bytes: body)), .end(nil)]
   }
 
   /// The problem as a response.
