@@ -24,7 +24,9 @@ public struct EmoclService: Sendable {
     (store as? any AudienceSessionStore) ?? (videoStore as? any AudienceSessionStore)
   }
   public let logger: Logger
-  public let metrics = ServiceMetrics()
+  public let metrics: ServiceMetrics
+  /// Counts open connections against `configuration.maxConnections` and its per-client cap.
+  public let connections: ConnectionGate
   /// Current time in microseconds since 1970 UTC; replaceable for tests.
   public let now: @Sendable () -> Int64
   let publicFiles: PublicFiles
@@ -45,6 +47,10 @@ public struct EmoclService: Sendable {
     self.videoAnalyzer = videoAnalyzer
     self.logger = logger
     self.now = now
+    connections = ConnectionGate(
+      maxConnections: configuration.maxConnections,
+      maxPerClient: configuration.maxConnectionsPerClient)
+    metrics = ServiceMetrics(connections: connections)
     publicFiles = PublicFiles.load(logger: logger)
     keys = KeyCheck(
       store: store, refreshInterval: configuration.keyRefreshInterval,
@@ -90,9 +96,13 @@ public struct EmoclService: Sendable {
     // close passes through it).
     let maxBody = max(
       configuration.maxBodyBytes, configuration.maxBatchBytes, configuration.maxVideoBytes)
+    // Connections over the caps are answered 503 and closed (ConnectionGateHandler, after
+    // LingeringCloseHandler, which closes them).
+    let connections = self.connections
     let http1 = HTTP1Channel.Configuration(
       additionalChannelHandlers: [
-        LingeringCloseHandler(), ContinueHandler(maxBody: maxBody), ParseErrorHandler(),
+        LingeringCloseHandler(), ConnectionGateHandler(gate: connections),
+        ContinueHandler(maxBody: maxBody), ParseErrorHandler(),
       ],
       idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000))
     let server: HTTPServerBuilder

@@ -53,6 +53,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
   /// keep-alive connection, or a client that opens one and sends nothing or half a request head
   /// (`EMOCL_IDLE_TIMEOUT`, seconds; default 30).
   public var idleTimeout = Duration.seconds(30)
+  /// Most connections open at once (`EMOCL_MAX_CONNECTIONS`, default 1024); more are answered
+  /// 503 `too-many-connections` and closed.
+  public var maxConnections = 1024
+  /// Most connections open at once from one client address (`EMOCL_MAX_CONNECTIONS_PER_CLIENT`,
+  /// default 128). Behind a reverse proxy every client has the proxy's address: raise it to
+  /// `maxConnections` there.
+  public var maxConnectionsPerClient = 128
   /// Most time a request body may take to arrive in full; slower is a 408 and the connection is
   /// closed (`EMOCL_BODY_TIMEOUT`, seconds; default 60).
   public var bodyTimeout = Duration.seconds(60)
@@ -102,6 +109,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     }
     if let v = value("EMOCL_BODY_TIMEOUT") {
       c.bodyTimeout = .seconds(try positive(v, "EMOCL_BODY_TIMEOUT", maximum: 3600))
+    }
+    if let v = value("EMOCL_MAX_CONNECTIONS") {
+      c.maxConnections = try positive(v, "EMOCL_MAX_CONNECTIONS", maximum: maxConnectionLimit)
+    }
+    if let v = value("EMOCL_MAX_CONNECTIONS_PER_CLIENT") {
+      c.maxConnectionsPerClient = try positive(
+        v, "EMOCL_MAX_CONNECTIONS_PER_CLIENT", maximum: maxConnectionLimit)
     }
     if let v = value("EMOCL_FLIP") { c.cnnFlip = try onOff(v, "EMOCL_FLIP") }
     if let v = value("EMOCL_CNN_INT8") { c.cnnInt8 = try onOff(v, "EMOCL_CNN_INT8") }
@@ -156,6 +170,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     guard (1...1000).contains(maxBatchImages) else {
       throw ConfigurationError("batch images: expected 1...1000, got \(maxBatchImages)")
     }
+    guard (1...Self.maxConnectionLimit).contains(maxConnections),
+      (1...Self.maxConnectionLimit).contains(maxConnectionsPerClient)
+    else {
+      throw ConfigurationError(
+        "connection limits: expected 1...\(Self.maxConnectionLimit), got \(maxConnections) and "
+          + "\(maxConnectionsPerClient) per client")
+    }
     if let r = rateLimit, r.requests < 1 || r.seconds < 1 {
       throw ConfigurationError("rate limit must allow at least 1 request per period")
     }
@@ -170,6 +191,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
 
   /// The longest retention accepted: 100 years (a larger number would overflow the cut-off time).
   public static let maxRetentionDays = 36_500
+  /// The largest connection cap accepted (a process has rarely more descriptors).
+  public static let maxConnectionLimit = 1_000_000
   /// The largest body limit accepted, in MB.
   public static let maxBodyMegabytes = 4096
   /// The largest video upload limit accepted, in MB (100 GB).

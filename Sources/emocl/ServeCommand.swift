@@ -14,7 +14,8 @@ struct Serve: AsyncParsableCommand {
       EMOCL_MODELS, EMOCL_DATABASE, EMOCL_TLS_CERT, EMOCL_TLS_KEY, EMOCL_RETENTION_DAYS, \
       EMOCL_RATE_LIMIT, EMOCL_MAX_BODY_MB, EMOCL_FLIP, EMOCL_CNN_INT8 (off for --float-cnn), \
       EMOCL_DETECTOR, EMOCL_LOG_LEVEL, EMOCL_WORKERS, \
-      EMOCL_UPLOAD_DIR, EMOCL_MAX_VIDEO_MB; and without an option: EMOCL_IDLE_TIMEOUT (s, \
+      EMOCL_UPLOAD_DIR, EMOCL_MAX_VIDEO_MB, EMOCL_MAX_CONNECTIONS, \
+      EMOCL_MAX_CONNECTIONS_PER_CLIENT; and without an option: EMOCL_IDLE_TIMEOUT (s, \
       default 30), EMOCL_BODY_TIMEOUT (s, default 60), EMOCL_UPLOAD_TIMEOUT (s, default 1800). \
       Options win over variables.
       Not for use at work or in education in the EU (AI Act, Article 5(1)(f)).
@@ -59,6 +60,17 @@ struct Serve: AsyncParsableCommand {
   var uploadDir: String?
   @Option(name: .customLong("max-video-mb"), help: "Largest video upload in MB (default 500).")
   var maxVideoMB: Int?
+  @Option(
+    name: .customLong("max-connections"),
+    help: "Most connections open at once (default 1024); more are answered 503 and closed.")
+  var maxConnections: Int?
+  @Option(
+    name: .customLong("max-connections-per-client"),
+    help: """
+      Most connections open at once from one address (default 128). Behind a reverse proxy \
+      every client has the proxy's address: set it to --max-connections there.
+      """)
+  var maxConnectionsPerClient: Int?
   @Option(help: Self.detectorHelp) var detector: FaceDetectorKind?
   @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
   @Flag(name: .customLong("float-cnn"), help: Predict.floatCNNHelp) var floatCNN = false
@@ -98,12 +110,23 @@ struct Serve: AsyncParsableCommand {
       }
       configuration.maxVideoBytes = maxVideoMB * 1024 * 1024
     }
+    if let maxConnections { configuration.maxConnections = maxConnections }
+    if let maxConnectionsPerClient {
+      configuration.maxConnectionsPerClient = maxConnectionsPerClient
+    }
     try configuration.validate()
     do { try UploadFolder(configuration.uploadDirectory).prepare() } catch {
       throw ValidationError(error.description)
     }
 
     let logger = try Self.bootstrapLogging(level: logLevel ?? environment["EMOCL_LOG_LEVEL"])
+    // One descriptor a connection, and some for the database, models and uploads.
+    let wanted = UInt64(configuration.maxConnections) + 256
+    if let soft = OpenFileLimit.raise(to: wanted), soft < wanted {
+      logger.warning(
+        "the open-file limit is below the connection cap; past it, connections wait to be accepted",
+        metadata: ["limit": "\(soft)", "max_connections": "\(configuration.maxConnections)"])
+    }
     try Self.createParentFolder(of: configuration.database)
     // Models first: a missing model folder is the likelier mistake and needs no database.
     let analyzer = try makeServeAnalyzer(

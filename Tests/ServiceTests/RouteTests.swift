@@ -373,6 +373,9 @@ struct RouteTests {
       "/api/v1/analyze?boxes=%5B%5B%5B0%5D,0,48,48%5D%5D",
       "/api/v1/analyze?boxes=%5B%5B0,0,48,99999999999999999999%5D%5D",
       "/api/v1/analyze?tag=" + String(repeating: "x", count: 101),
+      // A parameter given twice: which one was meant cannot be known.
+      "/api/v1/analyze?store=true&store=false", "/api/v1/analyze?tag=a&tag=b",
+      "/api/v1/analyze?max_faces=1&max_faces=1",
     ])
   func badQueryAnalyze(_ uri: String) async throws {
     let harness = try Harness()

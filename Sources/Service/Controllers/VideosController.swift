@@ -141,10 +141,23 @@ struct VideosController: Sendable {
   func frames(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator
   {
+    // Paged by frame index: a long video has tens of thousands of frames (6,000 frames are
+    // about 1.5 MB of JSON), more than one answer should carry.
+    let query = QueryParameters(request)
+    let limit = try query.int("limit", in: 1...Self.maxFramesPerPage) ?? Self.framesPerPage
+    let after = try query.int("after", in: 0...Int(Int32.max) - 1)
     let video = try await done(try context.recordID())
+    let first = (after ?? -1) + 1
+    let end = first + limit
+    let frames = try await videos().videoFrames(videoID: video.id, indices: first..<end)
+    let count = video.summary?.frames ?? 0
     return Wire.VideoFrames(
-      video: video.id, frames: try await videos().videoFrames(videoID: video.id))
+      video: video.id, first: first, frames: frames, nextAfter: end < count ? end - 1 : nil)
   }
+
+  /// Frames in an answer of `GET /api/v1/videos/{id}/frames` without `limit=`, and at most.
+  static let framesPerPage = 1000
+  static let maxFramesPerPage = 10_000
 
   func job(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator

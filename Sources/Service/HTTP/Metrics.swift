@@ -21,8 +21,10 @@ public final class ServiceMetrics: Sendable {
   }
 
   private let state = Mutex(State())
+  /// The server's connection counts (nil: not reported).
+  let connections: ConnectionGate?
 
-  public init() {}
+  public init(connections: ConnectionGate? = nil) { self.connections = connections }
 
   func recordRequest(method: String, route: String, status: Int, seconds: Double) {
     let key =
@@ -82,6 +84,18 @@ public final class ServiceMetrics: Sendable {
     out += "# TYPE emocl_errors_total counter\n"
     for (kind, n) in s.errors.sorted(by: { $0.key < $1.key }) {
       out += "emocl_errors_total{kind=\"\(Self.escape(kind))\"} \(n)\n"
+    }
+    if let connections {
+      let counts = connections.counts
+      out += "# HELP emocl_connections_open Connections open now.\n"
+      out += "# TYPE emocl_connections_open gauge\n"
+      out += "emocl_connections_open \(counts.open)\n"
+      out += "# HELP emocl_connections_refused_total Connections refused over a cap, by cap.\n"
+      out += "# TYPE emocl_connections_refused_total counter\n"
+      for reason in ["client", "server"] {
+        out +=
+          "emocl_connections_refused_total{reason=\"\(reason)\"} \(counts.refused[reason] ?? 0)\n"
+      }
     }
     return out
   }

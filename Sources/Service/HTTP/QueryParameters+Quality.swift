@@ -3,7 +3,7 @@ import Pipeline
 extension QueryParameters {
   /// A finite decimal number in `range`, or nil when absent.
   package func double(_ name: String, in range: ClosedRange<Double>) throws(Problem) -> Double? {
-    guard let value = values[name[...]] else { return nil }
+    guard let value = try self.value(name) else { return nil }
     // Double("nan"), Double("inf") and hex forms parse; only plain decimals are taken.
     guard value.count <= 32, value.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }),
       let n = Double(value), n.isFinite, range.contains(n)

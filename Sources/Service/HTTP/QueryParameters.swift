@@ -9,8 +9,19 @@ package struct QueryParameters {
 
   package init(_ request: Request) { values = request.uri.queryParameters }
 
+  /// The value of `name`, nil when absent. A parameter given twice is a 400: which of the two
+  /// a client meant cannot be known, and taking the first silently (`?limit=5&limit=6`) or
+  /// the last differs between servers and proxies.
+  package func value(_ name: String) throws(Problem) -> Substring? {
+    let all = values[values: name[...]]
+    guard all.count <= 1 else {
+      throw .badParameter(name, "given \(all.count) times, expected once")
+    }
+    return all.first
+  }
+
   package func string(_ name: String, maxLength: Int = 200) throws(Problem) -> String? {
-    guard let value = values[name[...]] else { return nil }
+    guard let value = try self.value(name) else { return nil }
     guard value.count <= maxLength, !value.contains(where: { $0.isNewline || $0 == "\0" }) else {
       throw .badParameter(name, "at most \(maxLength) characters on one line")
     }
@@ -18,7 +29,7 @@ package struct QueryParameters {
   }
 
   package func bool(_ name: String, default fallback: Bool) throws(Problem) -> Bool {
-    guard let value = values[name[...]] else { return fallback }
+    guard let value = try self.value(name) else { return fallback }
     switch value.lowercased() {
     case "true", "1", "yes": return true
     case "false", "0", "no": return false
@@ -27,7 +38,7 @@ package struct QueryParameters {
   }
 
   package func int(_ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
-    guard let value = values[name[...]] else { return nil }
+    guard let value = try self.value(name) else { return nil }
     guard let n = Int(value), range.contains(n) else {
       throw .badParameter(
         name, "expected a whole number in \(range.lowerBound)...\(range.upperBound), got '\(value)'"
@@ -37,7 +48,7 @@ package struct QueryParameters {
   }
 
   package func int64(_ name: String, minimum: Int64) throws(Problem) -> Int64? {
-    guard let value = values[name[...]] else { return nil }
+    guard let value = try self.value(name) else { return nil }
     guard let n = Int64(value), n >= minimum else {
       throw .badParameter(name, "expected a whole number ≥ \(minimum), got '\(value)'")
     }
@@ -45,7 +56,7 @@ package struct QueryParameters {
   }
 
   package func time(_ name: String) throws(Problem) -> Int64? {
-    guard let value = values[name[...]] else { return nil }
+    guard let value = try self.value(name) else { return nil }
     guard let micros = RFC3339.parse(String(value)) else {
       throw .badParameter(
         name, "expected an RFC 3339 time like 2026-11-27T09:00:00Z, got '\(value)'")
@@ -56,7 +67,7 @@ package struct QueryParameters {
   package func oneOf(_ name: String, _ choices: [String], default fallback: String) throws(Problem)
     -> String
   {
-    guard let value = values[name[...]] else { return fallback }
+    guard let value = try self.value(name) else { return fallback }
     guard choices.contains(String(value)) else {
       throw .badParameter(
         name, "expected one of \(choices.joined(separator: ", ")), got '\(value)'")
@@ -68,7 +79,7 @@ package struct QueryParameters {
   /// each at most 1,000,000). Parsed strictly: JSON booleans, strings, fractions, exponents and
   /// nulls are refused rather than coerced to numbers.
   package func boxes(_ name: String) throws(Problem) -> [PixelBox]? {
-    guard let value = values[name[...]] else { return nil }
+    guard let value = try self.value(name) else { return nil }
     let problem = Problem.badParameter(
       name, "expected JSON [[x,y,width,height],...] with whole numbers ≥ 0 and sizes ≥ 1")
     guard value.utf8.count <= 16_384, let list = BoxListParser.parse(Array(value.utf8)),

@@ -145,14 +145,26 @@ function drawOverlay() {
   }
 }
 
+// Every analysed frame of a video: the frames route answers a page at a time.
+async function allFrames(id) {
+  let all = [], after = null;
+  do {
+    const query = after === null ? "" : `&after=${after}`;
+    const page = await (await api(`/api/v1/videos/${id}/frames?limit=10000${query}`)).json();
+    all = all.concat(page.frames);
+    after = page.next_after;
+  } while (after !== null && after !== undefined);
+  return all;
+}
+
 async function show(id) {
   shownId = id;
   const [video, timeline, frameList] = await Promise.all([
     api(`/api/v1/videos/${id}`).then(r => r.json()),
     api(`/api/v1/videos/${id}/timeline`).then(r => r.json()),
-    api(`/api/v1/videos/${id}/frames`).then(r => r.json()),
+    allFrames(id),
   ]);
-  frames = frameList.frames;
+  frames = frameList;
   $("player-card").hidden = false;
   $("player-title").textContent = `${video.name} — ${video.summary.tracks} track(s), ${video.summary.frames} frames analysed`;
   const player = $("player");

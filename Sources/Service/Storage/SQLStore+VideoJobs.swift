@@ -326,13 +326,18 @@ extension SQLStore: VideoJobStore {
     ["fr.frame", "fr.time", "f.idx", "f.track", "f.x", "f.y", "f.w", "f.h"]
       + emotionColumns.map { "f.\($0)" })
 
-  public func videoFrames(videoID: Int64) async throws -> [VideoFrameFaces] {
+  public func videoFrames(videoID: Int64, indices: Range<Int>) async throws -> [VideoFrameFaces] {
+    // Frames are stored with indices 0 ..< count (`insertFrames`), so a range is a page.
     let rows = try await backend.query(
       """
       SELECT \(Self.videoFaceColumns.list) FROM video_frames fr
       LEFT JOIN video_faces f ON f.video_id = fr.video_id AND f.frame = fr.frame
-      WHERE fr.video_id = $1 ORDER BY fr.frame, f.idx
-      """, [.integer(videoID)])
+      WHERE fr.video_id = $1 AND fr.frame >= $2 AND fr.frame < $3 ORDER BY fr.frame, f.idx
+      """,
+      [
+        .integer(videoID), .integer(Int64(indices.lowerBound)),
+        .integer(Int64(indices.upperBound)),
+      ])
     var frames: [VideoFrameFaces] = []
     var lastFrame: Int64 = -1
     for values in rows {

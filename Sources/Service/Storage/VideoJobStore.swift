@@ -35,8 +35,9 @@ public protocol VideoJobStore: Sendable {
   /// The per-second timeline of a done video: overall rows (track nil) and per-track rows,
   /// ordered by second then track. Empty when the video has no analysed frames.
   func timeline(videoID: Int64) async throws -> [VideoTimelineSecond]
-  /// The faces of a done video per analysed frame, for drawing boxes over playback.
-  func videoFrames(videoID: Int64) async throws -> [VideoFrameFaces]
+  /// The faces of a done video's analysed frames whose indices (0 for the first analysed
+  /// frame, in time order) are in `indices`, for drawing boxes over playback.
+  func videoFrames(videoID: Int64, indices: Range<Int>) async throws -> [VideoFrameFaces]
   /// The per-track summaries of a done video.
   func videoTracks(videoID: Int64) async throws -> [VideoTrackSummary]
   /// Deletes a video, its job and results; returns its upload's file name if it is still
@@ -47,4 +48,11 @@ public protocol VideoJobStore: Sendable {
   func uploadsToRemove(limit: Int) async throws -> [(id: Int64, file: String)]
   /// Records that a job's upload file is gone.
   func forgetUpload(id: Int64) async throws
+}
+
+extension VideoJobStore {
+  /// Every analysed frame of a done video (the whole of ``videoFrames(videoID:indices:)``).
+  public func videoFrames(videoID: Int64) async throws -> [VideoFrameFaces] {
+    try await videoFrames(videoID: videoID, indices: 0..<Int(Int32.max))
+  }
 }

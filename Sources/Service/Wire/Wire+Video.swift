@@ -158,9 +158,33 @@ extension Wire {
     }
   }
 
-  /// `GET /api/v1/videos/{id}/frames`: the faces of every analysed frame.
+  /// `GET /api/v1/videos/{id}/frames`: one page of analysed frames, each with its index
+  /// (`first` for the first of the page), and the `after` of the next page (null: the last).
   struct VideoFrames: WireBody {
     var video: Int64
+    var first: Int
     var frames: [VideoFrameFaces]
+    var nextAfter: Int?
+
+    /// A frame as sent: `{"frame": index, "time": s, "faces": [...]}`.
+    struct Frame: Encodable {
+      var frame: Int
+      var time: Double
+      var faces: [TrackedFace]
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case video, frames
+      case nextAfter = "next_after"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(video, forKey: .video)
+      try c.encode(
+        frames.enumerated().map { Frame(frame: first + $0, time: $1.time, faces: $1.faces) },
+        forKey: .frames)
+      try c.encode(nextAfter, forKey: .nextAfter)
+    }
   }
 }

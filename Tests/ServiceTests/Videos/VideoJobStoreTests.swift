@@ -80,6 +80,14 @@ struct VideoJobStoreTests {
               faces: 50, tracks: 2))
         let frames = try await store.videoFrames(videoID: b.id)
         #expect(frames == result.frames)
+        // A page by frame index, and a range past the end.
+        #expect(
+          try await store.videoFrames(videoID: b.id, indices: 10..<20)
+            == Array(result.frames[10..<20]))
+        #expect(
+          try await store.videoFrames(videoID: b.id, indices: 20..<1000)
+            == Array(result.frames[20...]))
+        #expect(try await store.videoFrames(videoID: b.id, indices: 25..<30).isEmpty)
         #expect(try await store.videoTracks(videoID: b.id) == result.tracks)
 
         // Hand-back: queued again, the take not counted.

@@ -106,6 +106,31 @@ struct VideoRouteTests {
       let frames = try await client.execute(uri: "/api/v1/videos/\(id)/frames", method: .get)
       let list = try #require(frames.object["frames"] as? [[String: Any]])
       #expect(list.count == 25 && (list[3]["faces"] as? [Any])?.count == 2)
+      #expect(list.map { $0["frame"] as? Int } == Array(0..<25))
+      #expect(frames.object["next_after"] is NSNull)
+      // Pages of 10: 0...9, 10...19, 20...24; each names the after= of the next.
+      var seen: [Int] = []
+      var after: Int? = nil
+      for expected in [9, 19, nil] as [Int?] {
+        let query = "limit=10" + (after.map { "&after=\($0)" } ?? "")
+        let page = try await client.execute(
+          uri: "/api/v1/videos/\(id)/frames?\(query)", method: .get
+        ).object
+        let frames = try #require(page["frames"] as? [[String: Any]])
+        seen += frames.compactMap { $0["frame"] as? Int }
+        after = page["next_after"] as? Int
+        #expect(after == expected)
+      }
+      #expect(seen == Array(0..<25))
+      let past = try await client.execute(
+        uri: "/api/v1/videos/\(id)/frames?after=24", method: .get
+      ).object
+      #expect((past["frames"] as? [Any])?.isEmpty == true && past["next_after"] is NSNull)
+      for bad in ["limit=0", "limit=10001", "after=-1", "after=x", "limit=5&limit=6"] {
+        let response = try await client.execute(
+          uri: "/api/v1/videos/\(id)/frames?\(bad)", method: .get)
+        try RouteTests.expectProblem(response, .badRequest, kind: "bad-parameter")
+      }
 
       let page = try await client.execute(uri: "/api/v1/videos", method: .get).object
       #expect((page["videos"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
