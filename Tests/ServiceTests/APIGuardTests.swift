@@ -78,7 +78,7 @@ struct APIGuardTests {
       for route in routes {
         let path = route.path.replacingOccurrences(of: ":id", with: "\(id)")
         for target in Self.spellings(path, port: port) {
-          for method in ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+          for method in ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"] {
             let status = try await RawHTTP.offPool {
               try RawHTTP.status(
                 port: port, method: method, target: target,
@@ -95,7 +95,7 @@ struct APIGuardTests {
           }
         }
       }
-      #expect(checked >= routes.count * 16 * 7)
+      #expect(checked >= routes.count * 16 * 8)
       #expect(notFound < checked)
       // Nothing was stored or deleted without the key.
       let records = try await harness.sqlite.list(AnalysisFilter(), before: nil, limit: 10)

@@ -414,6 +414,13 @@ struct RouteTests {
       #expect(put.headers[.allow] == "GET, HEAD, OPTIONS")
       let post = try await client.execute(uri: "/healthz", method: .post)
       try Self.expectProblem(post, .methodNotAllowed, kind: "method-not-allowed")
+      for method in [HTTPRequest.Method.trace, .connect] {
+        let page = try await client.execute(uri: "/dashboard", method: method)
+        try Self.expectProblem(page, .methodNotAllowed, kind: "method-not-allowed")
+        #expect(page.headers[.allow] == "GET, HEAD, OPTIONS")
+        let api = try await client.execute(uri: "/api/v1/models", method: method)
+        try Self.expectProblem(api, .methodNotAllowed, kind: "method-not-allowed")
+      }
       let missing = try await client.execute(uri: "/api/v2/analyze", method: .post)
       try Self.expectProblem(missing, .notFound, kind: "not-found")
       let head = try await client.execute(uri: "/healthz", method: .head)

@@ -41,7 +41,8 @@ final class ParseErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var parts = Self.problem(for: parse).closingResponseParts()
     let end = parts.removeLast()
     for part in parts { context.write(wrapOutboundOut(part), promise: nil) }
-    context.writeAndFlush(wrapOutboundOut(end)).whenComplete { _ in
+    // On the connection's event loop, where `context` may be used.
+    context.writeAndFlush(wrapOutboundOut(end)).assumeIsolated().whenComplete { _ in
       context.close(promise: nil)
     }
   }

@@ -25,8 +25,10 @@ struct RouteRegistrar {
     api = router.group("/api").add(middleware: apiGuard)
   }
 
-  /// Adds `handlers` at `path`. Every other common method answers 405 with an `Allow` header,
-  /// and `OPTIONS` answers 204 with the same header.
+  /// Adds `handlers` at `path`. Every other method of HTTP's standard set (RFC 9110, and PATCH)
+  /// answers 405 with an `Allow` header, behind the key check on `/api`, and `OPTIONS`
+  /// answers 204 with the same header. (Other methods, such as WebDAV's, are 404: the router
+  /// matches methods by name.)
   mutating func add(_ path: String, _ handlers: [HTTPRequest.Method: Handler]) {
     precondition(path.hasPrefix("/"), "route paths are absolute")
     let guarded = path.hasPrefix(Self.apiPrefix)
@@ -42,7 +44,7 @@ struct RouteRegistrar {
       response.headers[.allow] = allow
       return response
     }
-    var refused: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch]
+    var refused: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .trace, .connect]
     // Without GET there is no HEAD either (the router makes HEAD from GET).
     if handlers[.get] == nil { refused.append(.head) }
     for method in refused where all[method] == nil {
