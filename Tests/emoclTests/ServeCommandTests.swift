@@ -109,6 +109,13 @@ struct ServeCommandTests {
       #expect(r.status == 1 || r.status == 64, "\(days): \(r.status) \(r.err)")
       #expect(r.err.contains("retention"), "\(r.err)")
     }
+    for flag in ["--max-connections", "--max-connections-per-client"] {
+      for value in ["0", "2000000"] {
+        let r = try Self.run(["serve", "--port", "0", flag, value, "--database", database])
+        #expect(r.status == 1 || r.status == 64, "\(flag) \(value): \(r.status) \(r.err)")
+        #expect(r.err.contains("connection limits"), "\(r.err)")
+      }
+    }
   }
 
   @Test("serve --detector sets the detector of requests that name none; detector= still wins")

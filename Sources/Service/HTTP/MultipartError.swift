@@ -9,7 +9,8 @@ public enum MultipartError: Error, Sendable, Equatable, CustomStringConvertible 
 
   public var description: String {
     switch self {
-    case .missingBoundary: "multipart Content-Type without a boundary parameter"
+    case .missingBoundary:
+      "multipart Content-Type without a boundary parameter of 1 to 70 characters (RFC 2046)"
     case .malformed(let why): "malformed multipart body: \(why)"
     case .tooManyParts(let limit): "more than \(limit) parts in the multipart body"
     }
