@@ -22,9 +22,7 @@ public enum ImageFile {
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw .file(path: path, reason: systemReason()) }
-    guard (info.st_mode & S_IFMT) == S_IFREG else {
-      throw .file(path: path, reason: "not a regular file")
-    }
+    if let refusal = FileKind(info).refusal { throw .file(path: path, reason: refusal) }
     let size = Int(info.st_size)
     guard size <= maxBytes else {
       throw .file(path: path, reason: "file has \(size) bytes, more than the \(maxBytes) allowed")

@@ -114,7 +114,7 @@ import Vision
     #expect(path == "/nonexistent/emocl/face.jpg")
     #expect(reason.contains("No such file"))
     let directory = imageError { () throws(ImageError) in try Image(contentsOfFile: "/tmp") }
-    #expect(directory == .file(path: "/tmp", reason: "not a regular file"))
+    #expect(directory == .file(path: "/tmp", reason: "is a directory"))
   }
 
   private func sofOffset(_ bytes: [UInt8]) -> Int? {

@@ -1,3 +1,5 @@
+import Vision
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -56,8 +58,8 @@ struct ImageFolderListing: Sendable {
         rejected.append(.unreadableFile(path: folder + "/" + entry, reason: PosixFile.errnoText()))
         continue
       }
-      guard Self.isRegularFile(status) else {
-        rejected.append(.unreadableFile(path: folder + "/" + entry, reason: "not a regular file"))
+      if let refusal = FileKind(status).refusal {
+        rejected.append(.unreadableFile(path: folder + "/" + entry, reason: refusal))
         continue
       }
       files.append(
@@ -105,9 +107,5 @@ struct ImageFolderListing: Sendable {
 
   private static func isDirectory(_ status: stat) -> Bool {
     status.st_mode & S_IFMT == S_IFDIR
-  }
-
-  private static func isRegularFile(_ status: stat) -> Bool {
-    status.st_mode & S_IFMT == S_IFREG
   }
 }

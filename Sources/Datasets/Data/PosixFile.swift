@@ -1,3 +1,5 @@
+import Vision
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -50,7 +52,7 @@ enum PosixFile {
       descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
       guard descriptor >= 0 else { return nil }
       var status = stat()
-      guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      guard fstat(descriptor, &status) == 0, FileKind(status) == .regular else {
         close(descriptor)
         return nil
       }

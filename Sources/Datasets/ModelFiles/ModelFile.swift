@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import Vision
 
 /// A model on disk: one `.safetensors` file holding the weights as named tensors and the
 /// `ModelCard` as JSON in the metadata under `ModelCard.metadataKey` (the only metadata key).
@@ -81,11 +82,8 @@ public struct ModelFile: Sendable, Equatable {
       // waited on; a directory is not a model. A path stat cannot see fails in the read below.
       var status = stat()
       if stat(url.path, &status) == 0 {
-        guard status.st_mode & S_IFMT == S_IFREG else {
-          throw ModelFileError(
-            path: url.path,
-            problem: .io(
-              status.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "not a regular file"))
+        if let refusal = FileKind(status).refusal {
+          throw ModelFileError(path: url.path, problem: .io(refusal))
         }
         let size = Int(status.st_size)
         guard size <= maximumFileSize else {

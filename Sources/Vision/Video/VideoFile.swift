@@ -45,7 +45,7 @@ public enum VideoFile {
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    guard fstat(fd, &info) == 0, FileKind(info) == .regular else { return nil }
     var head = [UInt8](repeating: 0, count: 16)
     let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
     return n >= 0 ? Array(head.prefix(n)) : nil

@@ -42,13 +42,8 @@ public final class VideoReader {
     guard stat(path, &status) == 0 else {
       throw .file(path: path, reason: "no such file or not readable")
     }
-    switch status.st_mode & S_IFMT {
-    case S_IFREG: break
-    case S_IFDIR: throw .file(path: path, reason: "is a directory")
-    default:
-      // A FIFO or a device: FFmpeg would wait on it (for a writer, for ever) or read without end.
-      throw .file(path: path, reason: "not a regular file")
-    }
+    // A FIFO or a device: FFmpeg would wait on it (for a writer, for ever) or read without end.
+    if let refusal = FileKind(status).refusal { throw .file(path: path, reason: refusal) }
     let size = Int(status.st_size)
     guard size > 0 else { throw .empty(path: path) }
     var opened: OpaquePointer?
