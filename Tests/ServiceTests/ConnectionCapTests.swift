@@ -52,12 +52,11 @@ struct ConnectionCapTests {
   static func withServer(
     maxConnections: Int, perClient: Int, _ body: @Sendable (Int) async throws -> Void
   ) async throws {
-    let harness = try Harness(configure: {
-      $0.maxConnections = maxConnections
-      $0.maxConnectionsPerClient = perClient
-    })
-    defer { harness.directory.cleanup() }
-    try await LiveServerTests.withServer(harness.service) { port, _ in try await body(port) }
+    try await LiveServerTests.withServer(
+      configure: {
+        $0.maxConnections = maxConnections
+        $0.maxConnectionsPerClient = perClient
+      }, body)
   }
 
   @Test(

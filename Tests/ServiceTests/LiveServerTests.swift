@@ -12,6 +12,15 @@ import Testing
 @Suite("Live server", .serialized)
 struct LiveServerTests {
   /// Runs the service in a ServiceGroup, calls `body` with its port, then shuts it down.
+  /// A server over a fresh harness whose configuration `configure` changes; `body` gets its port.
+  static func withServer(
+    configure: (inout ServiceConfiguration) -> Void, _ body: @Sendable (Int) async throws -> Void
+  ) async throws {
+    let harness = try Harness(configure: configure)
+    defer { harness.directory.cleanup() }
+    try await withServer(harness.service) { port, _ in try await body(port) }
+  }
+
   static func withServer(
     _ service: EmoclService,
     _ body: @Sendable (Int, ServiceGroup) async throws -> Void

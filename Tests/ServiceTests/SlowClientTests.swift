@@ -15,12 +15,11 @@ struct SlowClientTests {
     idle: Duration = .seconds(1), bodyTimeout: Duration = .seconds(2),
     _ body: @Sendable (Int) async throws -> Void
   ) async throws {
-    let harness = try Harness(configure: {
-      $0.idleTimeout = idle
-      $0.bodyTimeout = bodyTimeout
-    })
-    defer { harness.directory.cleanup() }
-    try await LiveServerTests.withServer(harness.service) { port, _ in try await body(port) }
+    try await LiveServerTests.withServer(
+      configure: {
+        $0.idleTimeout = idle
+        $0.bodyTimeout = bodyTimeout
+      }, body)
   }
 
   /// Connects, sends `bytes` (in `chunks` spaced by `pause`), and returns what the server sent
