@@ -36,8 +36,9 @@ public struct AnalysisOptions: Sendable, Equatable {
   public var faceCropMaxAspect: Double
   /// The detector to run, one of the pipeline's `faceLocators`; nil runs its `faceLocator`.
   public var detector: FaceDetectorKind?
-  /// Rotate and scale each detected face with landmarks (CNN detector) so that its eyes are
-  /// level and where FER2013's eyes are (`FaceAligner`) instead of cropping its box.
+  /// Level each detected face with landmarks (CNN detector) whose eyes are rolled beyond
+  /// `FaceAligner.levelBeyondDegrees`: its square is cut out turned so that the eyes are level
+  /// (`FaceAligner`). On by default.
   public var align: Bool
 
   /// The largest accepted `maxFaces`.
@@ -50,7 +51,7 @@ public struct AnalysisOptions: Sendable, Equatable {
     maxPixels: Int = DecodeOptions.defaultMaxPixels, maxCropPixels: Int = 64_000_000,
     faceCropMaxSide: Int = 96,
     tightCropMaxSide: Int = 256, faceCropMaxAspect: Double = 1.25,
-    detector: FaceDetectorKind? = nil, align: Bool = false
+    detector: FaceDetectorKind? = nil, align: Bool = true
   ) {
     self.detector = detector
     self.align = align

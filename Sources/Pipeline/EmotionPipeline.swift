@@ -1,3 +1,4 @@
+import Foundation
 import Vision
 
 /// From any photo to emotions per face: decode (EXIF orientation applied) → grey → find faces
@@ -161,7 +162,8 @@ public struct EmotionPipeline: Sendable {
 
   /// Crops, resizes and classifies `boxes` in one batched call. The crops together may cover
   /// at most `maxCropPixels` pixels (checked before any is made). With `alignedBy` (one per
-  /// box), each face is cut out aligned on its eye landmarks instead (`FaceAligner`).
+  /// box), a face whose eyes are rolled beyond `FaceAligner.levelBeyondDegrees` is cut out of
+  /// the same square turned level instead (`FaceAligner`).
   func classify(
     _ boxes: [PixelBox], in grey: Image, margin: Double, maxCropPixels: Int = Int.max,
     alignedBy details: [FaceDetails]? = nil
@@ -194,13 +196,11 @@ public struct EmotionPipeline: Sendable {
     crops.reserveCapacity(boxes.count)
     do throws(ImageError) {
       for (index, region) in regions.enumerated() {
-        if let details, index < details.count, case let d = details[index],
-          d.landmarks.count == 5,
-          let aligned = FaceAligner.aligned(
-            grey, leftEye: d.landmarks[0], rightEye: d.landmarks[1], width: size.width,
-            height: size.height)
+        if let details, index < details.count,
+          let levelled = Self.levelled(
+            boxes[index], details[index], in: grey, margin: margin, size: size)
         {
-          crops.append(aligned)
+          crops.append(levelled)
           continue
         }
         let crop = try grey.cropped(
@@ -228,6 +228,24 @@ public struct EmotionPipeline: Sendable {
       faces.append(FaceEmotions(box: box, emotions: emotions))
     }
     return faces
+  }
+
+  /// The face of `box` levelled (`FaceAligner`) at the classifier's `size`, when its landmarks
+  /// say it is rolled beyond ``FaceAligner/levelBeyondDegrees``; nil otherwise. The square is
+  /// `FaceCrop`'s, before it is clamped to the photo (the photo's edge is repeated outside).
+  package static func levelled(
+    _ box: PixelBox, _ details: FaceDetails, in grey: Image, margin: Double,
+    size: (width: Int, height: Int)
+  ) -> Image? {
+    guard details.landmarks.count == 5,
+      let roll = FaceAligner.roll(leftEye: details.landmarks[0], rightEye: details.landmarks[1]),
+      FaceAligner.levels(roll: roll)
+    else { return nil }
+    return FaceAligner.levelled(
+      grey, centreX: Double(box.x) + Double(box.width) / 2 - 0.5,
+      centreY: Double(box.y) + Double(box.height) / 2 - 0.5,
+      side: Double(max(box.width, box.height)) * (1 + 2 * margin), roll: roll,
+      width: size.width, height: size.height)
   }
 
   /// `box` intersected with a `width` × `height` image, or nil when nothing remains.

@@ -40,8 +40,10 @@ struct BenchPipelineScenes: ParsableCommand {
   @Option(help: "Rotate each pasted face by a random angle within ± this many degrees.")
   var rotate: Double = 0
 
-  @Flag(help: "Align faces on their eye landmarks before classifying (cnn detector).")
-  var align = false
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Level faces tilted beyond FaceAligner.levelBeyondDegrees (cnn detector; the default).")
+  var align = true
 
   @Option(help: "Face detector: cnn (MTCNN) or haar.")
   var detector: String = FaceDetectorKind.standard.rawValue

@@ -52,8 +52,12 @@ struct Predict: ParsableCommand {
   var detector: FaceDetectorKind = .standard
 
   @Flag(
-    help: "Rotate and scale each face so its eyes are level where FER2013's are (cnn detector).")
-  var align = false
+    inversion: .prefixedNo,
+    help: """
+      Level faces whose eyes are tilted more than 19° (cnn detector): the face's square is cut \
+      out turned so the eyes are level (default on).
+      """)
+  var align = true
 
   @Flag(name: .customLong("int8-pnet"), help: Predict.int8PNetHelp) var int8PNet = false
   @Flag(name: .customLong("float-cnn"), help: Predict.floatCNNHelp) var floatCNN = false

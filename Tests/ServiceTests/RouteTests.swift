@@ -375,7 +375,7 @@ struct RouteTests {
       "/api/v1/analyze?tag=" + String(repeating: "x", count: 101),
       // A parameter given twice: which one was meant cannot be known.
       "/api/v1/analyze?store=true&store=false", "/api/v1/analyze?tag=a&tag=b",
-      "/api/v1/analyze?max_faces=1&max_faces=1",
+      "/api/v1/analyze?max_faces=1&max_faces=1", "/api/v1/analyze?align=maybe",
     ])
   func badQueryAnalyze(_ uri: String) async throws {
     let harness = try Harness()

@@ -12,14 +12,17 @@ public struct AnalyzeOptions: Sendable, Equatable {
   public var boxes: [PixelBox]?
   /// The face detector, nil for the service's default.
   public var detector: FaceDetectorKind?
+  /// Whether faces tilted beyond `FaceAligner.levelBeyondDegrees` are levelled (CNN detector).
+  public var align: Bool
   /// Refuse an image of more pixels than this (read from its header, before decoding), below
   /// the analyzer's own limit; nil: the analyzer's limit only.
   public var maxPixels: Int?
 
   public init(
     model: String, detect: Bool = true, maxFaces: Int? = nil, boxes: [PixelBox]? = nil,
-    detector: FaceDetectorKind? = nil, maxPixels: Int? = nil
+    detector: FaceDetectorKind? = nil, maxPixels: Int? = nil, align: Bool = true
   ) {
+    self.align = align
     self.model = model
     self.maxPixels = maxPixels
     self.detector = detector

@@ -100,7 +100,8 @@ public struct PipelineAnalyzer: EmotionAnalyzer {
     guard let pipeline = pipelines[options.model] else {
       throw AnalyzerError.unknownModel("unknown model '\(options.model)'")
     }
-    var pipelineOptions = AnalysisOptions(detect: options.detect, detector: options.detector)
+    var pipelineOptions = AnalysisOptions(
+      detect: options.detect, detector: options.detector, align: options.align)
     if let maxFaces = options.maxFaces { pipelineOptions.maxFaces = maxFaces }
     if let maxPixels = options.maxPixels {
       pipelineOptions.maxPixels = max(1, min(pipelineOptions.maxPixels, maxPixels))

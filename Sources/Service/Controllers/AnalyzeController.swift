@@ -57,7 +57,7 @@ struct AnalyzeController: Sendable {
             "detector", "expected one of \(FaceDetectorKind.names), got '\(name)'")
         }
         return kind
-      })
+      }, align: try query.bool("align", default: true))
     let session = try query.int64("session", minimum: 1)
     let offsetMs = try query.int64("offset_ms", minimum: 0)
     if let offsetMs, offsetMs > 86_400_000 {
