@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import Pipeline
 import ServiceLifecycle
 
@@ -99,12 +100,17 @@ public struct EmoclService: Sendable {
     // Connections over the caps are answered 503 and closed (ConnectionGateHandler, after
     // LingeringCloseHandler, which closes them).
     let connections = self.connections
+    // Answers that cannot be written for the idle timeout close the connection too
+    // (WriteStallHandler: a client that sends requests and never reads the answers).
+    let idleTimeout = TimeAmount.milliseconds(
+      idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000)
     let http1 = HTTP1Channel.Configuration(
       additionalChannelHandlers: [
         LingeringCloseHandler(), ConnectionGateHandler(gate: connections),
+        WriteStallHandler(timeout: idleTimeout),
         ContinueHandler(maxBody: maxBody), ParseErrorHandler(),
       ],
-      idleTimeout: .milliseconds(idle.seconds * 1000 + idle.attoseconds / 1_000_000_000_000_000))
+      idleTimeout: idleTimeout)
     let server: HTTPServerBuilder
     if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
       let tls = TLSConfiguration.makeServerConfiguration(

@@ -187,8 +187,10 @@ struct SlowClientTests {
     }
   }
 
-  @Test("a client that leaves mid-body is counted as 499, not as a server error")
-  func clientLeavesMidBody() async throws {
+  @Test(
+    "a client that leaves mid-body, closing or resetting, is counted as 499, not as a server error",
+    arguments: [false, true])
+  func clientLeavesMidBody(reset: Bool) async throws {
     try await Self.withServer(idle: .seconds(5), bodyTimeout: .seconds(5)) { port in
       try await RawHTTP.offPool {
         for _ in 0..<3 {
@@ -199,6 +201,13 @@ struct SlowClientTests {
           let fd = try RawHTTP.connect(port: port)
           let bytes = Array(head.utf8) + [UInt8](repeating: 0xFF, count: 2000)
           _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+          if reset {
+            // SO_LINGER with a zero timeout: close sends a reset, as a killed client's kernel
+            // or a dropped NAT mapping does.
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(
+              fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+          }
           close(fd)
         }
       }
@@ -222,6 +231,38 @@ struct SlowClientTests {
       #expect(counted(analyze), "\(analyze)")
       let serverErrors = analyze.filter { $0.contains("status=\"500\"") }
       #expect(serverErrors.isEmpty, "\(analyze)")
+    }
+  }
+
+  @Test("a client that sends requests and never reads the answers is closed after the idle timeout")
+  func neverReads() async throws {
+    try await Self.withServer(idle: .seconds(1)) { port in
+      let fd = try RawHTTP.connect(port: port)
+      defer { close(fd) }
+      // A small receive buffer, and 200 pipelined requests for a 100 KB document: the answers
+      // fill both sides' buffers, and the server cannot write; nothing is ever read here.
+      var small: Int32 = 4096
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+      let requests = Array(
+        String(repeating: "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", count: 200).utf8)
+      _ = requests.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      // Stalled for the idle timeout (1 s), then the 2 s linger: closed by 4 s.
+      var open = ""
+      for _ in 0..<60 {
+        try await Task.sleep(for: .milliseconds(100))
+        let metrics = try await RawHTTP.offPool {
+          try RawHTTP.exchange(
+            port: port,
+            request: Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        }
+        open =
+          String(decoding: metrics, as: UTF8.self).split(separator: "\n").first {
+            $0.hasPrefix("emocl_connections_open ")
+          }.map(String.init) ?? ""
+        // Only the metrics request's own connection.
+        if open == "emocl_connections_open 1" { break }
+      }
+      #expect(open == "emocl_connections_open 1")
     }
   }
 }

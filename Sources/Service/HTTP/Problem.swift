@@ -66,6 +66,12 @@ extension Problem {
     Problem(.badRequest, kind: "bad-parameter", detail: "\(name): \(detail)")
   }
 
+  /// 499 (nginx's code): the client closed or reset the connection before its body ended;
+  /// nothing can answer it, and it is not counted as a server error.
+  static let clientClosed = Problem(
+    HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+    kind: "client-closed", detail: "the client closed the connection before its body ended")
+
   /// 503: the database cannot be reached; clients should retry after `retryAfter` seconds.
   static func databaseDown(_ database: String, _ error: any Error, retryAfter: Int = 5) -> Problem {
     Problem(

@@ -1,6 +1,11 @@
 import Hummingbird
 import Logging
+import NIOCore
 import NIOHTTP1
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The outermost middleware: turns every error into an RFC 9457 problem response, logs each
 /// request, and records it in the metrics.
@@ -55,6 +60,9 @@ struct ProblemMiddleware: RouterMiddleware {
     return response
   }
 
+  /// The `errno`s of a read or write that failed because the client went away.
+  static let clientGone: Set<Int32> = [ECONNRESET, EPIPE, ECONNABORTED]
+
   /// Methods no route reads a body of.
   static func takesNoBody(_ method: HTTPRequest.Method) -> Bool {
     [.get, .head, .delete, .options].contains(method)
@@ -78,9 +86,10 @@ struct ProblemMiddleware: RouterMiddleware {
       guard error == .invalidEOFState else {
         return Problem(.badRequest, kind: "bad-request", detail: "\(error)")
       }
-      return Problem(
-        HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
-        kind: "client-closed", detail: "the client closed the connection before its body ended")
+      return .clientClosed
+    case let error as IOError where Self.clientGone.contains(error.errnoCode):
+      // A reset rather than a close (a killed client, a dropped NAT mapping): the same.
+      return .clientClosed
     case let error as any HTTPResponseError:
       switch error.status {
       case .notFound:
