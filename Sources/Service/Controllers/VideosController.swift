@@ -148,8 +148,9 @@ struct VideosController: Sendable {
     let after = try query.int("after", in: 0...Int(Int32.max) - 1)
     let video = try await done(try context.recordID())
     let first = (after ?? -1) + 1
-    let end = first + limit
-    let frames = try await videos().videoFrames(videoID: video.id, indices: first..<end)
+    let frames = try await videos().videoFramePage(
+      videoID: video.id, first: first, maxFrames: limit, maxFaces: Self.maxFacesPerPage)
+    let end = first + frames.count
     let count = video.summary?.frames ?? 0
     return Wire.VideoFrames(
       video: video.id, first: first, frames: frames, nextAfter: end < count ? end - 1 : nil)
@@ -158,6 +159,9 @@ struct VideosController: Sendable {
   /// Frames in an answer of `GET /api/v1/videos/{id}/frames` without `limit=`, and at most.
   static let framesPerPage = 1000
   static let maxFramesPerPage = 10_000
+  /// Most faces in one answer (about 230 bytes of JSON each: 4.6 MB); a page ends before the
+  /// frame that would pass it, so it may hold fewer frames than `limit`.
+  static let maxFacesPerPage = 20_000
 
   func job(_ request: Request, _ context: EmoclRequestContext) async throws
     -> any ResponseGenerator

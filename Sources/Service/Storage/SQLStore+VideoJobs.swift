@@ -326,6 +326,24 @@ extension SQLStore: VideoJobStore {
     ["fr.frame", "fr.time", "f.idx", "f.track", "f.x", "f.y", "f.w", "f.h"]
       + emotionColumns.map { "f.\($0)" })
 
+  public func videoFaceCounts(videoID: Int64, indices: Range<Int>) async throws -> [Int] {
+    try await backend.query(
+      """
+      SELECT face_count FROM video_frames
+      WHERE video_id = $1 AND frame >= $2 AND frame < $3 ORDER BY frame
+      """,
+      [
+        .integer(videoID), .integer(Int64(indices.lowerBound)),
+        .integer(Int64(indices.upperBound)),
+      ]
+    ).map { row in
+      guard row.count == 1, let count = row[0].int64 else {
+        throw StorageError(database: databaseName, message: "unexpected video_frames row")
+      }
+      return Int(count)
+    }
+  }
+
   public func videoFrames(videoID: Int64, indices: Range<Int>) async throws -> [VideoFrameFaces] {
     // Frames are stored with indices 0 ..< count (`insertFrames`), so a range is a page.
     let rows = try await backend.query(

@@ -38,6 +38,8 @@ public protocol VideoJobStore: Sendable {
   /// The faces of a done video's analysed frames whose indices (0 for the first analysed
   /// frame, in time order) are in `indices`, for drawing boxes over playback.
   func videoFrames(videoID: Int64, indices: Range<Int>) async throws -> [VideoFrameFaces]
+  /// The number of faces of each analysed frame whose index is in `indices`, in order.
+  func videoFaceCounts(videoID: Int64, indices: Range<Int>) async throws -> [Int]
   /// The per-track summaries of a done video.
   func videoTracks(videoID: Int64) async throws -> [VideoTrackSummary]
   /// Deletes a video, its job and results; returns its upload's file name if it is still
@@ -51,6 +53,23 @@ public protocol VideoJobStore: Sendable {
 }
 
 extension VideoJobStore {
+  /// A page of a done video's analysed frames from index `first`: at most `maxFrames` frames,
+  /// and no more faces than `maxFaces` in all (but at least one frame, however many faces it
+  /// has, when there is one). A frame holds up to 32 faces: pages by frames alone reached
+  /// tens of megabytes.
+  public func videoFramePage(
+    videoID: Int64, first: Int, maxFrames: Int, maxFaces: Int
+  ) async throws -> [VideoFrameFaces] {
+    let counts = try await videoFaceCounts(videoID: videoID, indices: first..<(first + maxFrames))
+    var (end, faces) = (first, 0)
+    for count in counts {
+      if end > first && faces + count > maxFaces { break }
+      faces += count
+      end += 1
+    }
+    return try await videoFrames(videoID: videoID, indices: first..<end)
+  }
+
   /// Every analysed frame of a done video (the whole of ``videoFrames(videoID:indices:)``).
   public func videoFrames(videoID: Int64) async throws -> [VideoFrameFaces] {
     try await videoFrames(videoID: videoID, indices: 0..<Int(Int32.max))

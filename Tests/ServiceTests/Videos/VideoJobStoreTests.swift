@@ -88,6 +88,16 @@ struct VideoJobStoreTests {
           try await store.videoFrames(videoID: b.id, indices: 20..<1000)
             == Array(result.frames[20...]))
         #expect(try await store.videoFrames(videoID: b.id, indices: 25..<30).isEmpty)
+        // Pages bounded by faces too (2 a frame here), never empty while frames remain.
+        let page = try await store.videoFramePage(
+          videoID: b.id, first: 3, maxFrames: 10, maxFaces: 5)
+        #expect(page == Array(result.frames[3..<5]))
+        let one = try await store.videoFramePage(
+          videoID: b.id, first: 3, maxFrames: 10, maxFaces: 1)
+        #expect(one == [result.frames[3]])
+        #expect(
+          try await store.videoFaceCounts(videoID: b.id, indices: 23..<40)
+            == result.frames[23...].map(\.faces.count))
         #expect(try await store.videoTracks(videoID: b.id) == result.tracks)
 
         // Hand-back: queued again, the take not counted.
