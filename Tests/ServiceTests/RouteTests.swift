@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Service
@@ -263,6 +264,15 @@ struct RouteTests {
         let r = try await client.execute(uri: uri, method: .get)
         #expect(r.status == .ok, "\(uri)")
         #expect(r.headers[.contentType]?.hasPrefix(type) == true, "\(uri)")
+        // Pages: own scripts only, never framed by another site.
+        let policy = r.headers[.contentSecurityPolicy] ?? ""
+        if type == "text/html" {
+          #expect(
+            policy.contains("frame-ancestors 'none'") && policy.contains("default-src 'self'"))
+          #expect(r.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+        } else {
+          #expect(policy.isEmpty, "\(uri)")
+        }
       }
       let index = try await client.execute(uri: "/", method: .get)
       #expect(index.text.contains("AI Act") && index.text.contains("FER2013"))

@@ -1,22 +1,34 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
 /// The page's files (Sources/Service/Public), read into memory once at start. Serving only these
 /// names means no request path can reach another file.
 struct PublicFiles: Sendable {
+  /// The pages' Content-Security-Policy: scripts, styles and requests to this server only;
+  /// images and video also from `blob:` and `data:` (a chosen file shown before upload, the
+  /// webcam's frames); no plugins, no `<base>`, forms to this server, never framed.
+  static let pagePolicy =
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; object-src 'none'; "
+    + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
   struct File: Sendable {
     var bytes: [UInt8]
     var contentType: String
 
     func response() -> Response {
-      Response(
-        status: .ok,
-        headers: [
-          .contentType: contentType, .cacheControl: "no-cache",
-          .xContentTypeOptions: "nosniff",
-        ],
-        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+      var headers: HTTPFields = [
+        .contentType: contentType, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff",
+      ]
+      if contentType.hasPrefix("text/html") {
+        // The pages load only their own scripts and styles, and no other site may frame them:
+        // a framed page could trick a visitor into the webcam's consent click.
+        headers[.contentSecurityPolicy] = PublicFiles.pagePolicy
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+      }
+      return Response(
+        status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
   }
 
