@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// Audience sessions: `POST /api/v1/sessions` (start one for a stimulus), `GET
-/// /api/v1/sessions` (newest first, by stimulus), `GET /api/v1/sessions/{id}`, and
+/// /api/v1/sessions` (newest first, by stimulus), `GET` and `DELETE /api/v1/sessions/{id}`, and
 /// `GET /api/v1/reactions?stimulus=…` (the curve over every session of a stimulus, JSON or CSV).
 /// Frames are recorded with `POST /api/v1/analyze?session=ID&offset_ms=N`.
 struct SessionsController: Sendable {
@@ -13,7 +13,7 @@ struct SessionsController: Sendable {
 
   func addRoutes(to routes: inout RouteRegistrar) {
     routes.add("/api/v1/sessions", [.post: create, .get: list])
-    routes.add("/api/v1/sessions/:id", [.get: show])
+    routes.add("/api/v1/sessions/:id", [.get: show, .delete: delete])
     routes.add("/api/v1/reactions", [.get: reaction])
   }
 
@@ -92,6 +92,16 @@ struct SessionsController: Sendable {
       throw Problem(.notFound, kind: "not-found", detail: "no session with id \(id)")
     }
     return Wire.Session(session: session)
+  }
+
+  /// `DELETE /api/v1/sessions/{id}`: the session and every frame recorded in it (a viewer who
+  /// withdraws consent), 204; 404 when there is no such session.
+  func delete(_ request: Request, _ context: EmoclRequestContext) async throws -> Response {
+    let id = try context.recordID()
+    guard try await sessions().deleteSession(id: id) != nil else {
+      throw Problem(.notFound, kind: "not-found", detail: "no session with id \(id)")
+    }
+    return Response(status: .noContent)
   }
 
   func reaction(_ request: Request, _ context: EmoclRequestContext) async throws

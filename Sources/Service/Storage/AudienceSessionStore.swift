@@ -10,4 +10,7 @@ public protocol AudienceSessionStore: Sendable {
   func sessions(stimulus: String?, limit: Int) async throws -> [AudienceSession]
   /// Per session and second of `stimulus`: the faces and their probability sums.
   func reactionSums(stimulus: String) async throws -> [SessionSecondSums]
+  /// Deletes a session and every frame recorded in it (their analyses and faces), in one
+  /// transaction; nil when there was no such session, else the number of frames deleted.
+  func deleteSession(id: Int64) async throws -> Int?
 }

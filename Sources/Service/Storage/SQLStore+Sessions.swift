@@ -22,6 +22,19 @@ extension SQLStore: AudienceSessionStore {
     return AudienceSession(id: id, stimulus: stimulus, startedAt: started, frames: frames)
   }
 
+  public func deleteSession(id: Int64) async throws -> Int? {
+    try await backend.transaction { session in
+      _ = try await session.query(
+        "DELETE FROM faces WHERE analysis_id IN (SELECT id FROM analyses WHERE session_id = $1)",
+        [.integer(id)])
+      let frames = try await session.query(
+        "DELETE FROM analyses WHERE session_id = $1 RETURNING id", [.integer(id)])
+      let removed = try await session.query(
+        "DELETE FROM sessions WHERE id = $1 RETURNING id", [.integer(id)])
+      return removed.isEmpty ? nil : frames.count
+    }
+  }
+
   public func session(id: Int64) async throws -> AudienceSession? {
     try await sessionsWithFrames(where: "WHERE s.id = $1", [.integer(id)], limit: 1).first
   }

@@ -131,6 +131,22 @@ struct AudienceSessionTests {
       }
       let missing = try await client.execute(uri: "/api/v1/reactions", method: .get)
       try RouteTests.expectProblem(missing, .badRequest, kind: "bad-parameter")
+
+      // A viewer withdraws: the session and its frames go; the other sessions stay.
+      let before = try await client.execute(uri: "/api/v1/analyses?limit=100", method: .get)
+      let analyses = try #require(before.object["analyses"] as? [[String: Any]])
+      let deleted = try await client.execute(uri: "/api/v1/sessions/\(ids[0])", method: .delete)
+      #expect(deleted.status == .noContent)
+      let gone = try await client.execute(uri: "/api/v1/sessions/\(ids[0])", method: .get)
+      try RouteTests.expectProblem(gone, .notFound, kind: "not-found")
+      let again = try await client.execute(uri: "/api/v1/sessions/\(ids[0])", method: .delete)
+      try RouteTests.expectProblem(again, .notFound, kind: "not-found")
+      let after = try await client.execute(uri: "/api/v1/analyses?limit=100", method: .get)
+      #expect((after.object["analyses"] as? [Any])?.count == analyses.count - 2)
+      let left = try await client.execute(uri: "/api/v1/reactions?stimulus=ad-a", method: .get)
+      #expect(left.object["sessions"] as? Int == 1)
+      let seconds0 = try #require(left.object["seconds"] as? [[String: Any]])
+      #expect(seconds0.map { $0["viewers"] as? Int } == [1])
     }
   }
 }
