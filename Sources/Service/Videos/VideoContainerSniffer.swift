@@ -22,9 +22,8 @@ enum VideoContainerSniffer {
     }
     // MPEG transport stream: a sync byte every 188 bytes.
     if prefix.count >= 189, prefix[0] == 0x47, prefix[188] == 0x47 { return "MPEG-TS" }
-    if prefix[0..<3] == Array("FLV".utf8)[...] { return "FLV" }
-    // MPEG program stream.
-    if prefix[0..<4] == [0x00, 0x00, 0x01, 0xBA] { return "MPEG-PS" }
+    // FLV and MPEG program streams are not taken: the reader (CVideo) opens only the
+    // containers above, so such an upload would be accepted and its job fail.
     return nil
   }
 }

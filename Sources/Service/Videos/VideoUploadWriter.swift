@@ -100,5 +100,5 @@ struct VideoUploadWriter {
 
   static let notAVideo = Problem(
     .unsupportedMediaType, kind: "not-a-video",
-    detail: "the body does not start like a video file (MP4, MOV, MKV, WebM, AVI, MPEG-TS or FLV)")
+    detail: "the body does not start like a video file (MP4, MOV, MKV, WebM, AVI or MPEG-TS)")
 }

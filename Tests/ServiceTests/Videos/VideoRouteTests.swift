@@ -184,6 +184,15 @@ struct VideoRouteTests {
         "not-a-video"
       ),
       ("too short to tell", [0, 0, 0], "", "video/mp4", 415, "not-a-video"),
+      // Containers the reader does not open are refused at the door, not failed as jobs.
+      (
+        "FLV", Array("FLV\u{01}\u{05}".utf8) + [UInt8](repeating: 0, count: 300), "", "video/x-flv",
+        415, "not-a-video"
+      ),
+      (
+        "MPEG-PS", [0, 0, 1, 0xBA] + [UInt8](repeating: 0, count: 300), "", "video/mpeg", 415,
+        "not-a-video"
+      ),
       ("empty", [], "", "video/mp4", 400, "missing-video"),
       (
         "bad fps", TestVideoAnalyzer.video(frames: 1, faces: 1), "?fps=0", "video/mp4", 400,
