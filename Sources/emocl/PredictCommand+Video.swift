@@ -47,10 +47,17 @@ extension Predict {
     } catch let error as AnalysisError {
       throw Self.failure("\(path): \(error)")
     }
-    if let timeline { try Self.writeTimelines(analysis, to: timeline) }
+    // The result first: a timeline folder that cannot be written must not lose it.
     switch format {
     case .csv: print(analysis.csv(), terminator: "")
     default: print(try Self.json(analysis))
+    }
+    if let timeline {
+      do {
+        try Self.writeTimelines(analysis, to: timeline)
+      } catch {
+        throw Self.failure("--timeline \(timeline): \(FileErrorReason.describe(error))")
+      }
     }
   }
 

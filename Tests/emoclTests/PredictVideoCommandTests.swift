@@ -61,6 +61,15 @@ import Vision
         contentsOfFile: timelines.appendingPathComponent("timeline-\(id).png").path)
       #expect(png.width == 800 && png.height == 140)
     }
+    // A timeline folder that cannot be made: the system's reason, and the result still printed.
+    let blocked = try runCLI([
+      "predict", clip, "--model", model.path, "--fps", "5", "--format", "csv", "--timeline",
+      annotated,
+    ])
+    #expect(blocked.status == 1)
+    #expect(blocked.error.contains("--timeline \(annotated): File exists"), "\(blocked.error)")
+    #expect(!blocked.error.contains("NSCocoaErrorDomain"), "\(blocked.error)")
+    #expect(blocked.output == csv.output)
     let lines = csv.output.components(separatedBy: "\r\n").filter { !$0.isEmpty }
     #expect(lines.first?.hasPrefix("video,time,track,x,y,box_width,box_height,angry") == true)
     #expect(
