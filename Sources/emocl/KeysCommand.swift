@@ -87,7 +87,7 @@ struct Keys: AsyncParsableCommand {
       else {
         throw ValidationError("no unrevoked key with id \(id)")
       }
-      print("revoked key \(id)")
+      print("revoked key \(id) (running servers refuse it within about a second)")
     }
   }
 }
