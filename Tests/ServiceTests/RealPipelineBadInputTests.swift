@@ -275,6 +275,15 @@ struct RealPipelineBadInputTests {
       contentType: "application/x-www-form-urlencoded",
       body: { Array("{\"stimulus\":\"ad\"}".utf8) },
       status: 415, kind: "not-json"),
+    // What another site's page can send: a form posted to a URL that names the stimulus.
+    Case(
+      name: "session stimulus in the URL of a form post", uri: "/api/v1/sessions?stimulus=ad",
+      contentType: "application/x-www-form-urlencoded", body: { Array("a=b".utf8) },
+      status: 415, kind: "not-json"),
+    Case(
+      name: "session stimulus in the URL and a JSON body", uri: "/api/v1/sessions?stimulus=ad",
+      contentType: "application/json", body: { Array("{\"stimulus\":\"other\"}".utf8) },
+      status: 400, kind: "bad-parameter"),
     Case(
       name: "delete an id that does not exist", method: .delete, uri: "/api/v1/analyses/999999",
       contentType: nil, status: 404, kind: "not-found"),

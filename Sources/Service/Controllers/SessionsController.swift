@@ -26,19 +26,27 @@ struct SessionsController: Sendable {
     return store
   }
 
-  /// The stimulus: from the query, or from a JSON body `{"stimulus": "…"}`.
+  /// The stimulus: from the query, or from a JSON body `{"stimulus": "…"}`, not both.
   private func stimulus(_ request: Request, _ context: EmoclRequestContext) async throws -> String {
+    // JSON or nothing: a form or text body is what another site's page can send without
+    // asking (with the stimulus in its URL too), while no key is set.
+    let body = RequestBodyReader.announcesBody(request)
+    if body || request.headers[.contentType] != nil {
+      guard AnalyzeController.mediaType(request) == "application/json" else {
+        throw Problem(
+          .unsupportedMediaType, kind: "not-json",
+          detail: "send the stimulus as application/json {\"stimulus\": \"…\"}, or as ?stimulus= "
+            + "without a body")
+      }
+    }
     if let value = try QueryParameters(request).string("stimulus", maxLength: 100) {
+      guard !body else {
+        throw Problem.badParameter("stimulus", "given in the query and in a body; give it once")
+      }
       return try Self.checked(value)
     }
-    guard RequestBodyReader.announcesBody(request) else {
+    guard body else {
       throw Problem.badParameter("stimulus", "required (query or JSON body)")
-    }
-    // JSON only: a form or text body is what a cross-site page can send without asking.
-    guard AnalyzeController.mediaType(request) == "application/json" else {
-      throw Problem(
-        .unsupportedMediaType, kind: "not-json",
-        detail: "send the stimulus as application/json {\"stimulus\": \"…\"}, or as ?stimulus=")
     }
     let bytes = try await RequestBodyReader.collect(request, limit: 4096, timeout: bodyTimeout)
     guard !bytes.isEmpty else {
