@@ -386,6 +386,9 @@ struct RouteTests {
       // A parameter given twice: which one was meant cannot be known.
       "/api/v1/analyze?store=true&store=false", "/api/v1/analyze?tag=a&tag=b",
       "/api/v1/analyze?max_faces=1&max_faces=1", "/api/v1/analyze?align=maybe",
+      // Numbers have one spelling, as path ids do.
+      "/api/v1/analyze?max_faces=+1", "/api/v1/analyze?max_faces=01",
+      "/api/v1/analyze?max_faces=1.0", "/api/v1/analyze?max_faces=%201",
     ])
   func badQueryAnalyze(_ uri: String) async throws {
     let harness = try Harness()

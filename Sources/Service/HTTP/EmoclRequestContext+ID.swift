@@ -12,9 +12,8 @@ extension EmoclRequestContext {
 
   /// `text` as an id ≥ 1 when it is one in canonical form, else nil.
   static func canonicalID(_ text: String) -> Int64? {
-    guard let first = text.utf8.first, first != UInt8(ascii: "0"),
-      text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+    guard !text.hasPrefix("-"), let id = QueryParameters.canonicalInteger(text[...]), id >= 1
     else { return nil }
-    return Int64(text)
+    return id
   }
 }

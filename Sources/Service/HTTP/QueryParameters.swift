@@ -9,6 +9,17 @@ package struct QueryParameters {
 
   package init(_ request: Request) { values = request.uri.queryParameters }
 
+  /// `text` as a whole number written the one way: digits without leading zeros (or `0`),
+  /// after an optional `-`; nil for `+1`, `01`, `1.0`, ` 1` or out of Int64's range. Numbers in
+  /// paths and queries have one spelling each (`/analyses/01` once deleted record 1).
+  package static func canonicalInteger(_ text: Substring) -> Int64? {
+    let digits = text.hasPrefix("-") ? text.dropFirst() : text
+    guard let first = digits.utf8.first, first != UInt8(ascii: "0") || digits.count == 1,
+      digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+    else { return nil }
+    return Int64(text)
+  }
+
   /// The value of `name`, nil when absent. A parameter given twice is a 400: which of the two
   /// a client meant cannot be known, and taking the first silently (`?limit=5&limit=6`) or
   /// the last differs between servers and proxies.
@@ -39,7 +50,7 @@ package struct QueryParameters {
 
   package func int(_ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
     guard let value = try self.value(name) else { return nil }
-    guard let n = Int(value), range.contains(n) else {
+    guard let n = Self.canonicalInteger(value).map(Int.init), range.contains(n) else {
       throw .badParameter(
         name, "expected a whole number in \(range.lowerBound)...\(range.upperBound), got '\(value)'"
       )
@@ -49,7 +60,7 @@ package struct QueryParameters {
 
   package func int64(_ name: String, minimum: Int64) throws(Problem) -> Int64? {
     guard let value = try self.value(name) else { return nil }
-    guard let n = Int64(value), n >= minimum else {
+    guard let n = Self.canonicalInteger(value), n >= minimum else {
       throw .badParameter(name, "expected a whole number ≥ \(minimum), got '\(value)'")
     }
     return n
