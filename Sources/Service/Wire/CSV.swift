@@ -95,9 +95,11 @@ enum CSV {
     var lines = [header.joined(separator: ",")]
     let blank = [String](repeating: "", count: names.count)
     for s in seconds {
+      // To the millionth, as stored (see Wire.Reaction.named).
+      let text = { (v: Double) in String(Wire.Reaction.millionths(v)) }
       let row =
-        [String(s.second), String(s.viewers)] + s.mean.map { String($0) }
-        + (s.low?.map { String($0) } ?? blank) + (s.high?.map { String($0) } ?? blank)
+        [String(s.second), String(s.viewers)] + s.mean.map(text)
+        + (s.low?.map(text) ?? blank) + (s.high?.map(text) ?? blank)
       lines.append(row.joined(separator: ","))
     }
     return lines.joined(separator: "\r\n") + "\r\n"

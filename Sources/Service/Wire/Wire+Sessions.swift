@@ -49,9 +49,15 @@ extension Wire {
       }
     }
 
+    /// Values by emotion name, to the millionth: probabilities are stored to millionths, so
+    /// more digits (`0.014060999999999999`) say nothing.
     static func named(_ values: [Double]) -> [String: Double] {
-      Dictionary(uniqueKeysWithValues: zip(Emotion.allCases.map(\.rawValue), values))
+      Dictionary(
+        uniqueKeysWithValues: zip(Emotion.allCases.map(\.rawValue), values.map(Self.millionths)))
     }
+
+    /// `value` rounded to the millionth.
+    static func millionths(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
 
     enum CodingKeys: String, CodingKey { case stimulus, sessions, seconds }
 

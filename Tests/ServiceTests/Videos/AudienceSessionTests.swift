@@ -80,6 +80,9 @@ struct AudienceSessionTests {
       let mean0 = try #require(seconds[0]["mean"] as? [String: Double])
       let expectedHappy = (stored[0].p[3] + stored[2].p[3]) / 2
       #expect(abs(mean0["happy"]! - expectedHappy) < 2e-6)
+      // To the millionth, as stored: no float noise in the digits.
+      #expect(mean0.values.allSatisfy { ($0 * 1e6).rounded() / 1e6 == $0 })
+      #expect(!reaction.text.contains("9999999") && !reaction.text.contains("0000001"))
       #expect(seconds[1]["low"] is NSNull)
 
       let csv = try await client.execute(
