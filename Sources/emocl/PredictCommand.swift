@@ -90,7 +90,9 @@ struct Predict: ParsableCommand {
       valueName: "path"))
   var annotate: String?
 
+  // Unconditional: `--fps -1` is a bad value to explain, not a missing one.
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Video only: frames analysed per second of video, or `all` for every frame "
         + "(default: \(VideoSampling.standard)).",

@@ -87,8 +87,11 @@ import Vision
     let result = try runCLI(["predict", bad.path, "--model", model.path])
     #expect(result.status == 1)
     #expect(result.error.contains("not a video"), "\(result.error)")
-    let fps = try runCLI(["predict", bad.path, "--model", model.path, "--fps", "0"])
-    #expect(fps.status != 0 && fps.error.contains("--fps"))
+    for value in ["0", "-1"] {
+      let fps = try runCLI(["predict", bad.path, "--model", model.path, "--fps", value])
+      #expect(
+        fps.status != 0 && fps.error.contains("--fps must be `all` or a number"), "\(fps.error)")
+    }
     let help = try runCLI(["predict", "--help"])
     #expect(help.output.contains("default: 10"), "\(help.output)")
   }
