@@ -241,11 +241,11 @@ public struct EmotionPipeline: Sendable {
       let roll = FaceAligner.roll(leftEye: details.landmarks[0], rightEye: details.landmarks[1]),
       FaceAligner.levels(roll: roll)
     else { return nil }
+    // FaceAligner takes pixel-index coordinates (pixel (0, 0) centred on (0, 0)).
+    let square = FaceCrop.square(around: box, margin: margin)
     return FaceAligner.levelled(
-      grey, centreX: Double(box.x) + Double(box.width) / 2 - 0.5,
-      centreY: Double(box.y) + Double(box.height) / 2 - 0.5,
-      side: Double(max(box.width, box.height)) * (1 + 2 * margin), roll: roll,
-      width: size.width, height: size.height)
+      grey, centreX: square.centreX - 0.5, centreY: square.centreY - 0.5, side: square.side,
+      roll: roll, width: size.width, height: size.height)
   }
 
   /// `box` intersected with a `width` × `height` image, or nil when nothing remains.

@@ -13,6 +13,18 @@
 /// classifying the crops directly: a small CNN 81 % at 0, 80 % at 0.05, 76 % at 0.1, 67 % at
 /// 0.2; a pixel logistic regression 50 %, 42 %, 40 %, 29 %.
 public enum FaceCrop {
+  /// The square around `box`, before it is rounded and clamped to the image: its centre (edge
+  /// coordinates: pixel (0, 0) covers 0..<1) and its side, `box`'s longer side grown by
+  /// `margin` on every side.
+  public static func square(around box: PixelBox, margin: Double)
+    -> (centreX: Double, centreY: Double, side: Double)
+  {
+    (
+      Double(box.x) + Double(box.width) / 2, Double(box.y) + Double(box.height) / 2,
+      Double(max(box.width, box.height)) * (1 + 2 * margin)
+    )
+  }
+
   /// The crop rectangle for `box` in a `width` × `height` image; nil when nothing of it lies
   /// inside the image or the box is empty.
   public static func region(
@@ -23,10 +35,7 @@ public enum FaceCrop {
     guard box.width > 0, box.height > 0, abs(box.x) < limit, abs(box.y) < limit,
       box.width < limit, box.height < limit
     else { return nil }
-    let side = Double(max(box.width, box.height))
-    let centreX = Double(box.x) + Double(box.width) / 2
-    let centreY = Double(box.y) + Double(box.height) / 2
-    let size = side * (1 + 2 * margin)
+    let (centreX, centreY, size) = square(around: box, margin: margin)
     let left = Int((centreX - size / 2).rounded())
     let top = Int((centreY - size / 2).rounded())
     let span = Int(size.rounded())

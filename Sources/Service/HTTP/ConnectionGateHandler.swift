@@ -9,7 +9,6 @@ import NIOHTTPTypes
 /// answer even if it is still sending. One per connection, after the HTTP/1 codec.
 final class ConnectionGateHandler: ChannelInboundHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
-  typealias OutboundOut = HTTPResponsePart
 
   let gate: ConnectionGate
   /// The peer's IP address (nil for a Unix socket), as counted.
@@ -53,13 +52,7 @@ final class ConnectionGateHandler: ChannelInboundHandler, RemovableChannelHandle
     let problem = Self.problem(for: refusal, gate: gate)
     // Answered on the next turn of the event loop: this runs while the connection's pipeline
     // is being set up.
-    let loop = context.eventLoop.assumeIsolated()
-    loop.execute {
-      var parts = problem.closingResponseParts()
-      let end = parts.removeLast()
-      for part in parts { context.write(self.wrapOutboundOut(part), promise: nil) }
-      context.writeAndFlush(self.wrapOutboundOut(end), promise: nil)
-    }
+    context.eventLoop.assumeIsolated().execute { _ = problem.writeClosing(to: context) }
   }
 
   private func release() {

@@ -12,8 +12,7 @@ extension EmoclRequestContext {
 
   /// `text` as an id ≥ 1 when it is one in canonical form, else nil.
   static func canonicalID(_ text: String) -> Int64? {
-    guard !text.hasPrefix("-"), let id = QueryParameters.canonicalInteger(text[...]), id >= 1
-    else { return nil }
+    guard let id = QueryParameters.canonicalInteger(text[...]), id >= 1 else { return nil }
     return id
   }
 }

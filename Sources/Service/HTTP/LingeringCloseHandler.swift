@@ -83,12 +83,9 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
       .requestTimeout, kind: "body-timeout",
       detail: "the request body stopped arriving before its end")
     answering = true
-    var parts = problem.closingResponseParts()
-    let end = parts.removeLast()
-    for part in parts { context.write(wrapOutboundOut(part), promise: nil) }
-    let written = context.eventLoop.makePromise(of: Void.self)
-    context.writeAndFlush(wrapOutboundOut(end), promise: written)
-    written.futureResult.assumeIsolated().whenComplete { _ in self.startLingering(context) }
+    problem.writeClosing(to: context).assumeIsolated().whenComplete { _ in
+      self.startLingering(context)
+    }
   }
 
   /// Shuts the output, keeps reading (and dropping) until the client's FIN or `linger`.

@@ -8,13 +8,6 @@
 /// each is one descriptor. Debian's shells start with a soft limit of 1024 under a hard limit
 /// of thousands or more; a server raises its soft limit itself, as nginx and Go programs do.
 public enum OpenFileLimit {
-  /// The soft and hard limits now (nil: unknown).
-  public static var current: (soft: UInt64, hard: UInt64)? {
-    var limit = rlimit()
-    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
-    return (UInt64(limit.rlim_cur), UInt64(limit.rlim_max))
-  }
-
   /// Raises the soft limit to `wanted` descriptors, or to the hard limit if that is lower;
   /// never lowers it. Returns the soft limit after the call (nil: unknown).
   @discardableResult

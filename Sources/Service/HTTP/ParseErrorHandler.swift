@@ -38,11 +38,8 @@ final class ParseErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
     guard !answered else { return }
     answered = true
-    var parts = Self.problem(for: parse).closingResponseParts()
-    let end = parts.removeLast()
-    for part in parts { context.write(wrapOutboundOut(part), promise: nil) }
     // On the connection's event loop, where `context` may be used.
-    context.writeAndFlush(wrapOutboundOut(end)).assumeIsolated().whenComplete { _ in
+    Self.problem(for: parse).writeClosing(to: context).assumeIsolated().whenComplete { _ in
       context.close(promise: nil)
     }
   }

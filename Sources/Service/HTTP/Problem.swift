@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import NIOHTTPTypes
 
 /// An RFC 9457 problem detail, sent as `application/problem+json`. Every error the service
@@ -39,15 +40,19 @@ public struct Problem: Error, Sendable, Equatable {
       ?? Data()
   }
 
-  /// The problem as the parts of a response that closes its connection (`Connection: close`),
-  /// for the channel handlers that answer below the router (no `instance`: nothing was routed).
-  func closingResponseParts() -> [HTTPResponsePart] {
+  /// Writes the problem through `context` as a response that closes its connection
+  /// (`Connection: close`), for the channel handlers that answer below the router (no
+  /// `instance`: nothing was routed). The future completes once the response's end is
+  /// written. On the connection's event loop.
+  func writeClosing(to context: ChannelHandlerContext) -> EventLoopFuture<Void> {
     let body = encoded(instance: nil)
     var head = HTTPResponse(status: status, headerFields: headers)
     head.headerFields[.contentType] = "application/problem+json"
     head.headerFields[.contentLength] = String(body.count)
     head.headerFields[.connection] = "close"
-    return [.head(head), .body(ByteBuffer(bytes: body)), .end(nil)]
+    context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+    context.write(NIOAny(HTTPResponsePart.body(ByteBuffer(bytes: body))), promise: nil)
+    return context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)))
   }
 
   /// The problem as a response.

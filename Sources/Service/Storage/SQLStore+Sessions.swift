@@ -24,14 +24,11 @@ extension SQLStore: AudienceSessionStore {
 
   public func deleteSession(id: Int64) async throws -> Int? {
     try await backend.transaction { session in
-      _ = try await session.query(
-        "DELETE FROM faces WHERE analysis_id IN (SELECT id FROM analyses WHERE session_id = $1)",
-        [.integer(id)])
-      let frames = try await session.query(
-        "DELETE FROM analyses WHERE session_id = $1 RETURNING id", [.integer(id)])
+      let frames = try await Self.deleteAnalyses(
+        where: "session_id = $1", [.integer(id)], in: session)
       let removed = try await session.query(
         "DELETE FROM sessions WHERE id = $1 RETURNING id", [.integer(id)])
-      return removed.isEmpty ? nil : frames.count
+      return removed.isEmpty ? nil : frames
     }
   }
 

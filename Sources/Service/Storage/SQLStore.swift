@@ -226,11 +226,20 @@ public final class SQLStore: AnalysisStore {
 
   public func delete(id: Int64) async throws -> Bool {
     try await backend.transaction { session in
-      _ = try await session.query("DELETE FROM faces WHERE analysis_id = $1", [.integer(id)])
-      let rows = try await session.query(
-        "DELETE FROM analyses WHERE id = $1 RETURNING id", [.integer(id)])
-      return !rows.isEmpty
+      try await Self.deleteAnalyses(where: "id = $1", [.integer(id)], in: session) > 0
     }
+  }
+
+  /// Deletes the analyses `condition` selects (SQL over `analyses`, binds from `$1`) with their
+  /// faces, in `session`; returns how many analyses went.
+  static func deleteAnalyses(
+    where condition: String, _ binds: [SQLValue], in session: any SQLSession
+  ) async throws -> Int {
+    _ = try await session.query(
+      "DELETE FROM faces WHERE analysis_id IN (SELECT id FROM analyses WHERE \(condition))", binds)
+    return try await session.query(
+      "DELETE FROM analyses WHERE \(condition) RETURNING id", binds
+    ).count
   }
 
   public func deleteOlder(than cutoff: Int64) async throws -> Int {

@@ -94,9 +94,9 @@ enum CSV {
       + names.map { "high_\($0)" }
     var lines = [header.joined(separator: ",")]
     let blank = [String](repeating: "", count: names.count)
+    // To the millionth, as stored (see Wire.Reaction.named).
+    let text = { (v: Double) in String(Wire.Reaction.millionths(v)) }
     for s in seconds {
-      // To the millionth, as stored (see Wire.Reaction.named).
-      let text = { (v: Double) in String(Wire.Reaction.millionths(v)) }
       let row =
         [String(s.second), String(s.viewers)] + s.mean.map(text)
         + (s.low?.map(text) ?? blank) + (s.high?.map(text) ?? blank)
